@@ -1,0 +1,62 @@
+/**
+ * `@ctxkit/core` — the types, errors, validation and wire-format converters
+ * every ctxkit package shares. Zero runtime dependencies.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  isContentPart,
+  messageImages,
+  messageText,
+  objectToToolArguments,
+  RAW_ARGUMENTS_KEY,
+  toolArgumentsToObject,
+  toolArgumentsToString,
+} from './content.js';
+export {
+  type AnthropicBlock,
+  type AnthropicConversation,
+  type AnthropicMessage,
+  fromAnthropic,
+  toAnthropic,
+} from './convert/anthropic.js';
+export { fromNanocoder, type NanocoderMessage, toNanocoder } from './convert/nanocoder.js';
+export {
+  fromOpenAIChat,
+  type OpenAIChatMessage,
+  type OpenAIContentPart,
+  toOpenAIChat,
+} from './convert/openai.js';
+export { CtxkitError, type CtxkitErrorCode, isCtxkitError } from './errors.js';
+export { assertMessage } from './message-check.js';
+export {
+  type RepairChange,
+  type RepairOptions,
+  type RepairResult,
+  repairConversation,
+  SYNTHETIC_TOOL_RESULT,
+  SYNTHETIC_USER_MESSAGE,
+} from './repair.js';
+export type {
+  ContentPart,
+  CountMessagesOptions,
+  ImagePart,
+  Message,
+  MessageImage,
+  ModelRef,
+  Role,
+  TextPart,
+  TokenCounter,
+  Tokenizer,
+  ToolCall,
+  ToolDefinition,
+} from './types.js';
+export { ROLES } from './types.js';
+export {
+  type ConversationProblem,
+  type ConversationProblemKind,
+  isValidConversation,
+  type ValidateOptions,
+  validateConversation,
+} from './validate.js';

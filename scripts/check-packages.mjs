@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Packs every publishable package, lints the tarball (publint --strict, attw),
+// then installs each package ALONE into an empty directory from tarballs only
+// (its @ctxkit/* dependencies from their tarballs too) and loads it with both
+// `import` and `require`. Users install one package at a time: this proves it works.
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const only = process.argv.slice(2);
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+
+const pkgs = [];
+for (const group of ['packages', 'apps']) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    if (manifest.private) continue;
+    pkgs.push({ dir: join(dir, name), manifest });
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'ctxkit-pack-'));
+const tarballs = new Map();
+for (const p of pkgs) {
+  const out = run('pnpm', ['pack', '--pack-destination', work], p.dir).trim().split('\n').pop();
+  tarballs.set(p.manifest.name, resolve(p.dir, out));
+}
+
+function unpackedBytes(tgz) {
+  const dir = mkdtempSync(join(work, 'unpack-'));
+  run('tar', ['-xzf', tgz, '-C', dir], root);
+  let total = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const f = join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else total += statSync(f).size;
+    }
+  };
+  walk(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return total;
+}
+
+const failures = [];
+const rows = [];
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+for (const p of pkgs) {
+  const name = p.manifest.name;
+  if (only.length > 0 && !only.includes(name)) continue;
+  const tgz = tarballs.get(name);
+  try {
+    run(bin('publint'), ['run', tgz, '--strict'], root);
+    run(bin('attw'), [tgz, '--profile', 'node16', '--format', 'table-flipped'], root);
+    const probe = join(work, `probe-${name.replace(/[@/]/g, '_')}`);
+    mkdirSync(probe);
+    // Siblings resolve to their tarballs only: nothing of ours comes from the registry.
+    const overrides = Object.fromEntries(
+      [...tarballs].filter(([n]) => n !== name).map(([n, t]) => [n, `file:${t}`]),
+    );
+    const dependencies = { [name]: `file:${tgz}` };
+    writeFileSync(
+      join(probe, 'package.json'),
+      JSON.stringify({ name: 'probe', private: true, dependencies, overrides }, null, 2),
+    );
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], probe);
+    const esm = run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`,
+      ],
+      probe,
+    ).trim();
+    const cjs = run(
+      'node',
+      [
+        '-e',
+        `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`,
+      ],
+      probe,
+    ).trim();
+    if (esm !== cjs) throw new Error(`ESM exports ${esm} names, CJS ${cjs}`);
+    rows.push({ name, packed: statSync(tgz).size, unpacked: unpackedBytes(tgz), exports: esm });
+  } catch (error) {
+    const detail = [error.stdout, error.stderr, error.message].filter(Boolean).join('\n');
+    failures.push(`${name}: ${detail}`);
+  }
+}
+
+console.log('package'.padEnd(26), 'packed'.padStart(10), 'unpacked'.padStart(11), 'exports'.padStart(8));
+for (const r of rows) {
+  console.log(
+    r.name.padEnd(26),
+    kb(r.packed).padStart(10),
+    kb(r.unpacked).padStart(11),
+    String(r.exports).padStart(8),
+  );
+}
+rmSync(work, { recursive: true, force: true });
+if (failures.length > 0) {
+  console.error(`\ncheck:packages failed for ${failures.length} package(s):\n${failures.join('\n\n')}`);
+  process.exit(1);
+}
+console.log(
+  `\ncheck:packages: ${rows.length} package(s) packed, linted (publint --strict, attw) and installed alone (import + require).`,
+);

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// One root config: per-package `test.projects` would not inherit `resolve`, and
+// every package must resolve siblings to their sources through the
+// `@ctxkit/source` export condition so tests never need a prior build.
+const conditions = ['@ctxkit/source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@ctxkit/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/*.bench.ts'],
+    },
+  },
+});
