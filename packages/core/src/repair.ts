@@ -82,7 +82,8 @@ export function repairConversation(messages: readonly Message[], options: Repair
   const resultTarget = new Map<number, string>(); // result index -> effective id
   working.forEach((m, i) => {
     if (m.role === 'assistant' && m.tool_calls) {
-      for (const [k, orig] of messages[i]!.tool_calls!.entries()) newestCall.set(orig.id, m.tool_calls[k]!.id);
+      for (const [k, orig] of messages[i]!.tool_calls!.entries())
+        newestCall.set(orig.id, m.tool_calls[k]!.id);
       return;
     }
     if (m.role !== 'tool') return;
