@@ -1,0 +1,104 @@
+// Builds the documentation site and checks it in a real browser: Debian's
+// Chromium driven by playwright-core, loading the static build from loopback.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StaticServer, serveStatic } from './static-server.js';
+
+const docsRoot = resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(
+    `\n!!! docs browser test SKIPPED: no Chromium at ${CHROMIUM}. Install Debian's chromium (scripts/ci-system-deps.sh does) to run it.\n`,
+  );
+}
+
+let server: StaticServer;
+let browser: Browser;
+const consoleErrors: string[] = [];
+const failedResponses: string[] = [];
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(`${path}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => consoleErrors.push(`${path}: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) failedResponses.push(`${res.status()} ${res.url()}`);
+  });
+  await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+  return page;
+}
+
+describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
+  beforeAll(async () => {
+    // The build runs typedoc with validation warnings as errors, then VitePress (dead links fail it).
+    execFileSync('pnpm', ['run', 'docs:build'], { cwd: docsRoot, stdio: 'pipe', timeout: 300_000 });
+    server = await serveStatic(resolve(docsRoot, '.vitepress/dist'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+    });
+  }, 360_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the home page', async () => {
+    const page = await open('/');
+    await expect(page.locator('.VPHero .name').textContent()).resolves.toContain('ctxkit');
+    await page.close();
+  });
+
+  it('opens the getting-started guide', async () => {
+    const page = await open('/guide/getting-started');
+    await expect(page.locator('h1').first().textContent()).resolves.toContain('Getting started');
+    await page.close();
+  });
+
+  it('opens an API page for each package', async () => {
+    const api = resolve(docsRoot, 'api');
+    const packages = readdirSync(api).filter((d) => d.startsWith('@ctxkit') || d === 'functions');
+    expect(packages.length).toBeGreaterThan(0);
+    const page = await open('/api/');
+    const links = await page
+      .locator('.VPDoc a[href*="/api/"]')
+      .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of [...new Set(links)].slice(0, 12)) {
+      await page.goto(`${server.url}${link}`, { waitUntil: 'networkidle' });
+      await expect(page.locator('h1').first().textContent()).resolves.not.toBe('');
+    }
+    await page.close();
+  });
+
+  it('finds an export with the search box', async () => {
+    const page = await open('/');
+    await page.locator('.DocSearch-Button, .VPNavBarSearchButton, #local-search button').first().click();
+    await page.locator('.VPLocalSearchBox input').fill('validateConversation');
+    const result = page.locator('.VPLocalSearchBox .result').first();
+    await result.waitFor({ timeout: 10_000 });
+    await expect(result.textContent()).resolves.toContain('validateConversation');
+    await page.close();
+  });
+
+  it('saw no console error and no failed request on any page', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(failedResponses).toEqual([]);
+    expect(server.notFound).toEqual([]);
+  });
+});
