@@ -190,7 +190,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     const open = this.fds.get(sessionId);
     if (open !== undefined) return open;
     mkdirSync(this.directory, { recursive: true });
-    const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a');
+    const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a+');
     terminateTornTail(fd);
     this.fds.set(sessionId, fd);
     return fd;
