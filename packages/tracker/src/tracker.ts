@@ -400,7 +400,10 @@ export class TokenUsageTracker {
     return this.sessions(query);
   }
 
-  /** Stored sessions with their totals, most recent first. */
+  /**
+   * Stored sessions with their totals (over the queried range), most recent activity first. With
+   * `since` / `until`, only sessions with calls in the range are listed.
+   */
   async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
     const since = toDate(query.since, 'since');
     const until = toDate(query.until, 'until');
@@ -439,10 +442,8 @@ export class TokenUsageTracker {
       if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;
     }
     let list = [...byId.values()].filter((s) => {
-      if ((since || until) && !eventSessions.has(s.sessionId)) {
-        const t = Date.parse(s.startedAt);
-        if ((since && t < since.getTime()) || (until && t > until.getTime())) return false;
-      }
+      // With a time range, a session is in it when it has calls in it.
+      if ((since || until) && !eventSessions.has(s.sessionId)) return false;
       if (query.model && !s.models.includes(query.model) && s.model !== query.model) return false;
       if (query.provider && s.provider !== query.provider) return false;
       return true;
