@@ -14,7 +14,10 @@ const arbEvent = fc
     cachedShare: fc.double({ min: 0, max: 1, noNaN: true }),
     output: fc.nat({ max: 20_000 }),
     cost: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: null }),
-    tools: fc.dictionary(fc.constantFrom('bash', 'read', 'edit'), fc.record({ count: fc.nat({ max: 5 }), resultTokens: fc.nat({ max: 9000 }) })),
+    tools: fc.dictionary(
+      fc.constantFrom('bash', 'read', 'edit'),
+      fc.record({ count: fc.nat({ max: 5 }), resultTokens: fc.nat({ max: 9000 }) }),
+    ),
     kind: fc.constantFrom('call', 'call', 'call', 'tool'),
   })
   .map(
@@ -42,28 +45,32 @@ const arbEvent = fc
 describe('buildReport (property)', () => {
   it('every groupBy: valid against the one schema; per-model and per-group sums equal the totals', () => {
     fc.assert(
-      fc.property(fc.array(arbEvent, { maxLength: 40 }), fc.constantFrom(...groupByValues), (events, groupBy) => {
-        const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-        const report = buildReport(unique, { groupBy, now: new Date(0) });
-        expect(validateReport(report)).toEqual([]);
-        const sum = (rows: Array<{ inputTokens: number }>) => rows.reduce((s, r) => s + r.inputTokens, 0);
-        expect(sum(report.byModel)).toBe(report.totals.inputTokens);
-        const calls = unique.filter((e) => e.kind !== 'tool');
-        expect(report.totals.calls).toBe(calls.length);
-        expect(report.totals.inputTokens).toBe(calls.reduce((s, e) => s + e.usage.inputTokens, 0));
-        expect(report.turns.length).toBe(calls.length);
-        if (groupBy !== 'tool') {
-          expect(sum(report.groups.map((g) => g.totals))).toBe(report.totals.inputTokens);
-          for (const g of report.groups) expect(sum(g.byModel)).toBe(g.totals.inputTokens);
-        }
-        const unpriced = calls.filter((e) => !e.cost).length;
-        expect(report.totals.unpricedCalls).toBe(unpriced);
-        if (calls.length > 0 && unpriced === calls.length) expect(report.totals.cost).toBeNull();
-        if (unpriced < calls.length) {
-          const priced = calls.reduce((s, e) => s + (e.cost?.amount ?? 0), 0);
-          expect(report.totals.cost).toBeCloseTo(priced, 6);
-        }
-      }),
+      fc.property(
+        fc.array(arbEvent, { maxLength: 40 }),
+        fc.constantFrom(...groupByValues),
+        (events, groupBy) => {
+          const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+          const report = buildReport(unique, { groupBy, now: new Date(0) });
+          expect(validateReport(report)).toEqual([]);
+          const sum = (rows: Array<{ inputTokens: number }>) => rows.reduce((s, r) => s + r.inputTokens, 0);
+          expect(sum(report.byModel)).toBe(report.totals.inputTokens);
+          const calls = unique.filter((e) => e.kind !== 'tool');
+          expect(report.totals.calls).toBe(calls.length);
+          expect(report.totals.inputTokens).toBe(calls.reduce((s, e) => s + e.usage.inputTokens, 0));
+          expect(report.turns.length).toBe(calls.length);
+          if (groupBy !== 'tool') {
+            expect(sum(report.groups.map((g) => g.totals))).toBe(report.totals.inputTokens);
+            for (const g of report.groups) expect(sum(g.byModel)).toBe(g.totals.inputTokens);
+          }
+          const unpriced = calls.filter((e) => !e.cost).length;
+          expect(report.totals.unpricedCalls).toBe(unpriced);
+          if (calls.length > 0 && unpriced === calls.length) expect(report.totals.cost).toBeNull();
+          if (unpriced < calls.length) {
+            const priced = calls.reduce((s, e) => s + (e.cost?.amount ?? 0), 0);
+            expect(report.totals.cost).toBeCloseTo(priced, 6);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -9,11 +9,15 @@ import { JsonlUsageStore } from './store/jsonl.js';
 import { MemoryUsageStore } from './store/memory.js';
 import { TokenUsageTracker } from './tracker.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 const count = (text: string) => Math.ceil(text.length / 4);
 
 let clock = Date.UTC(2026, 2, 2, 10, 0, 0);
-const now = () => new Date((clock += 60_000));
+const now = () => {
+  clock += 60_000;
+  return new Date(clock);
+};
 
 function expectCode(fn: () => unknown, code: string) {
   try {
@@ -35,7 +39,11 @@ describe('TokenUsageTracker', () => {
 
   it('records raw responses of every provider, prices them, and persists across tracker instances', async () => {
     const tracker = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: dir }), now });
-    const id = tracker.startSession({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', contextWindow: 200_000 });
+    const id = tracker.startSession({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5-20250929',
+      contextWindow: 200_000,
+    });
     const message = fixture('anthropic-message.json');
     const first = await tracker.record(message);
     expect(first.id).toBe(message.id);
@@ -46,11 +54,17 @@ describe('TokenUsageTracker', () => {
     await tracker.record(fixture('openai-chat.json'), { shape: 'openai', provider: 'openai' });
     await tracker.record(fixture('openai-responses.json'), { shape: 'openai', provider: 'openai' });
     await tracker.record(fixture('gemini.json'), { shape: 'gemini', provider: 'google' });
-    const ollama = await tracker.record(fixture('ollama-stream.json'), { shape: 'ollama', provider: 'ollama' });
+    const ollama = await tracker.record(fixture('ollama-stream.json'), {
+      shape: 'ollama',
+      provider: 'ollama',
+    });
     expect(ollama.cost).toBeNull();
     expect(ollama.costReason).toMatch(/unknown model/);
     expect(ollama.latency?.totalMs).toBeCloseTo(174.560334, 6);
-    await tracker.record({ usage: fixture('ai-sdk.json').v6 }, { shape: 'ai-sdk', provider: 'anthropic', model: 'claude-haiku-4-5-20251001' });
+    await tracker.record(
+      { usage: fixture('ai-sdk.json').v6 },
+      { shape: 'ai-sdk', provider: 'anthropic', model: 'claude-haiku-4-5-20251001' },
+    );
 
     const live = tracker.getCurrentUsage();
     expect(live.sessionId).toBe(id);
@@ -88,11 +102,20 @@ describe('TokenUsageTracker', () => {
     const tracker = new TokenUsageTracker({ store, now });
     tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
     expectCode(() => tracker.record({ usage: { inputTokens: -1, outputTokens: 3 } }), 'INVALID_ARGUMENT');
-    expectCode(() => tracker.record({ usage: { inputTokens: Number.NaN, outputTokens: 3 } }), 'INVALID_ARGUMENT');
-    expectCode(() => tracker.record({ usage: { prompt_tokens: 5, completion_tokens: -2 } }), 'INVALID_ARGUMENT');
+    expectCode(
+      () => tracker.record({ usage: { inputTokens: Number.NaN, outputTokens: 3 } }),
+      'INVALID_ARGUMENT',
+    );
+    expectCode(
+      () => tracker.record({ usage: { prompt_tokens: 5, completion_tokens: -2 } }),
+      'INVALID_ARGUMENT',
+    );
     expectCode(() => tracker.record({ something: 'else' }), 'INVALID_ARGUMENT');
     expectCode(() => tracker.record(undefined), 'INVALID_ARGUMENT');
-    expectCode(() => tracker.record({ usage: { inputTokens: 1, outputTokens: 1 }, timestamp: 'yesterday' }), 'INVALID_ARGUMENT');
+    expectCode(
+      () => tracker.record({ usage: { inputTokens: 1, outputTokens: 1 }, timestamp: 'yesterday' }),
+      'INVALID_ARGUMENT',
+    );
     expectCode(() => tracker.trackToolUsage('bash', -5), 'INVALID_ARGUMENT');
     expectCode(() => tracker.startSession({} as never), 'INVALID_ARGUMENT');
     expect((await store.read()).events).toEqual([]);
@@ -118,7 +141,10 @@ describe('TokenUsageTracker', () => {
     expect(tracker.getCurrentUsage().totals.toolCalls).toBe(3);
     const call = await tracker.record(fixture('openai-chat.json'), { model: 'gpt-4o' });
     expect(call.breakdown).toEqual(breakdown);
-    expect(call.tools).toEqual({ bash: { count: 2, resultTokens: 150 }, read_file: { count: 1, resultTokens: 400 } });
+    expect(call.tools).toEqual({
+      bash: { count: 2, resultTokens: 150 },
+      read_file: { count: 1, resultTokens: 400 },
+    });
     tracker.trackToolUsage('grep', 10);
     await tracker.endSession(); // leftover tool activity is stored as a tool record, not lost
     const history = await tracker.getSessionHistory();
@@ -136,7 +162,10 @@ describe('TokenUsageTracker', () => {
     estimating.trackMessageTokens(transcript.messages, { record: true, outputTokens: 20 });
     await estimating.store.flush();
     expect(estimating.getCurrentUsage().totals.estimatedCalls).toBe(1);
-    expectCode(() => new TokenUsageTracker({ store: new MemoryUsageStore() }).trackMessageTokens([]), 'INVALID_ARGUMENT');
+    expectCode(
+      () => new TokenUsageTracker({ store: new MemoryUsageStore() }).trackMessageTokens([]),
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('sessions(query) filters by time, model and provider; report() takes every groupBy with one schema', async () => {
@@ -144,9 +173,16 @@ describe('TokenUsageTracker', () => {
     const tracker = new TokenUsageTracker({ store, now });
     const days = ['2026-01-05T10:00:00Z', '2026-01-06T23:30:00Z', '2026-02-10T08:00:00Z'];
     for (const [i, day] of days.entries()) {
-      tracker.startSession({ provider: i === 2 ? 'openai' : 'anthropic', model: i === 2 ? 'gpt-4o' : 'claude-opus-4-6', sessionId: `s${i}` });
+      tracker.startSession({
+        provider: i === 2 ? 'openai' : 'anthropic',
+        model: i === 2 ? 'gpt-4o' : 'claude-opus-4-6',
+        sessionId: `s${i}`,
+      });
       for (let k = 0; k < 3; k++) {
-        await tracker.record({ usage: { inputTokens: 1000 * (i + 1), cachedInputTokens: 500, outputTokens: 100 }, timestamp: new Date(Date.parse(day) + k * 1000) });
+        await tracker.record({
+          usage: { inputTokens: 1000 * (i + 1), cachedInputTokens: 500, outputTokens: 100 },
+          timestamp: new Date(Date.parse(day) + k * 1000),
+        });
       }
       await tracker.endSession();
     }
@@ -163,11 +199,25 @@ describe('TokenUsageTracker', () => {
         expect(report.groups.reduce((s, g) => s + g.totals.inputTokens, 0)).toBe(report.totals.inputTokens);
       }
     }
-    expect((await tracker.report({ groupBy: 'day' })).groups.map((g) => g.key)).toEqual(['2026-01-05', '2026-01-06', '2026-02-10']);
-    expect((await tracker.report({ groupBy: 'day', timeZone: 'Asia/Tokyo' })).groups.map((g) => g.key)).toEqual(['2026-01-05', '2026-01-07', '2026-02-10']);
-    expect((await tracker.report({ groupBy: 'week' })).groups.map((g) => g.key)).toEqual(['2026-01-05', '2026-02-09']);
-    expect((await tracker.report({ groupBy: 'month' })).groups.map((g) => g.key)).toEqual(['2026-01', '2026-02']);
+    expect((await tracker.report({ groupBy: 'day' })).groups.map((g) => g.key)).toEqual([
+      '2026-01-05',
+      '2026-01-06',
+      '2026-02-10',
+    ]);
+    expect(
+      (await tracker.report({ groupBy: 'day', timeZone: 'Asia/Tokyo' })).groups.map((g) => g.key),
+    ).toEqual(['2026-01-05', '2026-01-07', '2026-02-10']);
+    expect((await tracker.report({ groupBy: 'week' })).groups.map((g) => g.key)).toEqual([
+      '2026-01-05',
+      '2026-02-09',
+    ]);
+    expect((await tracker.report({ groupBy: 'month' })).groups.map((g) => g.key)).toEqual([
+      '2026-01',
+      '2026-02',
+    ]);
     expect((await tracker.report({ since: '2026-01-06', until: '2026-01-07' })).totals.calls).toBe(3);
-    await expect(tracker.report({ groupBy: 'year' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(tracker.report({ groupBy: 'year' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

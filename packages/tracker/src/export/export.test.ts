@@ -22,7 +22,8 @@ const events: UsageEvent[] = Array.from({ length: 30 }, (_, i) => ({
   },
   source: 'provider',
   tools: i % 2 ? { bash: { count: 1, resultTokens: 200 } } : undefined,
-  cost: i % 3 === 0 ? null : { amount: 0.01 + i / 1000, currency: 'USD', pricingVersion: 'genai-prices@0.1.8' },
+  cost:
+    i % 3 === 0 ? null : { amount: 0.01 + i / 1000, currency: 'USD', pricingVersion: 'genai-prices@0.1.8' },
   costReason: i % 3 === 0 ? 'unknown model: ollama/qwen3:8b' : 'priced',
 }));
 const report = buildReport(events, { groupBy: 'day', now: new Date(0) });
@@ -76,7 +77,12 @@ describe('exporters', () => {
     for (const g of report.groups) expect(md).toContain(`**${g.key}**`);
     expect(md).toContain('qwen3:8b, "local"');
     expect(md).toContain('unknown model');
-    expect(md.split('\n').filter((l) => l.startsWith('|')).every((l) => l.trim().endsWith('|'))).toBe(true);
+    expect(
+      md
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .every((l) => l.trim().endsWith('|')),
+    ).toBe(true);
   });
 
   it('OpenTelemetry GenAI attributes: totals include the cache and reasoning parts', () => {

@@ -29,7 +29,10 @@ export interface JsonlUsageStoreOptions {
   directory?: string;
   /** Longest time a record waits in the buffer before it is written (ms, default 50). */
   flushIntervalMs?: number;
-  /** Buffered records that trigger an immediate flush (default 1024). */
+  /**
+   * Buffered records that trigger a flush on the next event-loop turn (default 1024); at 16x this the
+   * flush happens synchronously inside the append (back-pressure for callers that never yield).
+   */
   maxBufferedRecords?: number;
   /** fdatasync after each flush so resolved appends survive a power cut (default true). */
   durable?: boolean;
@@ -91,6 +94,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   private pending: Array<{ sessionId: string; line: string }> = [];
   private batch: Deferred | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly fds = new Map<string, number>();
   private closed = false;
 
@@ -119,8 +123,15 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.batch ??= deferred();
     const { promise } = this.batch;
     if (this.pending.length === 1 && this.exitHooks) registerExitFlush(this);
-    if (this.pending.length >= this.maxBuffered) {
+    if (this.pending.length >= this.maxBuffered * 16) {
+      // Back-pressure: a caller that never yields to the event loop gets a synchronous flush.
       this.flushSync();
+    } else if (this.pending.length >= this.maxBuffered) {
+      // Full buffer: flush on the next turn of the event loop, outside this record() call.
+      if (!this.immediate) {
+        this.immediate = setImmediate(() => this.flushSync());
+        this.immediate.unref();
+      }
     } else if (!this.timer) {
       // unref: a pending flush must not keep the process alive; beforeExit/exit hooks write it instead.
       this.timer = setTimeout(() => this.flushSync(), this.flushIntervalMs);
@@ -134,6 +145,10 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = undefined;
     }
     const pending = this.pending;
     const batch = this.batch;
