@@ -15,7 +15,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonlUsageStore, TokenUsageTracker } from '../src/index.js';
+import { calcPrice } from '@pydantic/genai-prices';
+import { JsonlUsageStore, Pricing, TokenUsageTracker } from '../src/index.js';
 import { exited, prepareWriter, spawnWriter } from './spawn.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -125,9 +126,44 @@ async function sigkill(writer: Awaited<ReturnType<typeof prepareWriter>>) {
   };
 }
 
+function pricing() {
+  const model = 'claude-sonnet-4-5-20250929';
+  const usage = (i: number) => ({
+    inputTokens: 30_000 + i,
+    cachedInputTokens: 29_000,
+    cacheWriteTokens: 500,
+    outputTokens: 200,
+    reasoningTokens: 0,
+  });
+  const runs = 3000;
+  const p = new Pricing();
+  p.price('anthropic', model, usage(0));
+  let t = process.hrtime.bigint();
+  let sink = 0;
+  for (let i = 0; i < runs; i++) sink += p.price('anthropic', model, usage(i)).cost!.amount;
+  const cached = Number(process.hrtime.bigint() - t) / 1e6 / runs;
+  t = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) {
+    const u = usage(i);
+    sink += calcPrice(
+      {
+        input_tokens: u.inputTokens,
+        cache_read_tokens: u.cachedInputTokens,
+        cache_write_tokens: u.cacheWriteTokens,
+        output_tokens: u.outputTokens,
+      },
+      model,
+      { providerId: 'anthropic' },
+    )!.total_price;
+  }
+  const direct = Number(process.hrtime.bigint() - t) / 1e6 / runs;
+  return { cached, direct, sink };
+}
+
 const f = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 try {
   const writer = await prepareWriter();
+  const pr = pricing();
   const l = await latency();
   const c = await concurrency(writer);
   const k = await sigkill(writer);
@@ -147,6 +183,9 @@ try {
   console.log(
     `\nratio baseline/buffered: p50 ${(percentile(l.baseline, 50) / percentile(l.buffered, 50)).toFixed(1)}x, p99 ${(percentile(l.baseline, 99) / percentile(l.buffered, 99)).toFixed(1)}x; ` +
       `p99 target ≤ 200 µs: ${percentile(l.buffered, 99) <= 0.2 ? 'met' : 'MISSED'}; final durable drain ${l.drainMs.toFixed(1)} ms; lines stored ${l.stored} (expected ${N + 2})`,
+  );
+  console.log(
+    `\npricing per call: Pricing.price (resolved table) ${f(pr.cached)} vs genai-prices calcPrice ${f(pr.direct)} (${(pr.direct / pr.cached).toFixed(0)}x)`,
   );
   console.log('\n| durability                                   | result |');
   console.log('|----------------------------------------------|--------|');
