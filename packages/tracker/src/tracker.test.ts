@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCtxkitError, type Message } from '@ctxkit/core';
@@ -219,5 +219,34 @@ describe('TokenUsageTracker', () => {
     await expect(tracker.report({ groupBy: 'year' as never })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
+  });
+});
+
+describe('TokenUsageTracker with a failing store', () => {
+  it('a failed flush rejects the awaited record(), is kept as a warning, and never goes unhandled', async () => {
+    // A real store whose directory cannot be created (its parent is a file).
+    const parent = mkdtempSync(join(tmpdir(), 'ctxkit-failing-'));
+    writeFileSync(join(parent, 'file'), 'x');
+    const failing = new JsonlUsageStore({
+      directory: join(parent, 'file', 'usage'),
+      flushOnExit: false,
+      flushIntervalMs: 1,
+    });
+    const tracker = new TokenUsageTracker({ store: failing, now });
+    tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
+    await expect(tracker.record({ usage: { inputTokens: 1, outputTokens: 1 } })).rejects.toMatchObject({
+      code: 'IO_ERROR',
+    });
+    void tracker.record({ usage: { inputTokens: 2, outputTokens: 1 } }); // not awaited
+    await new Promise((r) => setTimeout(r, 20));
+    expect(
+      tracker.getCurrentUsage().warnings.filter((w) => w.code === 'FLUSH_FAILED').length,
+    ).toBeGreaterThanOrEqual(2);
+    // Once the cause is gone, the records kept in the buffer are written: nothing was lost.
+    rmSync(join(parent, 'file'));
+    await failing.close();
+    const reader = new JsonlUsageStore({ directory: join(parent, 'file', 'usage'), flushOnExit: false });
+    expect((await reader.read()).events.map((e) => e.usage.inputTokens)).toEqual([1, 2]);
+    rmSync(parent, { recursive: true, force: true });
   });
 });

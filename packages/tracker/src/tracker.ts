@@ -166,7 +166,13 @@ export class TokenUsageTracker {
       pendingBreakdown: undefined,
       warnings: [],
     };
-    void this.store.startSession(record);
+    const live = this.live;
+    this.store.startSession(record).catch((error: unknown) => {
+      live.warnings.push({
+        code: 'FLUSH_FAILED',
+        message: `session header not stored: ${(error as Error).message}`,
+      });
+    });
     if (!this.compacted && this.retention && this.store.compact) {
       this.compacted = true;
       this.store.compact(this.retention).catch((error: unknown) => {
@@ -211,7 +217,16 @@ export class TokenUsageTracker {
         session.warnings.push({ code: 'INVALID_USAGE', message, sessionId: event.sessionId });
       }
     }
-    return this.store.append(event).then(() => event);
+    const durable = this.store.append(event).then(() => event);
+    // Fire-and-forget callers must not get an unhandled rejection; awaiting callers still see it.
+    durable.catch((error: unknown) => {
+      session.warnings.push({
+        code: 'FLUSH_FAILED',
+        message: `event ${event.id} not stored: ${(error as Error).message}`,
+        sessionId: event.sessionId,
+      });
+    });
+    return durable;
   }
 
   private implicitSession(input: unknown, options: RecordOptions): LiveSession {
