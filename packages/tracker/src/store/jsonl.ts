@@ -108,10 +108,12 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.exitHooks = options.flushOnExit ?? true;
   }
 
+  /** Buffers the session header line; resolves once it is durable. */
   startSession(session: SessionRecord): Promise<void> {
     return this.enqueue(session.sessionId, { type: 'session', ...session });
   }
 
+  /** Buffers one event line; resolves once its batch is written and fdatasync'ed. */
   append(event: UsageEvent): Promise<void> {
     return this.enqueue(event.sessionId, { type: 'usage', ...event });
   }
@@ -186,12 +188,14 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     }
   }
 
+  /** Writes the buffer now and resolves when it is durable (rejects if the write failed). */
   async flush(): Promise<void> {
     const promise = this.batch?.promise;
     this.flushSync();
     await promise;
   }
 
+  /** Flushes and closes the session's file descriptor. */
   async endSession(sessionId: string): Promise<void> {
     await this.flush();
     const fd = this.fds.get(sessionId);
@@ -211,6 +215,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     return fd;
   }
 
+  /** Session ids that have a file in the directory. */
   async listSessions(): Promise<string[]> {
     return this.sessionFiles().map((f) => sessionIdFromFileName(f));
   }
@@ -222,6 +227,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       .sort();
   }
 
+  /** Reads (after flushing this store's buffer) every matching session file; see {@link StoreReadResult}. */
   async read(query: StoreQuery = {}): Promise<StoreReadResult> {
     if (this.pending.length > 0) await this.flush();
     const wanted = query.sessionIds ? new Set(query.sessionIds.map(sessionFileName)) : undefined;
@@ -302,6 +308,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     }
   }
 
+  /** Flushes, closes every descriptor and removes this store's exit hooks. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
