@@ -240,7 +240,9 @@ export function checkScript(
   let outputs = 0;
   let pinOps = false;
   const isPinned = (m: Message) =>
-    m.role === 'system' || (m.id !== undefined && pinnedIds.has(m.id)) || (keepFirstUserMessage && m === firstUser);
+    m.role === 'system' ||
+    (m.id !== undefined && pinnedIds.has(m.id)) ||
+    (keepFirstUserMessage && m === firstUser);
   const tryAdd = (m: Message): 'added' | 'refused' | 'rejected' => {
     const nextFirst = firstUser ?? (m.role === 'user' ? m : undefined);
     const pinnedNext = (x: Message) =>
