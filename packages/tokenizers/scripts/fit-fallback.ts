@@ -14,10 +14,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
-import { FEATURE_COUNT, FEATURE_NAMES, extractFeatures, weigh } from '../src/estimate/features.js';
+import { FEATURE_COUNT, extractFeatures, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
-import { nnls } from './lib/nnls.js';
+import { fitCoefficients } from './lib/fit.js';
 import { REFERENCE_VOCABULARIES, type ReferenceVocabulary, referenceCounter } from './lib/reference.js';
 
 const check = process.argv.includes('--check');
@@ -33,31 +33,7 @@ function counts(samples: Sample[], v: ReferenceVocabulary): number[] {
   return samples.map((s) => count(s.text));
 }
 
-const devFeatures = dev.map((s) => Float64Array.from(extractFeatures(s.text)));
-const classSize = new Map<string, number>();
-for (const s of dev) classSize.set(s.cls, (classSize.get(s.cls) ?? 0) + 1);
-
-/** Fits one coefficient vector to `target` counts on the dev split. */
-function fit(target: number[]): number[] {
-  const rows: Float64Array[] = [];
-  const b: number[] = [];
-  const w: number[] = [];
-  dev.forEach((s, i) => {
-    const y = target[i] as number;
-    if (y <= 0) return;
-    // Relative error (divide by y), each class the same total weight.
-    rows.push(devFeatures[i] as Float64Array);
-    b.push(y);
-    w.push(1 / y / Math.sqrt(classSize.get(s.cls) as number));
-  });
-  const x = nnls(rows, b, w);
-  // Lone surrogates never occur in the corpus. Price one no higher than any class an
-  // astral code point can fall in, so joining two halves never lowers the estimate.
-  const lone = FEATURE_NAMES.indexOf('lone');
-  const astral = ['han', 'emoji', 'marks', 'other'].map((n) => x[FEATURE_NAMES.indexOf(n as never)] as number);
-  x[lone] = Math.min(1, ...astral);
-  return x.map((v) => Math.round(v * 1e5) / 1e5);
-}
+const fit = (target: number[]) => fitCoefficients(dev, target);
 
 const coefficients: Record<string, number[]> = {};
 const devCounts: Record<string, number[]> = {};
