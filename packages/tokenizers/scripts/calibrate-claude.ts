@@ -16,10 +16,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, transcriptDir, usingFullSet } from '../../../test-support/transcripts.js';
-import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
 import { estimateClaudeTokens } from '../src/estimate/claude.js';
-import { FEATURE_COUNT, extractFeatures, weigh } from '../src/estimate/features.js';
-import { type Span, claudeSpans } from './lib/claude-spans.js';
+import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
+import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
+import { claudeSpans, type Span } from './lib/claude-spans.js';
 import { buildCorpus } from './lib/corpus.js';
 import { finishCoefficients, fitCoefficients } from './lib/fit.js';
 import { nnls } from './lib/nnls.js';
@@ -54,11 +54,16 @@ if (!check) {
   // carry content the transcript lacks (dropped thinking, images) or lost content.
   const first = fitSpans(dev);
   const predict = (s: Span, x: number[]) =>
-    (x[0] as number) * e2(s) + (x[1] as number) * s.messages + (x[2] as number) * s.toolCalls + (x[3] as number) * s.toolResults;
+    (x[0] as number) * e2(s) +
+    (x[1] as number) * s.messages +
+    (x[2] as number) * s.toolCalls +
+    (x[3] as number) * s.toolResults;
   const inliers = dev.filter((s) => Math.abs(Math.log(predict(s, first) / s.actual)) < Math.log(1.5));
   console.log(`robust refit on ${inliers.length} of ${dev.length} dev spans`);
   const [alpha, perMessage, perToolCall, perToolResult] = fitSpans(inliers);
-  console.log(`fit: α = ${alpha.toFixed(4)} × Claude-2 estimate; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`);
+  console.log(
+    `fit: α = ${alpha.toFixed(4)} × Claude-2 estimate; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`,
+  );
   coefficients = finishCoefficients(c2.map((c) => c * alpha));
   framing = {
     perMessage: Math.round(perMessage * 10) / 10,
@@ -87,7 +92,11 @@ export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(framing)} as const;
 // Held-out evaluation, per model, on spans over 2,000 measured tokens (and on all).
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? (s[(s.length - 1) / 2] as number)
+      : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const ours = (s: Span) =>
   s.texts.reduce((sum, t) => sum + estimateClaudeTokens(t), 0) +

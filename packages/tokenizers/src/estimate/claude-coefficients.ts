@@ -5,7 +5,11 @@
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
 /** Claude 4.x token cost per character-class feature. */
-export const CLAUDE_COEFFICIENTS: readonly number[] = [0.02019, 0.15547, 1.11178, 0.10602, 0, 1.94788, 3.00565, 0, 0.67735, 1.53142, 1.29372, 1.1915, 1.5758, 2.09628, 0.16235, 0.97484, 1.52462, 10.02726, 0.23805, 0.72981, 0.23254, 0, 0.29282, 0.03421, 0.46869, 0.37335, 0.77721, 0.07864, 1.05266, 1.14554, 3.45446, 1.46221, 5.48929, 0.16235];
+export const CLAUDE_COEFFICIENTS: readonly number[] = [
+  0.02019, 0.15547, 1.11178, 0.10602, 0, 1.94788, 3.00565, 0, 0.67735, 1.53142, 1.29372, 1.1915, 1.5758,
+  2.09628, 0.16235, 0.97484, 1.52462, 10.02726, 0.23805, 0.72981, 0.23254, 0, 0.29282, 0.03421, 0.46869,
+  0.37335, 0.77721, 0.07864, 1.05266, 1.14554, 3.45446, 1.46221, 5.48929, 0.16235,
+];
 
 /** Fitted framing of a conversation span (tokens per new API message, tool call, tool result). */
-export const CLAUDE_SPAN_FRAMING = {"perMessage":0,"perToolCall":41.8,"perToolResult":41.8} as const;
+export const CLAUDE_SPAN_FRAMING = { perMessage: 0, perToolCall: 41.8, perToolResult: 41.8 } as const;
