@@ -11,7 +11,26 @@ import { hfReference, type Reference, tekkenReference, tiktokenReference } from 
 const corpus = allTranscriptTexts().join('\n');
 
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u));
-const interesting = fc.constantFrom(' ', '  ', '\n', '\t', "'s", "'LL", '’', 'é', 'e\u0301', '１２３', '中文', '👍🏽', '\uFEFF', '<', '>', '▁', '\n\n\n', '0123456789');
+const interesting = fc.constantFrom(
+  ' ',
+  '  ',
+  '\n',
+  '\t',
+  "'s",
+  "'LL",
+  '’',
+  'é',
+  'e\u0301',
+  '１２３',
+  '中文',
+  '👍🏽',
+  '\uFEFF',
+  '<',
+  '>',
+  '▁',
+  '\n\n\n',
+  '0123456789',
+);
 const randomText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ unit: codeUnit, maxLength: 40 }),
@@ -50,7 +69,10 @@ describe('lean engine: randomized differential test against the oracles', () => 
           expect(ids).toEqual(await reference.encode(text));
           expect(ours.countTokens(text)).toBe(ids.length);
         }),
-        { numRuns: Number(process.env.CTXKIT_DIFF_RUNS ?? 150), seed: Number(process.env.CTXKIT_DIFF_SEED ?? 20261125) },
+        {
+          numRuns: Number(process.env.CTXKIT_DIFF_RUNS ?? 150),
+          seed: Number(process.env.CTXKIT_DIFF_SEED ?? 20261125),
+        },
       );
     },
     120_000,
