@@ -37,9 +37,9 @@ export interface VocabularyInfo {
 }
 
 /**
- * The vocabulary table docs and the tokenizer pool use. Data for `hf` vocabularies and
- * `tekken` is extracted at build time into the package's `data/` folder (see
- * `scripts/extract-data.mjs`) and read lazily, so counting gpt-4o never reads Gemma's data.
+ * The vocabulary table docs and the tokenizer pool use. Every exact vocabulary ships as one
+ * compact file in the package's `data/` folder (built by `scripts/build-vocabularies.ts`) and
+ * is read lazily, so counting gpt-4o never reads Gemma's data.
  */
 export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
   o200k_base: {
