@@ -158,21 +158,78 @@ table('Replay: recount the whole context before every assistant turn', [
     'total ms': baseFullMs,
     'vs baseline': 1,
   },
-  { approach: 'Nanocoder 1.30 UI path: one tokenizer + content-keyed BoundedMap', 'total ms': uiMs, 'vs baseline': baseFullMs / uiMs },
-  { approach: 'ctxkit TokenizerPool + TokenCountCache (full recount)', 'total ms': oursMs, 'vs baseline': baseFullMs / oursMs },
-  { approach: 'ctxkit ConversationCounter (incremental)', 'total ms': counterMs, 'vs baseline': baseFullMs / counterMs },
+  {
+    approach: 'Nanocoder 1.30 UI path: one tokenizer + content-keyed BoundedMap',
+    'total ms': uiMs,
+    'vs baseline': baseFullMs / uiMs,
+  },
+  {
+    approach: 'ctxkit TokenizerPool + TokenCountCache (full recount)',
+    'total ms': oursMs,
+    'vs baseline': baseFullMs / oursMs,
+  },
+  {
+    approach: 'ctxkit ConversationCounter (incremental)',
+    'total ms': counterMs,
+    'vs baseline': baseFullMs / counterMs,
+  },
 ]);
 const hitP99 = quantile(hitTimes, 0.99);
 table('Figures against targets', [
-  { figure: 'cache hit rate', value: `${(cacheStats.hitRate * 100).toFixed(2)} %`, target: '≥ 95 %', ok: cacheStats.hitRate >= 0.95 },
-  { figure: 'counting time ratio vs Nanocoder', value: `${(baseFullMs / oursMs).toFixed(1)}× (baseline on ${baseTurns}/${turnCount} turns)`, target: '≥ 50×', ok: baseFullMs / oursMs >= 50 },
-  { figure: 'cache-hit overhead p50 / p99 / max per message', value: `${(quantile(hitTimes, 0.5) * 1000).toFixed(2)} / ${(hitP99 * 1000).toFixed(2)} / ${(quantile(hitTimes, 1) * 1000).toFixed(1)} µs`, target: 'p99 ≤ 50 µs', ok: hitP99 <= 0.05 },
-  { figure: 'acquireSync + release (warm)', value: `${syncUs.toFixed(3)} µs (${((buildMs * 1000) / syncUs).toFixed(0)}× less than one Nanocoder createTokenizer + free, ${buildMs.toFixed(0)} ms)`, target: '≤ 10 µs', ok: syncUs <= 10 },
-  { figure: 'await acquire + release (warm)', value: `${asyncUs.toFixed(3)} µs`, target: '≤ 10 µs', ok: asyncUs <= 10 },
-  { figure: 'first acquire (cold o200k load, inside the ctxkit total)', value: `${firstAcquireMs.toFixed(0)} ms`, target: '—', ok: true },
-  { figure: `cache heap for ${entries} entries (defaults)`, value: `${(cacheBytes / 1e6).toFixed(2)} MB (${(cacheBytes / entries).toFixed(0)} B/entry)`, target: '≤ 2 MB', ok: cacheBytes <= 2e6 },
-  { figure: 'fingerprint memo (lives with the messages)', value: `${(memoBytes / 1e6).toFixed(2)} MB (${(memoBytes / entries).toFixed(0)} B/message)`, target: '—', ok: true },
-  { figure: 'incremental totals equal full recounts', value: String(consistent), target: 'true', ok: consistent },
+  {
+    figure: 'cache hit rate',
+    value: `${(cacheStats.hitRate * 100).toFixed(2)} %`,
+    target: '≥ 95 %',
+    ok: cacheStats.hitRate >= 0.95,
+  },
+  {
+    figure: 'counting time ratio vs Nanocoder',
+    value: `${(baseFullMs / oursMs).toFixed(1)}× (baseline on ${baseTurns}/${turnCount} turns)`,
+    target: '≥ 50×',
+    ok: baseFullMs / oursMs >= 50,
+  },
+  {
+    figure: 'cache-hit overhead p50 / p99 / max per message',
+    value: `${(quantile(hitTimes, 0.5) * 1000).toFixed(2)} / ${(hitP99 * 1000).toFixed(2)} / ${(quantile(hitTimes, 1) * 1000).toFixed(1)} µs`,
+    target: 'p99 ≤ 50 µs',
+    ok: hitP99 <= 0.05,
+  },
+  {
+    figure: 'acquireSync + release (warm)',
+    value: `${syncUs.toFixed(3)} µs (${((buildMs * 1000) / syncUs).toFixed(0)}× less than one Nanocoder createTokenizer + free, ${buildMs.toFixed(0)} ms)`,
+    target: '≤ 10 µs',
+    ok: syncUs <= 10,
+  },
+  {
+    figure: 'await acquire + release (warm)',
+    value: `${asyncUs.toFixed(3)} µs`,
+    target: '≤ 10 µs',
+    ok: asyncUs <= 10,
+  },
+  {
+    figure: 'first acquire (cold o200k load, inside the ctxkit total)',
+    value: `${firstAcquireMs.toFixed(0)} ms`,
+    target: '—',
+    ok: true,
+  },
+  {
+    figure: `cache heap for ${entries} entries (defaults)`,
+    value: `${(cacheBytes / 1e6).toFixed(2)} MB (${(cacheBytes / entries).toFixed(0)} B/entry)`,
+    target: '≤ 2 MB',
+    ok: cacheBytes <= 2e6,
+  },
+  {
+    figure: 'fingerprint memo (lives with the messages)',
+    value: `${(memoBytes / 1e6).toFixed(2)} MB (${(memoBytes / entries).toFixed(0)} B/message)`,
+    target: '—',
+    ok: true,
+  },
+  {
+    figure: 'incremental totals equal full recounts',
+    value: String(consistent),
+    target: 'true',
+    ok: consistent,
+  },
 ]);
 console.log(
   `cache: ${cacheStats.hits} hits, ${cacheStats.misses} misses, ${cacheStats.entries} entries, ${cacheStats.evictions} evictions; ` +

@@ -88,7 +88,9 @@ export class ConversationCounter {
   #priceFraming(): void {
     this.#priming = this.#tokenizer.countMessages([]);
     this.#toolTokens =
-      this.#tools.length === 0 ? 0 : this.#tokenizer.countMessages([], { tools: this.#tools }) - this.#priming;
+      this.#tools.length === 0
+        ? 0
+        : this.#tokenizer.countMessages([], { tools: this.#tools }) - this.#priming;
   }
 
   #count(message: Message): number {
@@ -194,7 +196,9 @@ export class ConversationCounter {
    * only, when a cache is shared and the vocabulary was seen before.
    */
   setTokenizer(tokenizer: Tokenizer): void {
-    const counts = this.#messages.map((m) => (this.#cache ? this.#cache.count(m, tokenizer) : tokenizer.countMessage(m)));
+    const counts = this.#messages.map((m) =>
+      this.#cache ? this.#cache.count(m, tokenizer) : tokenizer.countMessage(m),
+    );
     this.#tokenizer = tokenizer;
     this.#counts = counts;
     this.#sums = { system: 0, userMessages: 0, assistantMessages: 0, toolResults: 0 };

@@ -1,9 +1,4 @@
-import {
-  type CountMessagesOptions,
-  CtxkitError,
-  type Message,
-  type Tokenizer,
-} from '@ctxkit/core';
+import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import type { VocabularyId } from '@ctxkit/tokenizers';
 
 /** What a handle needs from its pool (kept minimal so the handle stays a thin view). */

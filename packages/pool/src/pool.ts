@@ -102,7 +102,12 @@ function defaultLoadSync(vocabulary: VocabularyId): Tokenizer {
 
 function loadFailed(vocabulary: VocabularyId, cause: unknown): CtxkitError {
   if (cause instanceof CtxkitError && cause.code === 'TOKENIZER_LOAD_FAILED') return cause;
-  return new CtxkitError('TOKENIZER_LOAD_FAILED', `Cannot load the ${vocabulary} vocabulary`, { vocabulary }, { cause });
+  return new CtxkitError(
+    'TOKENIZER_LOAD_FAILED',
+    `Cannot load the ${vocabulary} vocabulary`,
+    { vocabulary },
+    { cause },
+  );
 }
 
 /**
@@ -151,7 +156,9 @@ export class TokenizerPool implements HandleOwner {
       throw new CtxkitError('INVALID_ARGUMENT', 'maxBytes must be a non-negative number', { maxBytes });
     }
     if (options.idleMs !== undefined && !(Number.isFinite(options.idleMs) && options.idleMs >= 0)) {
-      throw new CtxkitError('INVALID_ARGUMENT', 'idleMs must be a non-negative number', { idleMs: options.idleMs });
+      throw new CtxkitError('INVALID_ARGUMENT', 'idleMs must be a non-negative number', {
+        idleMs: options.idleMs,
+      });
     }
     this.#maxBytes = maxBytes;
     this.#idleMs = options.idleMs;
