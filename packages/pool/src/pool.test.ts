@@ -251,6 +251,22 @@ describe('TokenizerPool', () => {
     expect(pool.stats().totals).toMatchObject({ loads: 2, misses: 2, hits: 1 });
   });
 
+  it('frees a vocabulary that finishes loading after dispose and fails its waiters typed', async () => {
+    let freed = 0;
+    const pool = new TokenizerPool({
+      detect: byName,
+      loader: async () => {
+        await sleep(20);
+        return Object.create(declared(0), { free: { value: () => freed++ } }) as Tokenizer;
+      },
+    });
+    const pending = pool.acquire('p', 'v');
+    pool.dispose();
+    expect(await codeOfAsync(pending)).toBe('DISPOSED');
+    expect(freed).toBe(1);
+    expect(pool.stats().entries).toHaveLength(0);
+  });
+
   it('evicts after idleMs, on cleanupUnused, and refuses work after dispose', async () => {
     const pool = new TokenizerPool({ detect: byName, idleMs: 20, loader: async () => declared(0) });
     (await pool.acquire('p', 'a')).release();
