@@ -223,13 +223,14 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
     const prevLedger = tag?.kind === 'summary' ? tag.ledger : emptyLedger();
     const prevText = tag?.kind === 'summary' ? tag.summary : '';
     const prevOriginals = tag?.kind === 'summary' ? tag.originals : [];
-    ledger = mergeLedgers(prevLedger, extractLedger(dropped.map(unwrapOriginal)));
+    const merged = mergeLedgers(prevLedger, extractLedger(dropped.map(unwrapOriginal)));
     const text = ensureLedger(
       prevText || `## Context\n${dropped.length} earlier messages were dropped to fit the context window.`,
-      ledger,
+      merged,
     );
-    summary = text;
-    const fresh = summaryMessage(text, ledger, [...prevOriginals, ...dropped]);
+    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped]);
+    const roundStart = work.total();
+    const previousMessages = work.messages;
     if (old) {
       work.messages = kept.map((m) => (m === old ? fresh : m));
     } else {
@@ -239,6 +240,14 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
       at = keptBefore;
       work.messages = [...kept.slice(0, keptBefore), fresh, ...kept.slice(keptBefore)];
     }
+    if (work.total() >= roundStart) {
+      // Folding cost more than dropping saved: undo the round and stop.
+      work.messages = previousMessages;
+      droppedCount -= dropped.length;
+      break;
+    }
+    summary = text;
+    ledger = merged;
   }
   if (droppedCount === 0 || summary === undefined || ledger === undefined) return undefined;
   return {

@@ -124,7 +124,13 @@ export async function summarizeStage(
     if (!removed.has(i)) next.push(m);
   });
   if (region.cut >= work.messages.length) next.push(message);
+  const previousMessages = work.messages;
   work.messages = next;
+  if (work.total() >= before) {
+    // A summary that saves nothing (tiny regions) is not a compaction: keep the messages.
+    work.messages = previousMessages;
+    return undefined;
+  }
   const step: CompressionStep = {
     kind,
     tokensSaved: before - work.total(),
