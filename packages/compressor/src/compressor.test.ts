@@ -123,7 +123,7 @@ describe('ContextCompressor on real transcripts', () => {
     const before = tokenizer.countMessages(input);
     const contextLimit = Math.ceil(before / 0.9) + reserveTokens;
     const behaviours: [string, (r: SummaryRequest) => Promise<string>, RegExp][] = [
-      ['hangs', () => new Promise<string>(() => {}), /timed out/],
+      ['hangs', () => new Promise<string>(() => {}), /timed out|no time left/],
       ['throws', async () => Promise.reject(new Error('503 from provider')), /503 from provider/],
       ['pads', async (r) => visibleText(r.messages).repeat(2), /not smaller|over its budget/],
     ];
@@ -133,11 +133,13 @@ describe('ContextCompressor on real transcripts', () => {
         calls++;
         return fn(r);
       };
-      const r = await new ContextCompressor({ summarizer, reserveTokens, maxAttempts: 3, attemptTimeoutMs: 50 }).compress(
+      const r = await new ContextCompressor({ summarizer, reserveTokens, maxAttempts: 3, attemptTimeoutMs: 200 }).compress(
         input,
         { contextLimit, tokenizer },
       );
-      expect(calls).toBe(3);
+      // A hanging summarizer may lose its last attempt to the overall deadline (attempts × timeout).
+      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(calls).toBeLessThanOrEqual(3);
       const step = r.steps.find((s) => s.kind === 'fallback-summary')!;
       expect(step.failures).toHaveLength(3);
       for (const f of step.failures!) expect(f).toMatch(reason);

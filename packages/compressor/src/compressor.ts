@@ -85,6 +85,7 @@ export class ContextCompressor {
    * `BUDGET_EXCEEDED` when even the protected messages cannot fit `contextLimit − reserveTokens`.
    */
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
+    const started = performance.now();
     const { contextLimit, tokenizer } = options;
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
     if (!Number.isFinite(contextLimit) || contextLimit <= 0) {
@@ -143,6 +144,7 @@ export class ContextCompressor {
         summarizer: this.summarizer,
         maxAttempts: this.maxAttempts,
         attemptTimeoutMs: this.attemptTimeoutMs,
+        deadline: started + this.attemptTimeoutMs * this.maxAttempts,
         signal: options.signal,
       });
       if (done) {
