@@ -16,8 +16,8 @@ import { createTokenizer } from '@ctxkit/tokenizers';
 import { compressMessages } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
-import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
 import { visibleText } from '../src/test-helpers.js';
+import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
 import { Work } from '../src/work.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
@@ -26,7 +26,8 @@ const UNLIMITED = { commands: 1e9, errors: 1e9, constraints: 1e9, todos: 1e9 };
 // Nanocoder's Tokenizer shape: encode() returns a count, countTokens() counts content + role.
 const nanoTokenizer = {
   encode: (text: string) => tokenizer.countTokens(text),
-  countTokens: (m: { role: string; content: string }) => tokenizer.countTokens(m.content ?? '') + tokenizer.countTokens(m.role),
+  countTokens: (m: { role: string; content: string }) =>
+    tokenizer.countTokens(m.content ?? '') + tokenizer.countTokens(m.role),
   getName: () => 'o200k_base',
 };
 
@@ -114,15 +115,23 @@ for (const t of loadTranscripts()) {
     nanoValid: validateConversation(nanoOut).length === 0,
     nanoReference: share(reference, nanoText),
     nanoPinned: {
-      kept: pinnedIn.filter((p) => nanoOut.some((m) => m.role === p.role && messageText(m) === messageText(p))).length,
+      kept: pinnedIn.filter((p) =>
+        nanoOut.some((m) => m.role === p.role && messageText(m) === messageText(p)),
+      ).length,
       total: pinnedIn.length,
     },
   });
 }
 
-console.log(`\n# @ctxkit/compressor benchmark (${usingFullSet() ? 'full shared set' : 'committed sample'}, ${rows.length} transcripts, o200k_base)`);
-console.log('Trigger: 90 % of the usable window (reserve 1000); goal = min(50 % of usable, 70 % of before). No LLM.\n');
-console.log('| transcript | before | goal | ctxkit after | reduction | target | feasible | violations | ledger (own) | ledger (ref) | pinned | stages | ms | nanocoder after | nc reduction | nc ledger (ref) | nc pinned | nc valid |');
+console.log(
+  `\n# @ctxkit/compressor benchmark (${usingFullSet() ? 'full shared set' : 'committed sample'}, ${rows.length} transcripts, o200k_base)`,
+);
+console.log(
+  'Trigger: 90 % of the usable window (reserve 1000); goal = min(50 % of usable, 70 % of before). No LLM.\n',
+);
+console.log(
+  '| transcript | before | goal | ctxkit after | reduction | target | feasible | violations | ledger (own) | ledger (ref) | pinned | stages | ms | nanocoder after | nc reduction | nc ledger (ref) | nc pinned | nc valid |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const x of rows) {
   console.log(
@@ -133,19 +142,52 @@ const sum = (f: (r: Row) => number, rs = rows) => rs.reduce((s, r) => s + f(r), 
 const feasible = rows.filter((r) => r.feasible);
 const minRed = Math.min(...feasible.map((r) => 1 - r.after / r.before));
 console.log('\n## Overall');
-console.log(`- feasible transcripts (protected messages + a minimal summary fit the goal): ${feasible.length}/${rows.length}`);
-console.log(`- target met: ${feasible.filter((r) => r.targetMet).length}/${feasible.length} feasible (${rows.filter((r) => r.targetMet).length}/${rows.length} all)`);
-console.log(`- reduction on feasible: min ${(100 * minRed).toFixed(1)}%, overall ${pct(sum((r) => r.before - r.after, feasible), sum((r) => r.before, feasible))}`);
-console.log(`- invariant violations: ${sum((r) => r.violations)} (ctxkit) | invalid outputs: ${rows.filter((r) => !r.nanoValid).length} (nanocoder)`);
-console.log(`- own-ledger retention: ${sum((r) => r.ledger.kept)}/${sum((r) => r.ledger.total)} (${pct(sum((r) => r.ledger.kept), sum((r) => r.ledger.total))})`);
-console.log(`- reference-ledger retention (all facts of the whole input, uncapped): ctxkit ${pct(sum((r) => r.reference.kept), sum((r) => r.reference.total))}, nanocoder ${pct(sum((r) => r.nanoReference.kept), sum((r) => r.nanoReference.total))} (${sum((r) => r.reference.total)} items)`);
-console.log(`- pinned retention: ctxkit ${sum((r) => r.pinned.kept)}/${sum((r) => r.pinned.total)}, nanocoder ${sum((r) => r.nanoPinned.kept)}/${sum((r) => r.nanoPinned.total)}`);
-console.log(`- tokens after (all transcripts): ctxkit ${sum((r) => r.after)}, nanocoder ${sum((r) => r.nanoAfter)}, before ${sum((r) => r.before)}`);
+console.log(
+  `- feasible transcripts (protected messages + a minimal summary fit the goal): ${feasible.length}/${rows.length}`,
+);
+console.log(
+  `- target met: ${feasible.filter((r) => r.targetMet).length}/${feasible.length} feasible (${rows.filter((r) => r.targetMet).length}/${rows.length} all)`,
+);
+console.log(
+  `- reduction on feasible: min ${(100 * minRed).toFixed(1)}%, overall ${pct(
+    sum((r) => r.before - r.after, feasible),
+    sum((r) => r.before, feasible),
+  )}`,
+);
+console.log(
+  `- invariant violations: ${sum((r) => r.violations)} (ctxkit) | invalid outputs: ${rows.filter((r) => !r.nanoValid).length} (nanocoder)`,
+);
+console.log(
+  `- own-ledger retention: ${sum((r) => r.ledger.kept)}/${sum((r) => r.ledger.total)} (${pct(
+    sum((r) => r.ledger.kept),
+    sum((r) => r.ledger.total),
+  )})`,
+);
+console.log(
+  `- reference-ledger retention (all facts of the whole input, uncapped): ctxkit ${pct(
+    sum((r) => r.reference.kept),
+    sum((r) => r.reference.total),
+  )}, nanocoder ${pct(
+    sum((r) => r.nanoReference.kept),
+    sum((r) => r.nanoReference.total),
+  )} (${sum((r) => r.reference.total)} items)`,
+);
+console.log(
+  `- pinned retention: ctxkit ${sum((r) => r.pinned.kept)}/${sum((r) => r.pinned.total)}, nanocoder ${sum((r) => r.nanoPinned.kept)}/${sum((r) => r.nanoPinned.total)}`,
+);
+console.log(
+  `- tokens after (all transcripts): ctxkit ${sum((r) => r.after)}, nanocoder ${sum((r) => r.nanoAfter)}, before ${sum((r) => r.before)}`,
+);
 
 // ~200k-token history: the three largest Claude Code sessions joined, counted once as the baseline.
 const all = loadTranscripts();
 const big: Message[] = [];
-for (const name of ['claude-code__spotter__fa812bfe', 'claude-code__spotter__6c2214d7__agent-afc096d', 'claude-code__codemie__e9fb405b__agent-a485154', 'claude-code__spotter__ae4a77f8']) {
+for (const name of [
+  'claude-code__spotter__fa812bfe',
+  'claude-code__spotter__6c2214d7__agent-afc096d',
+  'claude-code__codemie__e9fb405b__agent-a485154',
+  'claude-code__spotter__ae4a77f8',
+]) {
   const t = all.find((x) => x.name === name);
   if (t && tokenizer.countMessages(big) < 195_000) big.push(...(t.messages as Message[]));
 }
@@ -182,29 +224,60 @@ console.log(`\n## Pipeline time on a ${size}-token history (${history.length} me
 console.log('| run | ms | × counting the history once |');
 console.log('|---|---|---|');
 console.log(`| baseline: tokenizer.countMessages(history) | ${base.toFixed(1)} | 1.00 |`);
-console.log(`| ctxkit compress, cold (counts every message) | ${median(coldMs).toFixed(1)} | ${(median(coldMs) / base).toFixed(2)} |`);
-console.log(`| ctxkit compress, warm (counts cached across calls: the non-LLM pipeline) | ${median(warmMs).toFixed(1)} | ${(median(warmMs) / base).toFixed(2)} |`);
-console.log(`| nanocoder compressMessages (default) | ${median(nanoMs).toFixed(1)} | ${(median(nanoMs) / base).toFixed(2)} |`);
-console.log(`(after: ${lastAfter} tokens; spread cold ${Math.min(...coldMs).toFixed(0)}–${Math.max(...coldMs).toFixed(0)} ms, warm ${Math.min(...warmMs).toFixed(0)}–${Math.max(...warmMs).toFixed(0)} ms)`);
+console.log(
+  `| ctxkit compress, cold (counts every message) | ${median(coldMs).toFixed(1)} | ${(median(coldMs) / base).toFixed(2)} |`,
+);
+console.log(
+  `| ctxkit compress, warm (counts cached across calls: the non-LLM pipeline) | ${median(warmMs).toFixed(1)} | ${(median(warmMs) / base).toFixed(2)} |`,
+);
+console.log(
+  `| nanocoder compressMessages (default) | ${median(nanoMs).toFixed(1)} | ${(median(nanoMs) / base).toFixed(2)} |`,
+);
+console.log(
+  `(after: ${lastAfter} tokens; spread cold ${Math.min(...coldMs).toFixed(0)}–${Math.max(...coldMs).toFixed(0)} ms, warm ${Math.min(...warmMs).toFixed(0)}–${Math.max(...warmMs).toFixed(0)} ms)`,
+);
 
 // Ollama fault modes on loopback: every one must end in a valid, fitting result within timeoutMs × maxAttempts.
-const sample = (all.find((x) => x.name === 'claude-code__spotter__subagent') ?? all[0]!).messages as Message[];
+const sample = (all.find((x) => x.name === 'claude-code__spotter__subagent') ?? all[0]!)
+  .messages as Message[];
 const sampleBefore = tokenizer.countMessages(sample);
 const sampleLimit = Math.ceil(sampleBefore / 0.9) + RESERVE;
 const timeoutMs = 1000;
 const maxAttempts = 3;
-console.log(`\n## Ollama fault modes (real ollama client, loopback server; timeoutMs ${timeoutMs} × maxAttempts ${maxAttempts} = ${timeoutMs * maxAttempts} ms bound)`);
+console.log(
+  `\n## Ollama fault modes (real ollama client, loopback server; timeoutMs ${timeoutMs} × maxAttempts ${maxAttempts} = ${timeoutMs * maxAttempts} ms bound)`,
+);
 console.log('| fault | stage used | valid | fits | ms | within bound |');
 console.log('|---|---|---|---|---|---|');
-for (const fault of ['none', 'refused', 'http500', 'slow', 'cut', 'garbage', 'empty', 'longer', 'truncate'] as const) {
-  const server = fault === 'refused' ? undefined : await startOllama({ tokenizer, fault: fault as OllamaFault, paramNumCtx: 8192, realCtx: 1500 });
+for (const fault of [
+  'none',
+  'refused',
+  'http500',
+  'slow',
+  'cut',
+  'garbage',
+  'empty',
+  'longer',
+  'truncate',
+] as const) {
+  const server =
+    fault === 'refused'
+      ? undefined
+      : await startOllama({ tokenizer, fault: fault as OllamaFault, paramNumCtx: 8192, realCtx: 1500 });
   const host = server?.url ?? (await refusedUrl());
   const summarizer = new OllamaSummarizer({ host, model: 'qwen2.5:7b', timeoutMs });
-  const c = new ContextCompressor({ summarizer, reserveTokens: RESERVE, maxAttempts, attemptTimeoutMs: timeoutMs });
+  const c = new ContextCompressor({
+    summarizer,
+    reserveTokens: RESERVE,
+    maxAttempts,
+    attemptTimeoutMs: timeoutMs,
+  });
   const t0 = performance.now();
   const r = await c.compress(sample, { contextLimit: sampleLimit, tokenizer });
   const ms = performance.now() - t0;
   await server?.close();
   const stage = r.steps.find((s) => s.kind === 'summarize' || s.kind === 'fallback-summary')?.kind ?? '—';
-  console.log(`| ${fault} | ${stage} | ${validateConversation(r.messages).length === 0 ? 'yes' : 'NO'} | ${r.after <= sampleLimit - RESERVE ? 'yes' : 'NO'} | ${ms.toFixed(0)} | ${ms <= timeoutMs * maxAttempts ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${fault} | ${stage} | ${validateConversation(r.messages).length === 0 ? 'yes' : 'NO'} | ${r.after <= sampleLimit - RESERVE ? 'yes' : 'NO'} | ${ms.toFixed(0)} | ${ms <= timeoutMs * maxAttempts ? 'yes' : 'NO'} |`,
+  );
 }

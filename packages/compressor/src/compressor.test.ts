@@ -78,7 +78,8 @@ describe('ContextCompressor on real transcripts', () => {
       // Every ledger fact is still in what the model sees; the summary holds all of its own.
       const text = visibleText(r.messages);
       for (const item of ledgerItems(r.ledger)) expect(text).toContain(item);
-      if (r.summary !== undefined) for (const item of ledgerItems(r.ledger)) expect(r.summary).toContain(item);
+      if (r.summary !== undefined)
+        for (const item of ledgerItems(r.ledger)) expect(r.summary).toContain(item);
       // Originals are kept: one compaction is undone exactly.
       // (Transcripts that end on an unanswered call were repaired first: a synthetic result was added.)
       const repaired = validateConversation(input).length === 0 ? input : repairConversation(input).messages;
@@ -101,17 +102,26 @@ describe('ContextCompressor on real transcripts', () => {
     const grown: Message[] = [
       ...first.messages,
       { role: 'user', content: 'Now never touch the migrations folder, and run the tests again.' },
-      { role: 'assistant', content: `Understood. ${'Running the suite and reading the output. '.repeat(40)}` },
+      {
+        role: 'assistant',
+        content: `Understood. ${'Running the suite and reading the output. '.repeat(40)}`,
+      },
       { role: 'user', content: 'Thanks, keep going.' },
     ];
-    const second = await compressor.compress(grown, { contextLimit: first.after + reserveTokens, tokenizer, force: true });
+    const second = await compressor.compress(grown, {
+      contextLimit: first.after + reserveTokens,
+      tokenizer,
+      force: true,
+    });
     checkInvariants(grown, second.messages, second.after, first.after);
     const summaries = second.messages.filter((m) => compactionTag(m)?.kind === 'summary');
     expect(summaries).toHaveLength(1);
     const last = seen[seen.length - 1]!;
     expect(last.previousSummary).toContain('## Objective');
     for (const item of ledgerItems(first.ledger)) expect(second.summary).toContain(item);
-    expect(second.ledger.constraints).toContain('Now never touch the migrations folder, and run the tests again.');
+    expect(second.ledger.constraints).toContain(
+      'Now never touch the migrations folder, and run the tests again.',
+    );
     // Every original message comes back.
     const restored = restoreOriginals(second.messages).map((m) => JSON.stringify(m));
     for (const m of input) expect(restored).toContain(JSON.stringify(m));
@@ -133,10 +143,12 @@ describe('ContextCompressor on real transcripts', () => {
         calls++;
         return fn(r);
       };
-      const r = await new ContextCompressor({ summarizer, reserveTokens, maxAttempts: 3, attemptTimeoutMs: 200 }).compress(
-        input,
-        { contextLimit, tokenizer },
-      );
+      const r = await new ContextCompressor({
+        summarizer,
+        reserveTokens,
+        maxAttempts: 3,
+        attemptTimeoutMs: 200,
+      }).compress(input, { contextLimit, tokenizer });
       // A hanging summarizer may lose its last attempt to the overall deadline (attempts × timeout).
       expect(calls).toBeGreaterThanOrEqual(2);
       expect(calls).toBeLessThanOrEqual(3);
@@ -155,15 +167,29 @@ describe('ContextCompressor on real transcripts', () => {
         {
           role: 'assistant',
           content: `Step ${k}: checking.`,
-          tool_calls: [{ id: `c${k}`, type: 'function', function: { name: 'Bash', arguments: JSON.stringify({ command: `npm run build --workspace=pkg${k}` }) } }],
+          tool_calls: [
+            {
+              id: `c${k}`,
+              type: 'function',
+              function: {
+                name: 'Bash',
+                arguments: JSON.stringify({ command: `npm run build --workspace=pkg${k}` }),
+              },
+            },
+          ],
         },
-        { role: 'tool', tool_call_id: `c${k}`, content: `Error: Exit code 2\nsrc/pkg${k}.ts(3,1): error TS2304: Cannot find name 'x${k}'.\n${'log line\n'.repeat(200)}` },
+        {
+          role: 'tool',
+          tool_call_id: `c${k}`,
+          content: `Error: Exit code 2\nsrc/pkg${k}.ts(3,1): error TS2304: Cannot find name 'x${k}'.\n${'log line\n'.repeat(200)}`,
+        },
       ]).flat(),
       { role: 'user', content: 'Any progress?' },
       { role: 'assistant', content: 'Yes.' },
     ];
     const r = await new ContextCompressor({
-      summarizer: async () => 'The agent investigated the build failures across several packages in the workspace.',
+      summarizer: async () =>
+        'The agent investigated the build failures across several packages in the workspace.',
       reserveTokens: 100,
       protectToolTokens: 0,
     }).compress(input, { contextLimit: 1200, tokenizer, force: true });
@@ -177,7 +203,13 @@ describe('ContextCompressor on real transcripts', () => {
   it('stops at the cheapest stage that reaches the goal', async () => {
     const big = 'export const value = 1;\n'.repeat(400);
     const read = (id: string): Message[] => [
-      { role: 'assistant', content: '', tool_calls: [{ id, type: 'function', function: { name: 'Read', arguments: '{"file_path":"/repo/src/a.ts"}' } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [
+          { id, type: 'function', function: { name: 'Read', arguments: '{"file_path":"/repo/src/a.ts"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: id, content: big },
     ];
     const input: Message[] = [
@@ -213,13 +245,19 @@ describe('ContextCompressor on real transcripts', () => {
   it('rejects bad arguments with typed errors and repairs a broken input', async () => {
     const c = new ContextCompressor();
     const msgs: Message[] = [{ role: 'user', content: 'hi' }];
-    await expect(c.compress(msgs, { contextLimit: 0, tokenizer })).rejects.toSatisfy((e) => isCtxkitError(e, 'INVALID_ARGUMENT'));
+    await expect(c.compress(msgs, { contextLimit: 0, tokenizer })).rejects.toSatisfy((e) =>
+      isCtxkitError(e, 'INVALID_ARGUMENT'),
+    );
     await expect(c.compress(msgs, { contextLimit: 100, tokenizer: {} as never })).rejects.toSatisfy((e) =>
       isCtxkitError(e, 'INVALID_ARGUMENT'),
     );
     expect(() => new ContextCompressor({ threshold: 1.5 })).toThrow(/threshold/);
     await expect(
-      c.compress([{ role: 'user', content: 'Please read every line of this request. '.repeat(200) }], { contextLimit: 200, tokenizer, force: true }),
+      c.compress([{ role: 'user', content: 'Please read every line of this request. '.repeat(200) }], {
+        contextLimit: 200,
+        tokenizer,
+        force: true,
+      }),
     ).rejects.toSatisfy((e) => isCtxkitError(e, 'BUDGET_EXCEEDED'));
     const broken: Message[] = [
       { role: 'user', content: 'go' },

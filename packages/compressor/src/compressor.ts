@@ -8,8 +8,8 @@ import {
 import { dropToFit } from './drop.js';
 import { emptyLedger, ensureLedger, extractLedger, type Ledger, mergeLedgers } from './ledger.js';
 import { pruneToolOutputs } from './prune.js';
-import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { summarizeStage } from './summarize-stage.js';
+import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { supersedeReads } from './supersede.js';
 import type {
   CompressionResult,
@@ -89,7 +89,10 @@ export class ContextCompressor {
     const { contextLimit, tokenizer } = options;
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
     if (!Number.isFinite(contextLimit) || contextLimit <= 0) {
-      throw new CtxkitError('INVALID_ARGUMENT', `contextLimit must be a positive number, got ${contextLimit}`);
+      throw new CtxkitError(
+        'INVALID_ARGUMENT',
+        `contextLimit must be a positive number, got ${contextLimit}`,
+      );
     }
     checkTokenizer(tokenizer);
     const reserve = this.reserveTokens ?? Math.min(8192, Math.floor(contextLimit / 8));
@@ -193,7 +196,8 @@ export class ContextCompressor {
 /** The ledger of what stages 1–2 stubbed: extracted from the originals and the calls that produced them. */
 function stubLedger(messages: readonly Message[]): Ledger {
   const stubbed = new Set<string>();
-  for (const m of messages) if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
+  for (const m of messages)
+    if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
   if (stubbed.size === 0) return emptyLedger();
   const relevant = messages
     .filter(
@@ -212,7 +216,10 @@ function stubLedger(messages: readonly Message[]): Ledger {
  * Stage 5: drops the oldest turn groups after the summary and folds them into it
  * (originals kept, facts added to the ledger), creating a summary if there is none.
  */
-function dropStage(work: Work, goal: number): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
+function dropStage(
+  work: Work,
+  goal: number,
+): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
   const beforeTotal = work.total();
   let droppedCount = 0;
   let summary: string | undefined;
@@ -277,7 +284,10 @@ function checkTokenizer(tokenizer: Tokenizer): void {
     typeof tokenizer.countMessages !== 'function' ||
     typeof tokenizer.countTokens !== 'function'
   ) {
-    throw new CtxkitError('INVALID_ARGUMENT', 'tokenizer must implement the @ctxkit/core Tokenizer interface');
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      'tokenizer must implement the @ctxkit/core Tokenizer interface',
+    );
   }
 }
 

@@ -1,7 +1,14 @@
 import type { Message } from '@ctxkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyLedger, ensureLedger, extractLedger, type Ledger, ledgerItems, mergeLedgers } from './ledger.js';
+import {
+  emptyLedger,
+  ensureLedger,
+  extractLedger,
+  type Ledger,
+  ledgerItems,
+  mergeLedgers,
+} from './ledger.js';
 
 const call = (id: string, name: string, args: Record<string, unknown>): Message => ({
   role: 'assistant',
@@ -12,7 +19,10 @@ const result = (id: string, content: string): Message => ({ role: 'tool', tool_c
 
 describe('extractLedger', () => {
   const history: Message[] = [
-    { role: 'user', content: 'Add retries to the client. Never edit generated files. Tests must pass on Node 20.' },
+    {
+      role: 'user',
+      content: 'Add retries to the client. Never edit generated files. Tests must pass on Node 20.',
+    },
     call('1', 'Read', { file_path: '/repo/src/client.ts' }),
     result('1', 'export class Client {}'),
     call('2', 'Edit', { file_path: '/repo/src/client.ts', old_string: 'a', new_string: 'b' }),
@@ -20,7 +30,10 @@ describe('extractLedger', () => {
     call('3', 'Write', { file_path: '/repo/src/retry.ts', content: 'export {}' }),
     result('3', 'File created successfully'),
     call('4', 'Bash', { command: 'npm test -- --run\necho done' }),
-    result('4', "Error: Exit code 1\nFAIL src/client.test.ts\nTypeError: fetch is not a function\n    at Client.get (src/client.ts:3:5)"),
+    result(
+      '4',
+      'Error: Exit code 1\nFAIL src/client.test.ts\nTypeError: fetch is not a function\n    at Client.get (src/client.ts:3:5)',
+    ),
     call('5', 'exec_command', { cmd: 'git status --short' }),
     result('5', 'Chunk ID: 1\nProcess exited with code 0\nOutput:\n M src/client.ts'),
     call('6', 'TodoWrite', {
@@ -74,7 +87,12 @@ describe('extractLedger', () => {
       ],
       todos: ['old todo'],
     };
-    const newer: Ledger = { ...emptyLedger(), files: [{ path: 'a.ts', ops: ['edit'] }], commands: [{ command: 'ok2', exitCode: 0 }], todos: ['new todo'] };
+    const newer: Ledger = {
+      ...emptyLedger(),
+      files: [{ path: 'a.ts', ops: ['edit'] }],
+      commands: [{ command: 'ok2', exitCode: 0 }],
+      todos: ['new todo'],
+    };
     const merged = mergeLedgers(older, newer, { commands: 2 });
     expect(merged.files).toEqual([{ path: 'a.ts', ops: ['edit', 'read'] }]);
     expect(merged.commands.map((c) => c.command)).toEqual(['bad', 'ok2']);
@@ -86,8 +104,14 @@ describe('extractLedger', () => {
 describe('ensureLedger', () => {
   const item = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0);
   const ledgerArb = fc.record({
-    files: fc.array(fc.record({ path: item, ops: fc.subarray(['edit', 'read', 'write'] as const, { minLength: 1 }) }), { maxLength: 5 }),
-    commands: fc.array(fc.record({ command: item, exitCode: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }) }), { maxLength: 5 }),
+    files: fc.array(
+      fc.record({ path: item, ops: fc.subarray(['edit', 'read', 'write'] as const, { minLength: 1 }) }),
+      { maxLength: 5 },
+    ),
+    commands: fc.array(
+      fc.record({ command: item, exitCode: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }) }),
+      { maxLength: 5 },
+    ),
     errors: fc.array(item, { maxLength: 5 }),
     constraints: fc.array(item, { maxLength: 5 }),
     todos: fc.array(item, { maxLength: 5 }),

@@ -85,7 +85,9 @@ function errorLines(output: string, isError: boolean): string[] {
     if (ERROR_LINE.test(line) && !EXIT_LINE.test(line)) out.push(line.trim().slice(0, 200));
   }
   if (out.length === 0 && isError) {
-    const first = lines.find((l) => l.trim().length > 0 && !/^(Chunk ID|Wall time|Process exited|Original token)/.test(l));
+    const first = lines.find(
+      (l) => l.trim().length > 0 && !/^(Chunk ID|Wall time|Process exited|Original token)/.test(l),
+    );
     if (first) out.push(first.trim().slice(0, 200));
   }
   return out;
@@ -102,7 +104,9 @@ function todoText(item: unknown): { text: string; open: boolean } | undefined {
   if (typeof item === 'string') return { text: item, open: true };
   if (item === null || typeof item !== 'object') return undefined;
   const o = item as Record<string, unknown>;
-  const text = [o.content, o.description, o.title, o.task].find((v) => typeof v === 'string') as string | undefined;
+  const text = [o.content, o.description, o.title, o.task].find((v) => typeof v === 'string') as
+    | string
+    | undefined;
   if (!text) return undefined;
   const status = typeof o.status === 'string' ? o.status : '';
   return { text: clip(text, 200), open: !TODO_DONE.test(status) };
@@ -167,7 +171,8 @@ export function extractLedger(messages: readonly Message[], limits: Partial<Ledg
       const isRead = call ? fileOp(call) === 'read' : false;
       const failed = looksLikeError(text);
       if ((!isRead || failed) && !/todo/i.test(call?.name ?? '')) {
-        for (const line of isRead ? errorLines(text.split('\n')[0] ?? '', true) : errorLines(text, failed)) errors.add(line);
+        for (const line of isRead ? errorLines(text.split('\n')[0] ?? '', true) : errorLines(text, failed))
+          errors.add(line);
       }
     }
   }
@@ -214,7 +219,7 @@ export function mergeLedgers(
   let commands = dedupeCommands([...older.commands, ...newer.commands]);
   while (commands.length > caps.commands) {
     const ok = commands.findIndex((c) => c.exitCode === undefined || c.exitCode === 0);
-    commands.splice(ok >= 0 ? ok : 0, 1);
+    commands.splice(Math.max(ok, 0), 1); // no successful command left: drop the oldest
     omitted++;
   }
   const capList = (items: string[], cap: number): string[] => {

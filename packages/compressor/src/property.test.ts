@@ -8,14 +8,33 @@ import { restoreOriginals } from './summary-message.js';
 import { latestUserIndex, visibleText } from './test-helpers.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
-const WORDS = ['the', 'parser', 'fails', 'on', 'nested', 'input', 'we', 'must', 'never', 'retry', 'build', 'src/a.ts', 'error:', 'ok'];
+const WORDS = [
+  'the',
+  'parser',
+  'fails',
+  'on',
+  'nested',
+  'input',
+  'we',
+  'must',
+  'never',
+  'retry',
+  'build',
+  'src/a.ts',
+  'error:',
+  'ok',
+];
 const text = (min: number, max: number) =>
   fc.array(fc.constantFrom(...WORDS), { minLength: min, maxLength: max }).map((w) => w.join(' '));
 
 type Unit = Message[];
-const userUnit = fc.record({ t: text(1, 30), pinned: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }).map(({ t, pinned }): Unit => [
-  pinned ? { role: 'user', content: t, pinned: true } : { role: 'user', content: t },
-]);
+const userUnit = fc
+  .record({ t: text(1, 30), pinned: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) })
+  .map(
+    ({ t, pinned }): Unit => [
+      pinned ? { role: 'user', content: t, pinned: true } : { role: 'user', content: t },
+    ],
+  );
 const textUnit = text(1, 60).map((t): Unit => [{ role: 'assistant', content: t }]);
 const toolUnit = fc
   .record({
@@ -41,15 +60,19 @@ const toolUnit = fc
           type: 'function' as const,
           function: {
             name: c.tool,
-            arguments: JSON.stringify(c.tool === 'Bash' ? { command: `make ${c.file}` } : { file_path: c.file }),
+            arguments: JSON.stringify(
+              c.tool === 'Bash' ? { command: `make ${c.file}` } : { file_path: c.file },
+            ),
           },
         })),
       },
-      ...calls.map((c, k): Message => ({
-        role: 'tool',
-        tool_call_id: ids[k]!,
-        content: c.tool === 'Bash' ? `Exit code ${c.exit}\n${c.out}` : c.out,
-      })),
+      ...calls.map(
+        (c, k): Message => ({
+          role: 'tool',
+          tool_call_id: ids[k]!,
+          content: c.tool === 'Bash' ? `Exit code ${c.exit}\n${c.out}` : c.out,
+        }),
+      ),
     ];
   });
 
@@ -69,33 +92,39 @@ describe('ContextCompressor properties on generated conversations', () => {
   it('every result is valid, fits, keeps pins and user anchors and all ledger facts — or fails loudly', async () => {
     const outcomes = { compressed: 0, refused: 0, summarized: 0, dropped: 0 };
     await fc.assert(
-      fc.asyncProperty(conversation, fc.double({ min: 0.45, max: 1.3, noNaN: true }), async (input, share) => {
-        const before = tokenizer.countMessages(input);
-        const contextLimit = Math.max(50, Math.ceil(before * share));
-        const compressor = new ContextCompressor({ reserveTokens: 0, maxAttempts: 1 });
-        let r: Awaited<ReturnType<ContextCompressor['compress']>>;
-        try {
-          r = await compressor.compress(input, { contextLimit, tokenizer, force: true });
-        } catch (error) {
-          expect(isCtxkitError(error, 'BUDGET_EXCEEDED')).toBe(true);
-          outcomes.refused++;
-          return;
-        }
-        outcomes.compressed++;
-        if (r.steps.some((s) => s.kind === 'fallback-summary')) outcomes.summarized++;
-        if (r.steps.some((s) => s.kind === 'drop')) outcomes.dropped++;
-        expect(validateConversation(r.messages)).toEqual([]);
-        expect(r.after).toBeLessThanOrEqual(contextLimit);
-        expect(r.after).toBeLessThanOrEqual(r.before);
-        expect(tokenizer.countMessages(r.messages)).toBe(r.after);
-        const kept = (m: Message) => m.role === 'system' || m.pinned === true;
-        expect(r.messages.filter(kept)).toEqual(input.filter(kept));
-        expect(r.messages.find((m) => m.role === 'user')).toEqual(input[input.findIndex((m) => m.role === 'user')]);
-        expect(r.messages[latestUserIndex(r.messages)]).toEqual(input[latestUserIndex(input)]);
-        const visible = visibleText(r.messages);
-        for (const item of ledgerItems(r.ledger)) expect(visible).toContain(item);
-        expect(restoreOriginals(r.messages)).toEqual(input);
-      }),
+      fc.asyncProperty(
+        conversation,
+        fc.double({ min: 0.45, max: 1.3, noNaN: true }),
+        async (input, share) => {
+          const before = tokenizer.countMessages(input);
+          const contextLimit = Math.max(50, Math.ceil(before * share));
+          const compressor = new ContextCompressor({ reserveTokens: 0, maxAttempts: 1 });
+          let r: Awaited<ReturnType<ContextCompressor['compress']>>;
+          try {
+            r = await compressor.compress(input, { contextLimit, tokenizer, force: true });
+          } catch (error) {
+            expect(isCtxkitError(error, 'BUDGET_EXCEEDED')).toBe(true);
+            outcomes.refused++;
+            return;
+          }
+          outcomes.compressed++;
+          if (r.steps.some((s) => s.kind === 'fallback-summary')) outcomes.summarized++;
+          if (r.steps.some((s) => s.kind === 'drop')) outcomes.dropped++;
+          expect(validateConversation(r.messages)).toEqual([]);
+          expect(r.after).toBeLessThanOrEqual(contextLimit);
+          expect(r.after).toBeLessThanOrEqual(r.before);
+          expect(tokenizer.countMessages(r.messages)).toBe(r.after);
+          const kept = (m: Message) => m.role === 'system' || m.pinned === true;
+          expect(r.messages.filter(kept)).toEqual(input.filter(kept));
+          expect(r.messages.find((m) => m.role === 'user')).toEqual(
+            input[input.findIndex((m) => m.role === 'user')],
+          );
+          expect(r.messages[latestUserIndex(r.messages)]).toEqual(input[latestUserIndex(input)]);
+          const visible = visibleText(r.messages);
+          for (const item of ledgerItems(r.ledger)) expect(visible).toContain(item);
+          expect(restoreOriginals(r.messages)).toEqual(input);
+        },
+      ),
       { numRuns: 60 },
     );
     // The generator reaches the interesting paths, not only refusals.

@@ -97,7 +97,10 @@ export async function summarizeStage(
         break;
       }
       const ctrl = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(new Error(`summarizer timed out after ${Math.round(ms)} ms`)), ms);
+      const timer = setTimeout(
+        () => ctrl.abort(new Error(`summarizer timed out after ${Math.round(ms)} ms`)),
+        ms,
+      );
       const onOuter = () => ctrl.abort(settings.signal?.reason);
       settings.signal?.addEventListener('abort', onOuter, { once: true });
       try {
@@ -106,7 +109,8 @@ export async function summarizeStage(
         const bad = garbageReason(raw);
         const tokens = bad ? 0 : tk.countTokens(raw);
         if (bad) failures.push(bad);
-        else if (tokens >= regionTokens) failures.push(`not smaller than its input (${tokens} ≥ ${regionTokens} tokens)`);
+        else if (tokens >= regionTokens)
+          failures.push(`not smaller than its input (${tokens} ≥ ${regionTokens} tokens)`);
         else if (tk.countTokens(ensureLedger(raw, ledger)) > budget * 1.25)
           failures.push(`over its budget (${tokens} tokens, budget ${budget})`);
         else text = raw;

@@ -33,7 +33,10 @@ export function stubMessage(original: Message, content: string, stage: 'supersed
   return {
     ...original,
     content,
-    metadata: { ...original.metadata, ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag },
+    metadata: {
+      ...original.metadata,
+      ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag,
+    },
   };
 }
 
@@ -44,7 +47,12 @@ export function unwrapOriginal(message: Message): Message {
 }
 
 /** Builds the single `user` message that carries a summary, its ledger and the messages it replaces. */
-export function summaryMessage(summary: string, ledger: Ledger, originals: Message[], kept: number[] = []): Message {
+export function summaryMessage(
+  summary: string,
+  ledger: Ledger,
+  originals: Message[],
+  kept: number[] = [],
+): Message {
   const tag: CompactionTag = { kind: 'summary', summary: summary.trim(), ledger, originals };
   if (kept.length > 0) tag.kept = kept;
   return {
@@ -81,8 +89,7 @@ export function restoreOriginals(messages: readonly Message[]): Message[] {
       // Messages the compaction left in place sit right before the summary; the originals hold them too.
       out.splice(out.length - (tag.kept?.length ?? 0));
       out.push(...restoreOriginals(tag.originals));
-    }
-    else out.push(m);
+    } else out.push(m);
   }
   return out;
 }
