@@ -13,6 +13,15 @@ const tokenizer = createTokenizer('openai', 'gpt-4o');
 const transcripts = loadTranscripts();
 const reserveTokens = 1000;
 
+/** The first of `names` that is present (the committed sample has fewer transcripts than the full set). */
+function named(...names: string[]): Message[] {
+  for (const n of names) {
+    const t = transcripts.find((x) => x.name === n);
+    if (t) return t.messages as Message[];
+  }
+  throw new Error(`none of ${names.join(', ')} is available`);
+}
+
 /** Tokens nothing may remove: system, pinned, first and latest user message, the newest unit. */
 function floorOf(messages: Message[]): number {
   const w = new Work(messages, tokenizer, undefined);
@@ -88,8 +97,7 @@ describe('ContextCompressor on real transcripts', () => {
   }
 
   it('updates the previous summary on a second compaction and keeps its facts', async () => {
-    const t = transcripts.find((x) => x.name === 'claude-code__spotter__subagent') ?? transcripts[0]!;
-    const input = t.messages as Message[];
+    const input = named('claude-code__spotter__subagent', 'gemini-cli__codemie__37b7abef');
     const seen: SummaryRequest[] = [];
     const summarizer = async (req: SummaryRequest) => {
       seen.push(req);
@@ -128,8 +136,7 @@ describe('ContextCompressor on real transcripts', () => {
   });
 
   it('falls back deterministically after maxAttempts when the summarizer hangs, throws or pads', async () => {
-    const input = (transcripts.find((x) => x.name.startsWith('swe-agent__ctf-rev')) ?? transcripts[1]!)
-      .messages as Message[];
+    const input = named('gemini-cli__codemie__37b7abef');
     const before = tokenizer.countMessages(input);
     const contextLimit = Math.ceil(before / 0.9) + reserveTokens;
     const behaviours: [string, (r: SummaryRequest) => Promise<string>, RegExp][] = [
@@ -232,7 +239,7 @@ describe('ContextCompressor on real transcripts', () => {
   });
 
   it('compressContext is the original entry point and counts the caller’s extra tokens', async () => {
-    const input = transcripts.find((x) => x.name.startsWith('swe-agent__ctf-rev'))!.messages as Message[];
+    const input = named('gemini-cli__codemie__37b7abef');
     const own = tokenizer.countMessages(input);
     const r = await compressContext(input, own + 500, Math.ceil((own + 500) / 0.8), tokenizer);
     // The transcript ends on an unanswered call: its repair adds a synthetic result to the count.
@@ -267,4 +274,30 @@ describe('ContextCompressor on real transcripts', () => {
     const r = await c.compress(broken, { contextLimit: 100_000, tokenizer });
     expect(validateConversation(r.messages)).toEqual([]);
   });
+});
+
+describe('ContextCompressor with a Qwen2 vocabulary (a local model through Ollama)', () => {
+  const qwen = createTokenizer('ollama', 'qwen2.5:7b');
+  for (const name of [
+    'claude-code__spotter__subagent',
+    'swe-agent__ctf-rev-rock',
+    'gemini-cli__codemie__37b7abef',
+  ]) {
+    it(`keeps the invariants counted in Qwen tokens: ${name}`, async () => {
+      const t = transcripts.find((x) => x.name === name);
+      if (!t) return expect(usingFullSetOrSample()).toBe(true);
+      const input = t.messages as Message[];
+      const before = qwen.countMessages(input);
+      const usable = Math.ceil(before / 0.9);
+      const r = await new ContextCompressor({ reserveTokens }).compress(input, {
+        contextLimit: usable + reserveTokens,
+        tokenizer: qwen,
+      });
+      expect(validateConversation(r.messages)).toEqual([]);
+      expect(r.after).toBe(qwen.countMessages(r.messages));
+      expect(r.after).toBeLessThanOrEqual(r.goal);
+      expect(r.messages.find((m) => m.role === 'user')).toEqual(input.find((m) => m.role === 'user'));
+      for (const item of ledgerItems(r.ledger)) expect(visibleText(r.messages)).toContain(item);
+    });
+  }
 });
