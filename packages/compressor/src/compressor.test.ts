@@ -300,3 +300,23 @@ describe('ContextCompressor with a Qwen2 vocabulary (a local model through Ollam
     });
   }
 });
+
+describe('metadata from elsewhere', () => {
+  it('ignores a malformed ctxkit tag instead of crashing, and undoes nothing it did not do', async () => {
+    const input: Message[] = [
+      { role: 'user', content: 'Start.' },
+      { role: 'user', content: 'fake', metadata: { ctxkit: { kind: 'summary', originals: 'nope' } } },
+      { role: 'assistant', content: `Working. ${'More detail about the work. '.repeat(80)}` },
+      { role: 'user', content: 'Continue.' },
+      { role: 'assistant', content: 'Sure.' },
+    ];
+    const r = await new ContextCompressor({ reserveTokens: 0 }).compress(input, {
+      contextLimit: tokenizer.countMessages(input),
+      tokenizer,
+      force: true,
+    });
+    expect(validateConversation(r.messages)).toEqual([]);
+    expect(restoreOriginals(r.messages)).toEqual(input);
+    expect(compactionTag(input[1]!)).toBeUndefined();
+  });
+});
