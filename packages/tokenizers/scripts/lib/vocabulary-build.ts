@@ -142,7 +142,7 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
 
   let merges: PairMerges | undefined;
   let splitStart: Int32Array | undefined;
-  let splitRanks: Int32Array | undefined;
+  let splitTable: Int32Array | undefined;
   if (mode === 'merges') {
     const rules: [number, number, number][] = [];
     for (const m of model.merges) {
@@ -154,7 +154,7 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
     }
     merges = PairMerges.build(rules);
   } else if (mode === 'splits') {
-    ({ splitStart, splitRanks } = splitTables(model, tokens, n));
+    ({ splitStart, splits: splitTable } = splitTables(model, tokens, n));
   }
 
   const pre = json.pre_tokenizer;
@@ -175,18 +175,26 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
     idOffset: 0,
     byteIds,
   };
+  if (sentencepiece && !pre) {
+    // Tokens that contain a ▁ right after another character: the only ones a word cut could split.
+    const marker = '▁';
+    const bridges = Object.keys(vocabMap).filter((k) =>
+      [...k].some((c, i, a) => c === marker && i > 0 && a[i - 1] !== marker),
+    );
+    settings.wordSplit = { marker, bridges };
+  }
   for (const nm of norms) {
     if (nm.type === 'NFC') settings.normalize = 'NFC';
     else if (nm.type === 'Prepend') settings.prepend = nm.prepend;
     else if (nm.type === 'Replace' && nm.pattern?.String === ' ') settings.replaceSpace = nm.content;
     else throw new Error(`unsupported normalizer ${nm.type}`);
   }
-  return writeLeanFile({ vocab, merges, splitStart, splitRanks, settings });
+  return writeLeanFile({ vocab, merges, splitStart, splits: splitTable, settings });
 }
 
 /**
- * The `splits` tables: for every token, the merge rank of each of its splits into two
- * vocabulary tokens, in split-position order (-1 for a split the merge list leaves out).
+ * The `splits` tables: for every token, the byte offset and merge rank of each of its
+ * splits into two vocabulary tokens that the merge list holds.
  * Throws if the merge list holds a pair that is not such a split (then `splits` mode would be wrong).
  */
 function splitTables(model: HfTokenizerJson['model'], tokens: (Uint8Array | undefined)[], n: number) {
@@ -202,6 +210,7 @@ function splitTables(model: HfTokenizerJson['model'], tokens: (Uint8Array | unde
   });
   const splitStart = new Int32Array(n + 1);
   const ranks: number[] = [];
+  const offsets: number[] = [];
   let found = 0;
   for (let t = 0; t < n; t++) {
     splitStart[t] = ranks.length;
@@ -209,19 +218,25 @@ function splitTables(model: HfTokenizerJson['model'], tokens: (Uint8Array | unde
     if (!tok) continue;
     const chars = [...utf8Decode.decode(tok)];
     const local: number[] = [];
+    const localOffsets: number[] = [];
     for (let i = 1; i < chars.length; i++) {
       const a = chars.slice(0, i).join('');
       const b = chars.slice(i).join('');
       if (vocabMap[a] === undefined || vocabMap[b] === undefined) continue;
       const r = rankOf.get(`${a}\u0000${b}`);
-      local.push(r ?? -1);
-      if (r !== undefined) found++;
+      if (r === undefined) continue; // not a merge: the engine finds no rank and does not merge
+      local.push(r);
+      localOffsets.push(utf8.encode(a).length);
+      found++;
     }
-    if (local.some((r) => r !== -1)) ranks.push(...local);
+    ranks.push(...local);
+    offsets.push(...localOffsets);
   }
   splitStart[n] = ranks.length;
   if (found !== usable.size) throw new Error(`${usable.size - found} merges are not splits of their token`);
-  return { splitStart, splitRanks: Int32Array.from(ranks) };
+  if (offsets.some((o) => o > 0xff)) throw new Error('a split offset does not fit in 8 bits');
+  if (ranks.some((r) => r >= 1 << 23)) throw new Error('a merge rank does not fit in 23 bits');
+  return { splitStart, splits: Int32Array.from(ranks, (r, i) => (r << 8) | offsets[i]!) };
 }
 
 /** Builds one vocabulary file from its source. */
@@ -238,5 +253,5 @@ export function buildVocabularyFile(source: VocabularySource): Uint8Array {
     byteIds: [],
   };
   const vocab = CompactVocab.build(tiktokenTokens(source.ranks.bpe_ranks));
-  return writeLeanFile({ vocab, merges: undefined, splitStart: undefined, splitRanks: undefined, settings });
+  return writeLeanFile({ vocab, merges: undefined, splitStart: undefined, splits: undefined, settings });
 }

@@ -1,32 +1,27 @@
-// Added tokens (e.g. Gemma's newline runs, Qwen's <tool_call>) are cut out of
-// the text before normalization, leftmost-longest, as the HF tokenizers'
-// added vocabulary does. A character trie keeps this O(text × token length).
-
-interface Node {
-  next: Map<number, Node>;
-  id: number;
-}
+// Added tokens (e.g. Gemma's newline runs and 6,000 <unusedN> tags, Qwen's
+// <tool_call>) are cut out of the text before normalization, leftmost-longest,
+// as the HF tokenizers' added vocabulary does. A set of the strings plus, per
+// first character, the distinct lengths to try (longest first) keeps the
+// matcher small (a character trie of Gemma's tags held 4 MB of heap) and fast:
+// only positions whose character starts some added token are examined.
 
 /** Leftmost-longest matcher over a set of literal strings. */
 export class AddedTokens {
-  private readonly root: Node = { next: new Map(), id: -1 };
+  private readonly ids = new Map<string, number>();
+  private readonly lengths = new Map<number, number[]>();
   readonly size: number;
 
   constructor(tokens: readonly { content: string; id: number }[]) {
     for (const { content, id } of tokens) {
-      let node = this.root;
-      for (let i = 0; i < content.length; i++) {
-        const c = content.charCodeAt(i);
-        let child = node.next.get(c);
-        if (!child) {
-          child = { next: new Map(), id: -1 };
-          node.next.set(c, child);
-        }
-        node = child;
-      }
-      node.id = id;
+      if (content.length === 0 || this.ids.has(content)) continue;
+      this.ids.set(content, id);
+      const first = content.charCodeAt(0);
+      const list = this.lengths.get(first) ?? [];
+      if (!list.includes(content.length)) list.push(content.length);
+      this.lengths.set(first, list);
     }
-    this.size = tokens.length;
+    for (const list of this.lengths.values()) list.sort((a, b) => b - a);
+    this.size = this.ids.size;
   }
 
   /**
@@ -40,34 +35,21 @@ export class AddedTokens {
     }
     let start = 0;
     let i = 0;
-    while (i < text.length) {
-      let node = this.root.next.get(text.charCodeAt(i));
-      if (!node) {
-        i++;
-        continue;
-      }
-      let bestEnd = -1;
-      let bestId = -1;
-      let j = i + 1;
-      for (;;) {
-        if (node.id !== -1) {
-          bestEnd = j;
-          bestId = node.id;
+    outer: while (i < text.length) {
+      const lengths = this.lengths.get(text.charCodeAt(i));
+      if (lengths) {
+        for (const len of lengths) {
+          if (i + len > text.length) continue;
+          const id = this.ids.get(text.slice(i, i + len));
+          if (id === undefined) continue;
+          if (i > start) segment(text.slice(start, i));
+          token(id);
+          i += len;
+          start = i;
+          continue outer;
         }
-        if (j >= text.length) break;
-        const child: Node | undefined = node.next.get(text.charCodeAt(j));
-        if (!child) break;
-        node = child;
-        j++;
       }
-      if (bestEnd === -1) {
-        i++;
-        continue;
-      }
-      if (i > start) segment(text.slice(start, i));
-      token(bestId);
-      i = bestEnd;
-      start = i;
+      i++;
     }
     if (start < text.length) segment(start === 0 ? text : text.slice(start));
   }

@@ -27,6 +27,13 @@ export interface LeanSettings {
   prepend?: string;
   /** Replaces every space (sentencepiece's ▁). */
   replaceSpace?: string;
+  /**
+   * Sentencepiece words: split a segment before each run of this marker (▁) that follows another
+   * character — safe because no vocabulary token spans such a point, except the listed `bridges`
+   * (tokens like Gemma 3's `>▁</`), at whose occurrences the segment is not split. Merging a
+   * line word by word gives the same tokens as merging it whole, and lets the piece cache work.
+   */
+  wordSplit?: { marker: string; bridges: string[] };
   /** Emit a piece found whole in the vocabulary without merging (tiktoken; HF `ignore_merges`). */
   wholePiece: boolean;
   /** Added tokens cut out of the text before normalization. */
@@ -44,10 +51,10 @@ const KINDS = { Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
 export interface LeanVocabulary {
   vocab: CompactVocab;
   merges: PairMerges | undefined;
-  /** `splits` mode: where each token's split ranks start in `splitRanks` (length: tokens + 1). */
+  /** `splits` mode: where each token's splits start in `splits` (length: tokens + 1). */
   splitStart: Int32Array | undefined;
-  /** `splits` mode: the merge rank of each valid split of each token, in split-position order; -1 if unlisted. */
-  splitRanks: Int32Array | undefined;
+  /** `splits` mode: each listed split of each token as `merge rank << 8 | byte offset of the split`. */
+  splits: Int32Array | undefined;
   settings: LeanSettings;
   fileBytes: number;
 }
@@ -59,7 +66,7 @@ export function writeLeanFile(data: Omit<LeanVocabulary, 'fileBytes'>): Uint8Arr
     arrays.mergeValues = data.merges.values;
   }
   if (data.splitStart) arrays.splitStart = data.splitStart;
-  if (data.splitRanks) arrays.splitRanks = data.splitRanks;
+  if (data.splits) arrays.splits = data.splits;
   const sections: { name: string; kind: string; length: number; at: number }[] = [];
   let at = 0;
   for (const [name, a] of Object.entries(arrays)) {
@@ -112,7 +119,7 @@ export function readLeanFile(data: Uint8Array): LeanVocabulary {
     vocab,
     merges,
     splitStart: arrays.splitStart as Int32Array | undefined,
-    splitRanks: arrays.splitRanks as Int32Array | undefined,
+    splits: arrays.splits as Int32Array | undefined,
     settings: meta.settings,
     fileBytes: buf.byteLength,
   };

@@ -1,37 +1,37 @@
 // Sentencepiece-derived BPE (Gemma 3, Mistral v1) without a hash table of its
 // merge pairs (Gemma 3 lists 514,906). HF's converter lists, for every token,
 // each split of it into two vocabulary tokens. So a pair (a, b) is identified by
-// its merged token t = a+b and the split position: the file stores, per token,
-// the ranks of its valid splits in split-position order (-1 for a split the
-// list leaves out), and the engine finds a pair's rank by counting the valid
-// split points before it. Verified against the merge list when the file is
-// built, and by the parity suite.
+// its merged token t = a+b and the byte offset of the split: the file stores,
+// per token, its listed splits as one Int32 each, `rank << 8 | byte offset`.
+// Verified against the merge list when the file is built, and by the parity suite.
 import type { CompactVocab } from './compact-vocab.js';
 
-const isCharStart = (b: number) => (b & 0xc0) !== 0x80;
-
 export class SplitRankMerger {
+  // Scratch arrays reused across pieces (grown on demand): no allocation per word.
+  private next = new Int32Array(256);
+  private prev = new Int32Array(256);
+  private alive = new Uint8Array(256);
+  private hr = new Int32Array(256);
+  private hp = new Int32Array(256);
+  private he = new Int32Array(256);
+
   constructor(
     private readonly vocab: CompactVocab,
     private readonly splitStart: Int32Array,
-    private readonly splitRanks: Int32Array,
+    private readonly splits: Int32Array,
   ) {}
 
   /** HF rank of merging parts [s,m) and [m,e), or -1 when they do not merge. */
   rank(buf: Uint8Array, s: number, m: number, e: number): number {
-    const { vocab } = this;
-    const t = vocab.lookup(buf, s, e);
+    const t = this.vocab.lookup(buf, s, e);
     if (t === -1) return -1;
-    const base = this.splitStart[t]!;
-    const count = this.splitStart[t + 1]! - base;
-    if (count === 0) return -1;
-    let k = 0;
-    if (count > 1) {
-      for (let p = s + 1; p < m; p++) {
-        if (isCharStart(buf[p]!) && vocab.lookup(buf, s, p) !== -1 && vocab.lookup(buf, p, e) !== -1) k++;
-      }
+    const offset = m - s;
+    const end = this.splitStart[t + 1]!;
+    for (let i = this.splitStart[t]!; i < end; i++) {
+      const packed = this.splits[i]!;
+      if ((packed & 0xff) === offset) return packed >> 8;
     }
-    return k < count ? this.splitRanks[base + k]! : -1;
+    return -1;
   }
 
   /**
@@ -46,18 +46,21 @@ export class SplitRankMerger {
     idOf: (s: number, e: number) => number,
   ): number {
     const len = starts[parts]!;
+    if (this.next.length < len + 1) {
+      this.next = new Int32Array(len * 2 + 1);
+      this.prev = new Int32Array(len * 2 + 1);
+      this.alive = new Uint8Array(len * 2 + 1);
+    }
     // Linked list over byte positions: next[p] is the start of the part after the part starting at p.
-    const next = new Int32Array(len + 1);
-    const prev = new Int32Array(len + 1).fill(-1);
-    const alive = new Uint8Array(len + 1);
+    const { next, prev, alive } = this;
+    prev.fill(-1, 0, len + 1);
+    alive.fill(0, 0, len + 1);
     for (let i = 0; i < parts; i++) {
       next[starts[i]!] = starts[i + 1]!;
       alive[starts[i]!] = 1;
       if (i > 0) prev[starts[i]!] = starts[i - 1]!;
     }
-    let hr = new Int32Array(Math.max(parts, 4));
-    let hp = new Int32Array(hr.length);
-    let he = new Int32Array(hr.length);
+    let { hr, hp, he } = this;
     let size = 0;
     const less = (x: number, y: number) => hr[x]! < hr[y]! || (hr[x] === hr[y] && hp[x]! < hp[y]!);
     const swap = (x: number, y: number) => {
@@ -83,9 +86,9 @@ export class SplitRankMerger {
       const rank = this.rank(buf, s, m, e);
       if (rank === -1) return;
       if (size === hr.length) {
-        hr = grow(hr);
-        hp = grow(hp);
-        he = grow(he);
+        this.hr = hr = grow(hr);
+        this.hp = hp = grow(hp);
+        this.he = he = grow(he);
       }
       let i = size++;
       hr[i] = rank;
