@@ -5,7 +5,7 @@ import {
   type Tokenizer,
   validateConversation,
 } from '@ctxkit/core';
-import { dropOldestGroups } from './drop.js';
+import { dropToFit } from './drop.js';
 import { emptyLedger, ensureLedger, extractLedger, type Ledger, mergeLedgers } from './ledger.js';
 import { pruneToolOutputs } from './prune.js';
 import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
@@ -56,6 +56,11 @@ export class ContextCompressor {
   private readonly attemptTimeoutMs: number;
   private readonly protectToolTokens: number | undefined;
   private readonly protectTurns: number;
+  /**
+   * Per-tokenizer message counts, kept across calls: an agent compresses the same history turn
+   * after turn, and each message (immutable by convention) is counted once. Weak, so nothing leaks.
+   */
+  private readonly counts = new Map<string, WeakMap<Message, number>>();
 
   constructor(options: ContextCompressorOptions = {}) {
     this.summarizer = options.summarizer;
@@ -97,7 +102,12 @@ export class ContextCompressor {
     // A broken input (orphan results, unanswered calls) is repaired first: every output must be valid.
     const input =
       validateConversation(messages).length === 0 ? [...messages] : repairConversation(messages).messages;
-    const work = new Work(input, tokenizer, options.tools);
+    let cache = this.counts.get(tokenizer.id);
+    if (!cache) {
+      cache = new WeakMap();
+      this.counts.set(tokenizer.id, cache);
+    }
+    const work = new Work(input, tokenizer, options.tools, cache);
     const extra = Math.max(0, options.extraTokens ?? 0);
     const before = work.total() + extra;
     const triggered = options.force === true || before > this.threshold * usable;
@@ -211,7 +221,7 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
     const protectedIdx = work.protectedSet();
     const overshoot = work.total() - goal;
     const currentMessages = msgs.reduce((s, m) => s + work.count(m), 0);
-    const { messages: kept, dropped } = dropOldestGroups(msgs, {
+    const { messages: kept, dropped } = dropToFit(msgs, {
       maxTokens: currentMessages - overshoot - (round === 0 ? 0 : 64 * round),
       count: work.count,
       pinned: (m, i) => i <= at || protectedIdx.has(i) || m.role === 'system',
@@ -223,13 +233,15 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
     const prevLedger = tag?.kind === 'summary' ? tag.ledger : emptyLedger();
     const prevText = tag?.kind === 'summary' ? tag.summary : '';
     const prevOriginals = tag?.kind === 'summary' ? tag.originals : [];
-    ledger = mergeLedgers(prevLedger, extractLedger(dropped.map(unwrapOriginal)));
+    const prevKept = tag?.kind === 'summary' ? (tag.kept ?? []) : [];
+    const merged = mergeLedgers(prevLedger, extractLedger(dropped.map(unwrapOriginal)));
     const text = ensureLedger(
       prevText || `## Context\n${dropped.length} earlier messages were dropped to fit the context window.`,
-      ledger,
+      merged,
     );
-    summary = text;
-    const fresh = summaryMessage(text, ledger, [...prevOriginals, ...dropped]);
+    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
+    const roundStart = work.total();
+    const previousMessages = work.messages;
     if (old) {
       work.messages = kept.map((m) => (m === old ? fresh : m));
     } else {
@@ -239,6 +251,14 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
       at = keptBefore;
       work.messages = [...kept.slice(0, keptBefore), fresh, ...kept.slice(keptBefore)];
     }
+    if (work.total() >= roundStart) {
+      // Folding cost more than dropping saved: undo the round and stop.
+      work.messages = previousMessages;
+      droppedCount -= dropped.length;
+      break;
+    }
+    summary = text;
+    ledger = merged;
   }
   if (droppedCount === 0 || summary === undefined || ledger === undefined) return undefined;
   return {

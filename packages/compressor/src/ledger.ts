@@ -17,7 +17,7 @@ export interface LedgerFile {
   ops: FileOp[];
 }
 
-/** A shell command the compacted history ran. `command` is its first line, clipped to 120 characters. */
+/** A shell command the compacted history ran. `command` is its first line, cut at 120 characters (a substring of the original). */
 export interface LedgerCommand {
   command: string;
   /** Exit status when the output reported one. */
@@ -146,7 +146,7 @@ export function extractLedger(messages: readonly Message[], limits: Partial<Ledg
       const cmd = callCommand(call);
       if (cmd) {
         commandAt.set(call.id, commands.length);
-        commands.push({ command: clip(cmd.split('\n')[0] ?? cmd, 120) });
+        commands.push({ command: (cmd.trim().split('\n')[0] ?? '').trim().slice(0, 120) });
       }
       if (/todo/i.test(call.name) && Array.isArray(call.args.todos)) {
         todos = (call.args.todos as unknown[])

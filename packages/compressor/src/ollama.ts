@@ -1,5 +1,6 @@
 import { CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import { type ChatRequest, type ChatResponse, Ollama } from 'ollama';
+import { garbageReason } from './quality.js';
 import { type CallInfo, callInfo, describeMessage } from './tool-info.js';
 import type { Summarizer, SummaryRequest } from './types.js';
 
@@ -190,7 +191,20 @@ export class OllamaSummarizer implements Summarizer {
         used += n;
         i++;
       }
-      summary = await this.request(summary, chunk.join('\n\n'), tokenizer, numCtx, numPredict, stats, signal);
+      const data = chunk.join('\n\n');
+      const next = await this.request(summary, data, tokenizer, numCtx, numPredict, stats, signal);
+      // Reject noise before counting it (some tokenizers are slow on long runs of symbols).
+      const bad = garbageReason(next);
+      if (bad) throw new CtxkitError('SUMMARIZER_FAILED', `Ollama returned ${bad}`, { reason: bad });
+      const input = tokenizer.countTokens(data) + tokenizer.countTokens(summary);
+      const output = tokenizer.countTokens(next);
+      if (output >= input) {
+        throw new CtxkitError('SUMMARIZER_FAILED', `Ollama's summary is not smaller than its input (${output} ≥ ${input} tokens)`, {
+          output,
+          input,
+        });
+      }
+      summary = next;
     }
     return summary;
   }

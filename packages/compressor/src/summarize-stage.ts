@@ -71,6 +71,9 @@ export async function summarizeStage(
     ledger = extractLedger(regionMsgs.map(unwrapOriginal));
   }
   const regionTokens = regionMsgs.reduce((s, m) => s + work.count(m), 0);
+  // What the summary may cost for the result to reach the goal (the wrapper takes ~40 tokens).
+  const room = goal - (work.total() - regionTokens) - 40;
+  if (room < budget) budget = Math.max(64, room);
   const previous = regionMsgs.filter(isSummary).map(summaryText).pop();
   const forSummary = regionMsgs.filter((m) => !isSummary(m));
   const base = { messages: forSummary, ledger, maxTokens: budget, tokenizer: tk };
@@ -115,7 +118,12 @@ export async function summarizeStage(
     by = 'extractive';
   }
   const final = ensureLedger(text, ledger);
-  const message = summaryMessage(final, ledger, regionMsgs);
+  // Originals span the region, protected messages left in place included (so a restore is exact).
+  const from = region.indexes[0]!;
+  const span = work.messages.slice(from, region.cut);
+  const removedSet = new Set(region.indexes);
+  const kept = span.flatMap((_, k) => (removedSet.has(from + k) ? [] : [k]));
+  const message = summaryMessage(final, ledger, span, kept);
   const before = work.total();
   const removed = new Set(region.indexes);
   const next: Message[] = [];
@@ -124,7 +132,13 @@ export async function summarizeStage(
     if (!removed.has(i)) next.push(m);
   });
   if (region.cut >= work.messages.length) next.push(message);
+  const previousMessages = work.messages;
   work.messages = next;
+  if (work.total() >= before) {
+    // A summary that saves nothing (tiny regions) is not a compaction: keep the messages.
+    work.messages = previousMessages;
+    return undefined;
+  }
   const step: CompressionStep = {
     kind,
     tokensSaved: before - work.total(),
