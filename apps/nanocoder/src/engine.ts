@@ -1,46 +1,50 @@
 import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
 import { TokenCountCache } from '@ctxkit/cache';
-import { detectModel, type ModelDetection, createVocabularyTokenizer } from '@ctxkit/tokenizers';
+import { TokenizerPool } from '@ctxkit/pool';
+import { detectModel, type ModelDetection } from '@ctxkit/tokenizers';
 
-/** A tokenizer borrowed from the engine's pool; `release()` returns it. */
+/** A tokenizer borrowed from the engine's pool; `release()` returns it (idempotent). */
 export interface TokenizerLease {
   readonly tokenizer: Tokenizer;
   readonly detection: ModelDetection;
   release(): void;
 }
 
+/** Options for {@link Engine}. */
+export interface EngineOptions {
+  /** The tokenizer pool (default: a new `TokenizerPool` with its defaults). */
+  pool?: TokenizerPool;
+  /** The per-message count cache (default: a new `TokenCountCache` with its defaults). */
+  cache?: TokenCountCache;
+}
+
 /**
- * The ctxkit machinery behind the Nanocoder adapters: one pooled tokenizer per
- * vocabulary (Nanocoder rebuilds its encoder for every count of a turn) and one
- * per-message count cache keyed on the whole message (Nanocoder's keys on the
- * content string alone, so every tool-call-only assistant turn shares a count).
+ * The ctxkit machinery behind the Nanocoder adapters: `@ctxkit/pool` keeps one
+ * loaded vocabulary per model family (Nanocoder builds a new encoder each time
+ * it counts a turn, ~110 ms for o200k), and `@ctxkit/cache` counts each message
+ * once, keyed on the whole message (Nanocoder's cache keys on the content
+ * string alone, so every tool-call-only assistant turn shares one count).
  */
 export class Engine {
+  readonly pool: TokenizerPool;
   readonly cache: TokenCountCache;
-  readonly #tokenizers = new Map<string, { tokenizer: Tokenizer; leases: number }>();
 
-  constructor(options: { cache?: TokenCountCache } = {}) {
+  constructor(options: EngineOptions = {}) {
+    this.pool = options.pool ?? new TokenizerPool();
     this.cache = options.cache ?? new TokenCountCache();
   }
 
-  /** Borrows the tokenizer for a provider/model (never throws for a model). */
+  /** Borrows the tokenizer for a provider/model (never throws for a model; loads lazily). */
   lease(provider: string, model: string): TokenizerLease {
-    const detection = detectModel(provider, model);
-    let entry = this.#tokenizers.get(detection.vocabulary);
-    if (entry === undefined) {
-      entry = { tokenizer: createVocabularyTokenizer(detection.vocabulary), leases: 0 };
-      this.#tokenizers.set(detection.vocabulary, entry);
-    }
-    entry.leases++;
-    const held = entry;
+    const handle = this.pool.acquireSync(provider, model);
     let released = false;
     return {
-      tokenizer: held.tokenizer,
-      detection,
+      tokenizer: handle,
+      detection: detectModel(provider, model),
       release: () => {
         if (released) return;
         released = true;
-        held.leases--;
+        handle.release();
       },
     };
   }

@@ -18,6 +18,8 @@ export interface TappedCall {
   /** The AI SDK provider id, e.g. `local.chat`. */
   provider?: string;
   modelId?: string;
+  /** Milliseconds from the request to the end of the response. */
+  durationMs?: number;
 }
 
 interface StreamResult {
@@ -53,6 +55,7 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     get(target, prop, receiver) {
       if (prop === 'doStream' && typeof base.doStream === 'function') {
         return async (options: unknown) => {
+          const started = performance.now();
           const result = await (base.doStream as (o: unknown) => Promise<StreamResult>).call(target, options);
           let responseModel: string | undefined;
           const stream = result.stream.pipeThrough(
@@ -60,7 +63,8 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
               transform(part, controller) {
                 if (part.type === 'response-metadata' && part.modelId) responseModel = part.modelId;
                 if (part.type === 'finish' && part.usage) {
-                  report({ usage: part.usage, ...info(), ...(responseModel ? { responseModel } : {}) });
+                  const durationMs = Math.round(performance.now() - started);
+                  report({ usage: part.usage, durationMs, ...info(), ...(responseModel ? { responseModel } : {}) });
                 }
                 controller.enqueue(part);
               },
@@ -71,10 +75,12 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
       }
       if (prop === 'doGenerate' && typeof base.doGenerate === 'function') {
         return async (options: unknown) => {
+          const started = performance.now();
           const result = await (base.doGenerate as NonNullable<typeof base.doGenerate>).call(target, options);
           if (result.usage) {
             const responseModel = result.response?.modelId;
-            report({ usage: result.usage, ...info(), ...(responseModel ? { responseModel } : {}) });
+            const durationMs = Math.round(performance.now() - started);
+            report({ usage: result.usage, durationMs, ...info(), ...(responseModel ? { responseModel } : {}) });
           }
           return result;
         };
