@@ -17,50 +17,71 @@ export interface HookData {
   rootUrl: string;
 }
 
-const SHIM = 'ctxkit-shim';
-const ORIGINAL = 'ctxkit-original';
+/**
+ * The originals are loaded under their own scheme rather than a `?query`:
+ * other loaders in the chain (tsx, for one) drop query strings, which would
+ * turn a shim's import of its original into an import of itself.
+ */
+const ORIGINAL = 'ctxkit-original:';
 let data: HookData = { targets: {}, runtimeUrl: '', rootUrl: '' };
 
 export const initialize: InitializeHook<HookData> = (d) => {
   data = d;
 };
 
+/** `file:///x.js` → `ctxkit-original:///x.js` and back. */
+export function originalUrl(fileUrl: string): string {
+  return `${ORIGINAL}${fileUrl.slice('file:'.length)}`;
+}
+function fileUrlOf(original: string): string {
+  return `file:${original.slice(ORIGINAL.length)}`;
+}
+
 export const resolve: ResolveHook = async (specifier, context, next) => {
-  const resolved = await next(specifier, context);
-  // Only the exact original URL is redirected; `?ctxkit-original` (what the
-  // shim itself imports) and everything else pass through.
-  if (data.targets[resolved.url] !== undefined) {
-    return { ...resolved, url: `${resolved.url}?${SHIM}`, shortCircuit: true };
-  }
-  return resolved;
+  if (specifier.startsWith(ORIGINAL)) return { url: specifier, format: 'module', shortCircuit: true };
+  // Imports made BY an original module resolve as if made from its real file.
+  const parentURL = context.parentURL?.startsWith(ORIGINAL) ? fileUrlOf(context.parentURL) : context.parentURL;
+  return next(specifier, parentURL === undefined ? context : { ...context, parentURL });
 };
 
 /** Source of the shim that stands in for `original`. */
 export function shimSource(original: string, key: string, replaces: readonly string[], runtimeUrl: string): string {
-  const o = JSON.stringify(`${original}?${ORIGINAL}`);
+  const o = JSON.stringify(originalUrl(original));
   const lines = [
-    `import * as original from ${o};`,
+    // The runtime first: it has no cycle with Nanocoder, so it is evaluated
+    // before any Nanocoder module (which may call back into this shim).
     `import { install } from ${JSON.stringify(runtimeUrl)};`,
+    `import * as original from ${o};`,
     `export * from ${o};`,
-    `const replaced = install(${JSON.stringify(key)}, original, ${JSON.stringify(data.rootUrl)});`,
+    // Installed on first call, not at evaluation: Nanocoder's modules import each
+    // other in cycles, so this shim's body may run after its first caller. Hence
+    // only hoisted declarations (var, function) below.
+    'var replaced;',
+    `function get() { return replaced || (replaced = install(${JSON.stringify(key)}, original, ${JSON.stringify(data.rootUrl)})); }`,
   ];
+  // Hoisted function declarations (every replaced export is a function), so a
+  // module in an import cycle can reference them before this shim has run.
   // Explicit exports shadow the `export *` above, so only these names change.
-  for (const name of replaces) lines.push(`export const ${name} = replaced[${JSON.stringify(name)}];`);
+  for (const name of replaces) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`ctxkit: bad export name ${name}`);
+    lines.push(`export function ${name}(...args) { return get().${name}.apply(this, args); }`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
 export const load: LoadHook = async (url, context, next) => {
-  const q = url.indexOf(`?${SHIM}`);
-  if (q !== -1) {
-    const original = url.slice(0, q);
-    const target = data.targets[original];
-    if (target !== undefined) {
-      return {
-        format: 'module',
-        source: shimSource(original, target.key, target.replaces, data.runtimeUrl),
-        shortCircuit: true,
-      };
-    }
+  const target = data.targets[url];
+  if (target !== undefined) {
+    // The patched module keeps its own URL, so every importer gets the shim.
+    return {
+      format: 'module',
+      source: shimSource(url, target.key, target.replaces, data.runtimeUrl),
+      shortCircuit: true,
+    };
+  }
+  if (url.startsWith(ORIGINAL)) {
+    const loaded = await next(fileUrlOf(url), { ...context, format: 'module' });
+    return { ...loaded, format: 'module', shortCircuit: true };
   }
   return next(url, context);
 };

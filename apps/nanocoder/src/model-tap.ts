@@ -52,7 +52,7 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     }
   };
   return new Proxy(model, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === 'doStream' && typeof base.doStream === 'function') {
         return async (options: unknown) => {
           const started = performance.now();
@@ -85,7 +85,8 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
           return result;
         };
       }
-      const value = Reflect.get(target, prop, receiver);
+      // Getters run on the real model (it may use private fields), methods stay bound to it.
+      const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });

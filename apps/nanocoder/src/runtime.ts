@@ -107,6 +107,7 @@ export function wrapHandleChat(
   const nc = nanocoder(rootUrl);
   const summarizeWithModel = process.env.CTXKIT_SUMMARIZER === 'model';
   return async function handleChat(params) {
+    const debug = process.env.CTXKIT_DEBUG ? (m: string) => process.stderr.write(`[ctxkit] ${m}\n`) : undefined;
     let messages = params.messages;
     try {
       const { getModelContextLimit } = await nc.models();
@@ -140,6 +141,9 @@ export function wrapHandleChat(
             : {}),
         });
         messages = fitted.messages;
+        debug?.(
+          `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit})`,
+        );
       }
     } catch (error) {
       warnOnce('context guard', error);
@@ -149,7 +153,12 @@ export function wrapHandleChat(
     const model = tapLanguageModel(params.model, (call) =>
       recorder.record({ ...call, provider: params.providerConfig.name, model: params.currentModel }),
     );
-    return original({ ...params, messages, model });
+    try {
+      return await original({ ...params, messages, model });
+    } catch (error) {
+      debug?.(`model call failed: ${String(error)}`);
+      throw error;
+    }
   };
 }
 
