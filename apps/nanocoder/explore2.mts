@@ -1,0 +1,12 @@
+import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
+import { renderQwenChat } from './src/testing/chatml.ts';
+import { startScriptedServer } from './src/testing/scripted-server.ts';
+import { makeSandbox, hookFlags, NANOCODER_CLI } from './src/testing/run-nanocoder.ts';
+import { PROMPT, sessionFiles, sessionTurns } from './src/testing/session.ts';
+const qwen = createVocabularyTokenizer('qwen2');
+const server = await startScriptedServer({ turns: sessionTurns(), contextLimit: 8192, model: 'qwen2.5-coder:7b', countRequest: (b) => qwen.countTokens(renderQwenChat(b)) });
+const sb = makeSandbox(sessionFiles(90), [{ name: 'local', baseUrl: server.url, models: ['qwen2.5-coder:7b'], contextWindow: 8192 }]);
+console.log(`cd ${sb.project} && HOME=${sb.home} XDG_DATA_HOME=${sb.dataHome} XDG_CONFIG_HOME=${sb.configHome} CTXKIT_DEBUG=1 timeout 40 /work/wt-nanocoder/apps/nanocoder/node_modules/node/bin/node ${hookFlags().join(' ')} ${NANOCODER_CLI} --plain --trust-directory --mode yolo run "${PROMPT}"`);
+await new Promise((r) => setTimeout(r, 50000));
+console.log(JSON.stringify(server.seen));
+await server.close();
