@@ -92,15 +92,21 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
             })
           : undefined;
       const target = Math.min(TARGET[mode] ?? 0.5, (threshold / 100) * 0.9);
-      const result = await compactNanocoderMessages(messages, systemMessage, {
-        contextLimit,
-        tokenizer,
-        force: true,
-        threshold: threshold / 100,
-        target,
-        ...(tools ? { tools } : {}),
-        ...(summarizer ? { summarizer } : {}),
-      });
+      let result: Awaited<ReturnType<typeof compactNanocoderMessages>>;
+      try {
+        result = await compactNanocoderMessages(messages, systemMessage, {
+          contextLimit,
+          tokenizer,
+          force: true,
+          threshold: threshold / 100,
+          target,
+          ...(tools ? { tools } : {}),
+          ...(summarizer ? { summarizer } : {}),
+        });
+      } catch {
+        // Nanocoder treats `null` as "nothing compacted"; its history stays intact.
+        return null;
+      }
       if (result.after >= result.before) return null;
       if (config.notifyUser && onNotify) {
         const reduction = Math.round(((result.before - result.after) / result.before) * 100);

@@ -1,5 +1,5 @@
 import type { Tokenizer } from '@ctxkit/core';
-import type { ModelDetection } from '@ctxkit/tokenizers';
+import { detectModel, type ModelDetection } from '@ctxkit/tokenizers';
 import { toCtxkit } from './convert.js';
 import { Engine, type TokenizerLease } from './engine.js';
 import type { NanocoderMessage, NanocoderTokenizer } from './types.js';
@@ -29,12 +29,15 @@ export class CtxkitNanocoderTokenizer implements NanocoderTokenizer {
   readonly #provider: string;
   readonly #model: string;
   #lease: TokenizerLease | undefined;
+  readonly #detection: ModelDetection;
 
   constructor(provider: string, model: string, engine: Engine) {
     this.#engine = engine;
     this.#provider = provider;
     this.#model = model;
-    this.#lease = engine.lease(provider, model);
+    // The vocabulary is borrowed on first use: Nanocoder creates tokenizers on
+    // every model switch, often without counting anything with them.
+    this.#detection = detectModel(provider, model);
   }
 
   /** The ctxkit tokenizer underneath (re-borrowed if `free()` was called). */
@@ -45,8 +48,7 @@ export class CtxkitNanocoderTokenizer implements NanocoderTokenizer {
 
   /** Why this vocabulary was chosen. */
   get detection(): ModelDetection {
-    this.#lease ??= this.#engine.lease(this.#provider, this.#model);
-    return this.#lease.detection;
+    return this.#detection;
   }
 
   /** The engine (pool + cache) this tokenizer counts with. */
