@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { createPerformAutoCompact } from './auto-compact.js';
 import { Engine } from './engine.js';
 import { ContextGuard } from './guard.js';
@@ -9,8 +9,17 @@ import type { NanocoderMessage } from './types.js';
 import { toAiSdkUsage } from './usage.js';
 
 const read = (id: string, path: string, size: number): NanocoderMessage[] => [
-  { role: 'assistant', content: '', tool_calls: [{ id, function: { name: 'read_file', arguments: { path } } }] },
-  { role: 'tool', tool_call_id: id, name: 'read_file', content: `// ${path}\n${'const value = compute(input) + 1;\n'.repeat(size)}` },
+  {
+    role: 'assistant',
+    content: '',
+    tool_calls: [{ id, function: { name: 'read_file', arguments: { path } } }],
+  },
+  {
+    role: 'tool',
+    tool_call_id: id,
+    name: 'read_file',
+    content: `// ${path}\n${'const value = compute(input) + 1;\n'.repeat(size)}`,
+  },
 ];
 
 describe('createTokenizer (Nanocoder contract)', () => {
@@ -56,13 +65,20 @@ describe('ContextGuard', () => {
     for (let i = 0; i < 6; i++) {
       history = [...history, ...read(`c${i}`, `src/f${i}.ts`, 120)];
       const capped = guard.cap(history, 1000);
-      const fitted = await guard.fit({ messages: [system, ...capped], provider: 'openai', model: 'gpt-4o', contextLimit: 8192 });
+      const fitted = await guard.fit({
+        messages: [system, ...capped],
+        provider: 'openai',
+        model: 'gpt-4o',
+        contextLimit: 8192,
+      });
       sizes.push(fitted.after);
       expect(fitted.after).toBeLessThanOrEqual(8192 - 1024);
       expect(fitted.messages[0]).toBe(system);
-      expect(fitted.messages.filter((m) => m.role === 'tool').every((t) =>
-        fitted.messages.some((a) => a.tool_calls?.some((c) => c.id === t.tool_call_id)),
-      )).toBe(true);
+      expect(
+        fitted.messages
+          .filter((m) => m.role === 'tool')
+          .every((t) => fitted.messages.some((a) => a.tool_calls?.some((c) => c.id === t.tool_call_id))),
+      ).toBe(true);
     }
     expect(guard.compactions).toBeGreaterThan(0);
     expect(guard.compactions).toBeLessThan(6);
@@ -74,7 +90,12 @@ describe('ContextGuard', () => {
 
   it('passes a small request through untouched', async () => {
     const guard = new ContextGuard();
-    const fitted = await guard.fit({ messages: [system, task], provider: 'openai', model: 'gpt-4o', contextLimit: 8192 });
+    const fitted = await guard.fit({
+      messages: [system, task],
+      provider: 'openai',
+      model: 'gpt-4o',
+      contextLimit: 8192,
+    });
     expect(fitted.compacted).toBe(false);
     expect(fitted.messages).toEqual([system, task]);
   });
@@ -91,7 +112,13 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
     { role: 'assistant', content: 'Both files read.' },
     { role: 'user', content: 'Now summarize.' },
   ];
-  const config = { enabled: true, threshold: 60, mode: 'default' as const, strategy: 'mechanical' as const, notifyUser: true };
+  const config = {
+    enabled: true,
+    threshold: 60,
+    mode: 'default' as const,
+    strategy: 'mechanical' as const,
+    notifyUser: true,
+  };
 
   it('returns null below the threshold or when disabled', async () => {
     const perform = createPerformAutoCompact({ contextLimit: async () => 1_000_000 });
@@ -103,7 +130,10 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
   it('compacts over the threshold: summary first as a user message, no system, no orphans, backup kept', async () => {
     const backups: NanocoderMessage[][] = [];
     const notes: string[] = [];
-    const perform = createPerformAutoCompact({ contextLimit: async () => 7000, storeBackup: (m) => void backups.push(m) });
+    const perform = createPerformAutoCompact({
+      contextLimit: async () => 7000,
+      storeBackup: (m) => void backups.push(m),
+    });
     const out = await perform(history, system, 'openai', 'gpt-4o', config, (n) => notes.push(n));
     expect(out).not.toBeNull();
     const result = out as NanocoderMessage[];
@@ -120,7 +150,12 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
 
 describe('loader shim and usage', () => {
   it('the shim re-exports the original and overrides only the replaced names with hoisted functions', () => {
-    const src = shimSource('file:///x/auto-compact.js', 'autoCompact', ['performAutoCompact'], 'file:///r/runtime.js');
+    const src = shimSource(
+      'file:///x/auto-compact.js',
+      'autoCompact',
+      ['performAutoCompact'],
+      'file:///r/runtime.js',
+    );
     expect(src).toContain('export * from "ctxkit-original:///x/auto-compact.js"');
     expect(src).toMatch(/export function performAutoCompact\(/);
     expect(src.indexOf('runtime.js')).toBeLessThan(src.indexOf('ctxkit-original:'));

@@ -1,9 +1,9 @@
 import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
+import type { Engine } from './engine.js';
 import { modelSummarizer } from './summarizer.js';
 import { createTokenizer } from './tokenizer.js';
-import type { Engine } from './engine.js';
 import type {
   AutoCompactConfig,
   NanocoderChatClient,
@@ -47,7 +47,11 @@ export type PerformAutoCompact = (
 ) => Promise<NanocoderMessage[] | null>;
 
 /** Compress-to share of the usable window per Nanocoder compression mode. */
-const TARGET: Record<NanocoderCompressionMode, number> = { aggressive: 0.35, default: 0.5, conservative: 0.65 };
+const TARGET: Record<NanocoderCompressionMode, number> = {
+  aggressive: 0.35,
+  default: 0.5,
+  conservative: 0.65,
+};
 
 /**
  * Builds a drop-in for Nanocoder's `performAutoCompact`: same gate (enabled,

@@ -16,7 +16,9 @@ const from = [process.cwd(), here];
 const root = locateNanocoder(from, process.env, undefined);
 const check = checkNanocoder(root);
 if (!check.ok) {
-  process.stderr.write(`ctxkit-nanocoder: refusing to start: ${check.reason}.\nRun \`nanocoder\` directly to use it without ctxkit.\n`);
+  process.stderr.write(
+    `ctxkit-nanocoder: refusing to start: ${check.reason}.\nRun \`nanocoder\` directly to use it without ctxkit.\n`,
+  );
   process.exit(1);
 }
 const node = chooseNode(from);

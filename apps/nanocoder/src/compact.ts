@@ -1,16 +1,11 @@
 import {
-  type Message,
-  repairConversation,
-  type ToolDefinition,
-  validateConversation,
-} from '@ctxkit/core';
-import {
   type CompressionStep,
   ContextCompressor,
   type ContextCompressorOptions,
   type SummarizeFunction,
   type Summarizer,
 } from '@ctxkit/compressor';
+import { type Message, repairConversation, type ToolDefinition, validateConversation } from '@ctxkit/core';
 import { toCtxkit, toNanocoderMessage } from './convert.js';
 import type { CtxkitNanocoderTokenizer } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';

@@ -2,7 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkNanocoder, findNanocoderRoot, SUPPORTED_NANOCODER_VERSIONS, staticExportNames } from './compat.js';
+import {
+  checkNanocoder,
+  findNanocoderRoot,
+  SUPPORTED_NANOCODER_VERSIONS,
+  staticExportNames,
+} from './compat.js';
 import { registerNanocoderHooks } from './register-hooks.js';
 import { NANOCODER_CLI, NANOCODER_ROOT } from './testing/run-nanocoder.js';
 
@@ -33,10 +38,9 @@ describe('checkNanocoder', () => {
   });
 
   it('reads export names statically, including re-exports', () => {
-    expect(staticExportNames("export { createTokenizer } from './x.js';\nexport async function a() {}")).toEqual([
-      'createTokenizer',
-      'a',
-    ]);
+    expect(
+      staticExportNames("export { createTokenizer } from './x.js';\nexport async function a() {}"),
+    ).toEqual(['createTokenizer', 'a']);
   });
 
   it('refuses an unknown version with a reason naming it', () => {
@@ -47,7 +51,12 @@ describe('checkNanocoder', () => {
 
   it('refuses a known version whose module no longer exports a replaced name', () => {
     const root = fakeInstall('1.30.0', (file, source) =>
-      file.endsWith('auto-compact.js') ? source.replace('export async function performAutoCompact', 'export async function performAutoCompaction') : source,
+      file.endsWith('auto-compact.js')
+        ? source.replace(
+            'export async function performAutoCompact',
+            'export async function performAutoCompaction',
+          )
+        : source,
     );
     const check = checkNanocoder(root);
     expect(check.ok).toBe(false);

@@ -90,10 +90,14 @@ export function checkNanocoder(root: string | undefined): NanocoderCheck {
   }
   let version: string | undefined;
   try {
-    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string })
-      .version;
+    version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version;
   } catch (error) {
-    return { ok: false, root, version, reason: `cannot read ${join(root, 'package.json')}: ${String(error)}` };
+    return {
+      ok: false,
+      root,
+      version,
+      reason: `cannot read ${join(root, 'package.json')}: ${String(error)}`,
+    };
   }
   const modules = version === undefined ? undefined : SUPPORTED_NANOCODER_VERSIONS[version];
   if (modules === undefined) {

@@ -4,13 +4,17 @@
  * changes a signature, `pnpm typecheck` fails here. Not part of the build.
  * @internal
  */
-import type { performAutoCompact as NcPerformAutoCompact } from '@nanocollective/nanocoder/dist/utils/auto-compact.js';
-import type { capMessagesForModel as NcCap } from '@nanocollective/nanocoder/dist/utils/message-capping.js';
+
 import type { createTokenizer as NcCreateTokenizer } from '@nanocollective/nanocoder/dist/tokenization/index.js';
-import type { Message as NcMessage, ToolCall as NcToolCall } from '@nanocollective/nanocoder/dist/types/core.js';
+import type {
+  Message as NcMessage,
+  ToolCall as NcToolCall,
+} from '@nanocollective/nanocoder/dist/types/core.js';
 import type { Tokenizer as NcTokenizer } from '@nanocollective/nanocoder/dist/types/tokenization.js';
 import type { TokenBreakdown as NcTokenBreakdown } from '@nanocollective/nanocoder/dist/types/usage.js';
 import type { calculateTokenBreakdown as NcBreakdown } from '@nanocollective/nanocoder/dist/usage/calculator.js';
+import type { performAutoCompact as NcPerformAutoCompact } from '@nanocollective/nanocoder/dist/utils/auto-compact.js';
+import type { capMessagesForModel as NcCap } from '@nanocollective/nanocoder/dist/utils/message-capping.js';
 import type { PerformAutoCompact } from './auto-compact.js';
 import type { calculateTokenBreakdown } from './breakdown.js';
 import type { ContextGuard } from './guard.js';
@@ -33,6 +37,6 @@ export type CreateTokenizerFits = Assert<
 export type CreateTokenizerTakesItsArguments = Assert<
   Parameters<typeof NcCreateTokenizer> extends Parameters<typeof createTokenizer> ? true : false
 >;
-export type BreakdownFits = Assert<(typeof calculateTokenBreakdown extends typeof NcBreakdown ? true : false)>;
+export type BreakdownFits = Assert<typeof calculateTokenBreakdown extends typeof NcBreakdown ? true : false>;
 export type AutoCompactFits = Assert<PerformAutoCompact extends typeof NcPerformAutoCompact ? true : false>;
 export type CapFits = Assert<ContextGuard['cap'] extends typeof NcCap ? true : false>;

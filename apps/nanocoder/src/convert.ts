@@ -36,7 +36,10 @@ export function toCtxkit(m: NanocoderMessage): Message {
  * to the very object Nanocoder handed in (`originals`), so nothing Nanocoder
  * attached to it is lost; a new one (a summary) is converted.
  */
-export function toNanocoderMessage(m: Message, originals?: ReadonlyMap<Message, NanocoderMessage>): NanocoderMessage {
+export function toNanocoderMessage(
+  m: Message,
+  originals?: ReadonlyMap<Message, NanocoderMessage>,
+): NanocoderMessage {
   const original = originals?.get(m);
   if (original !== undefined) return original;
   const content =
@@ -49,14 +52,14 @@ export function toNanocoderMessage(m: Message, originals?: ReadonlyMap<Message, 
       id: c.id,
       function: {
         name: c.function.name,
-        arguments:
-          toolArgumentsToObject(c.function.arguments),
+        arguments: toolArgumentsToObject(c.function.arguments),
       },
     }));
   }
   if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
   if (m.name !== undefined) out.name = m.name;
   if (m.reasoning !== undefined) out.reasoning = m.reasoning;
-  if (m.images && m.images.length > 0) out.images = m.images.map((i) => ({ data: i.data, mediaType: i.mediaType }));
+  if (m.images && m.images.length > 0)
+    out.images = m.images.map((i) => ({ data: i.data, mediaType: i.mediaType }));
   return out;
 }

@@ -92,7 +92,9 @@ describe('real Nanocoder, headless, 8k window', () => {
       .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
       .filter((l) => l.trim().length > 0)
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const events = lines.filter((l) => (l.usage as { inputTokens?: number } | undefined)?.inputTokens !== undefined);
+    const events = lines.filter(
+      (l) => (l.usage as { inputTokens?: number } | undefined)?.inputTokens !== undefined,
+    );
     expect(events.length).toBe(withCtxkit.seen.length);
     // The provider-reported prompt sizes, as the server counted them, in order.
     expect(events.map((e) => (e.usage as { inputTokens: number }).inputTokens)).toEqual(

@@ -1,5 +1,5 @@
-import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
 import { TokenCountCache } from '@ctxkit/cache';
+import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
 import { TokenizerPool } from '@ctxkit/pool';
 import { detectModel, type ModelDetection } from '@ctxkit/tokenizers';
 
@@ -58,7 +58,11 @@ export class Engine {
    * Tokens a whole request costs: every message (cached), tool definitions and
    * reply priming (what `countMessages` adds to an empty conversation).
    */
-  countRequest(messages: readonly Message[], tokenizer: Tokenizer, tools?: readonly ToolDefinition[]): number {
+  countRequest(
+    messages: readonly Message[],
+    tokenizer: Tokenizer,
+    tools?: readonly ToolDefinition[],
+  ): number {
     let total = tokenizer.countMessages([], tools && tools.length > 0 ? { tools } : undefined);
     for (const m of messages) total += this.cache.count(m, tokenizer);
     return total;

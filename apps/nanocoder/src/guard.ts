@@ -1,9 +1,9 @@
-import type { ToolDefinition } from '@ctxkit/core';
 import type { SummarizeFunction, Summarizer } from '@ctxkit/compressor';
+import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
-import { defaultEngine, createTokenizer } from './tokenizer.js';
 import type { Engine } from './engine.js';
+import { createTokenizer, defaultEngine } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';
 
 /** One compaction the guard remembers: these original messages are sent as `replacement`. */
@@ -88,7 +88,8 @@ export class ContextGuard {
     if (first === undefined) return [];
     const sub = this.#bySummary.get(first);
     if (!sub || history.length < sub.replacement.length) return [...history];
-    for (let i = 0; i < sub.replacement.length; i++) if (history[i] !== sub.replacement[i]) return [...history];
+    for (let i = 0; i < sub.replacement.length; i++)
+      if (history[i] !== sub.replacement[i]) return [...history];
     return [...sub.prefix, ...history.slice(sub.replacement.length)];
   }
 

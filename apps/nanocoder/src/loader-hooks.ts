@@ -40,12 +40,19 @@ function fileUrlOf(original: string): string {
 export const resolve: ResolveHook = async (specifier, context, next) => {
   if (specifier.startsWith(ORIGINAL)) return { url: specifier, format: 'module', shortCircuit: true };
   // Imports made BY an original module resolve as if made from its real file.
-  const parentURL = context.parentURL?.startsWith(ORIGINAL) ? fileUrlOf(context.parentURL) : context.parentURL;
+  const parentURL = context.parentURL?.startsWith(ORIGINAL)
+    ? fileUrlOf(context.parentURL)
+    : context.parentURL;
   return next(specifier, parentURL === undefined ? context : { ...context, parentURL });
 };
 
 /** Source of the shim that stands in for `original`. */
-export function shimSource(original: string, key: string, replaces: readonly string[], runtimeUrl: string): string {
+export function shimSource(
+  original: string,
+  key: string,
+  replaces: readonly string[],
+  runtimeUrl: string,
+): string {
   const o = JSON.stringify(originalUrl(original));
   const lines = [
     // The runtime first: it has no cycle with Nanocoder, so it is evaluated

@@ -37,7 +37,9 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     provider?: string;
     modelId?: string;
     doStream?: (options: unknown) => Promise<StreamResult>;
-    doGenerate?: (options: unknown) => Promise<{ usage?: ProviderCallUsage; response?: { modelId?: string } }>;
+    doGenerate?: (
+      options: unknown,
+    ) => Promise<{ usage?: ProviderCallUsage; response?: { modelId?: string } }>;
   };
   if (typeof base.doStream !== 'function' && typeof base.doGenerate !== 'function') return model;
   const info = () => ({
@@ -64,7 +66,12 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
                 if (part.type === 'response-metadata' && part.modelId) responseModel = part.modelId;
                 if (part.type === 'finish' && part.usage) {
                   const durationMs = Math.round(performance.now() - started);
-                  report({ usage: part.usage, durationMs, ...info(), ...(responseModel ? { responseModel } : {}) });
+                  report({
+                    usage: part.usage,
+                    durationMs,
+                    ...info(),
+                    ...(responseModel ? { responseModel } : {}),
+                  });
                 }
                 controller.enqueue(part);
               },
@@ -80,7 +87,12 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
           if (result.usage) {
             const responseModel = result.response?.modelId;
             const durationMs = Math.round(performance.now() - started);
-            report({ usage: result.usage, durationMs, ...info(), ...(responseModel ? { responseModel } : {}) });
+            report({
+              usage: result.usage,
+              durationMs,
+              ...info(),
+              ...(responseModel ? { responseModel } : {}),
+            });
           }
           return result;
         };

@@ -21,7 +21,10 @@ export interface NodeChoice {
  */
 export function chooseNode(
   from: readonly string[],
-  current: { execPath: string; version: string } = { execPath: process.execPath, version: process.versions.node },
+  current: { execPath: string; version: string } = {
+    execPath: process.execPath,
+    version: process.versions.node,
+  },
 ): NodeChoice | undefined {
   if (major(current.version) >= NANOCODER_MIN_NODE) {
     return { path: current.execPath, version: current.version, source: 'system' };

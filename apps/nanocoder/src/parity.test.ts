@@ -87,8 +87,14 @@ describe('counts on transcripts', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
-    const image = { role: 'user' as const, content: 'what is this?', images: [{ data: 'iVBORw0KGgo=', mediaType: 'image/png' }] };
-    expect(ours.countTokens(image)).toBeGreaterThan(ours.countTokens({ role: 'user', content: 'what is this?' }));
+    const image = {
+      role: 'user' as const,
+      content: 'what is this?',
+      images: [{ data: 'iVBORw0KGgo=', mediaType: 'image/png' }],
+    };
+    expect(ours.countTokens(image)).toBeGreaterThan(
+      ours.countTokens({ role: 'user', content: 'what is this?' }),
+    );
     expect(nano.countTokens(image)).toBe(nano.countTokens({ role: 'user', content: 'what is this?' }));
     ours.free();
     nano.free?.();
@@ -106,7 +112,7 @@ describe('counts on transcripts', () => {
     nano.free?.();
   });
 
-  it('calculateTokenBreakdown with a ctxkit tokenizer ignores Nanocoder\'s content-keyed getter', () => {
+  it("calculateTokenBreakdown with a ctxkit tokenizer ignores Nanocoder's content-keyed getter", () => {
     const ours = createTokenizer('openai', 'gpt-4o');
     const call = (id: string, path: string): NanocoderMessage => ({
       role: 'assistant',
@@ -123,14 +129,16 @@ describe('counts on transcripts', () => {
     };
     const theirs = nc.calculateTokenBreakdown(history, ours, getter);
     const mine = calculateTokenBreakdown(history, ours, getter);
-    expect(mine.assistantMessages).toBe(ours.countTokens(history[0] as NanocoderMessage) + ours.countTokens(history[1] as NanocoderMessage));
+    expect(mine.assistantMessages).toBe(
+      ours.countTokens(history[0] as NanocoderMessage) + ours.countTokens(history[1] as NanocoderMessage),
+    );
     expect(theirs.assistantMessages).toBeLessThan(mine.assistantMessages);
     ours.free();
   });
 });
 
 describe('message capping', () => {
-  it('ContextGuard.cap equals Nanocoder\'s capMessagesForModel when nothing was compacted', () => {
+  it("ContextGuard.cap equals Nanocoder's capMessagesForModel when nothing was compacted", () => {
     const guard = new ContextGuard();
     for (const { messages } of conversations) {
       const history = messages.filter((m) => m.role !== 'system');
@@ -141,7 +149,7 @@ describe('message capping', () => {
   });
 });
 
-describe('compaction invariants vs Nanocoder\'s mechanical compaction', () => {
+describe("compaction invariants vs Nanocoder's mechanical compaction", () => {
   it('valid history, summary as a user message, system not returned, smaller — on every transcript', async () => {
     const ours = createTokenizer('openai', 'gpt-4o');
     const nano = nc.createTokenizer('openai', 'gpt-4o');
@@ -149,7 +157,10 @@ describe('compaction invariants vs Nanocoder\'s mechanical compaction', () => {
     let compacted = 0;
     let cannotFit = 0;
     for (const { name, messages } of conversations) {
-      const system = messages.find((m) => m.role === 'system') ?? { role: 'system' as const, content: 'You are a coding agent.' };
+      const system = messages.find((m) => m.role === 'system') ?? {
+        role: 'system' as const,
+        content: 'You are a coding agent.',
+      };
       const history = messages.filter((m) => m.role !== 'system').slice(0, 120);
       if (history.length < 6) continue;
       const theirs = nc.compressMessages([system, ...history], nano, { mode: 'default' });
@@ -172,7 +183,10 @@ describe('compaction invariants vs Nanocoder\'s mechanical compaction', () => {
         continue;
       }
       compacted++;
-      expect(result.messages.some((m) => m.role === 'system'), name).toBe(false);
+      expect(
+        result.messages.some((m) => m.role === 'system'),
+        name,
+      ).toBe(false);
       expect(validateConversation(result.messages.map(toCtxkit)), name).toEqual([]);
       expect(result.after, name).toBeLessThan(result.before);
       if (result.summary !== undefined) {
@@ -181,7 +195,10 @@ describe('compaction invariants vs Nanocoder\'s mechanical compaction', () => {
       }
       // Messages kept verbatim are Nanocoder's own objects.
       const originals = new Set(history);
-      expect(result.messages.some((m) => originals.has(m)), name).toBe(true);
+      expect(
+        result.messages.some((m) => originals.has(m)),
+        name,
+      ).toBe(true);
     }
     expect(compacted).toBeGreaterThan(cannotFit);
     // Recorded, not required: how often Nanocoder's mechanical path breaks a tool pair.

@@ -43,7 +43,9 @@ export function registerNanocoderHooks(options: RegisterOptions): NanocoderCheck
   register(options.hooksUrl, { data });
   process.env.CTXKIT_NANOCODER_ACTIVE = check.version;
   if (process.env.CTXKIT_DEBUG) {
-    process.stderr.write(`[ctxkit] patched ${check.modules.length} modules of Nanocoder ${check.version} at ${check.root}\n`);
+    process.stderr.write(
+      `[ctxkit] patched ${check.modules.length} modules of Nanocoder ${check.version} at ${check.root}\n`,
+    );
   }
   return check;
 }

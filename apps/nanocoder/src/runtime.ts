@@ -68,7 +68,9 @@ export function toolDefinitionsFrom(
     if (typeof tool?.description === 'string') def.description = tool.description;
     let schema: unknown;
     try {
-      schema = asSchema ? asSchema(tool.inputSchema).jsonSchema : (tool.inputSchema as { jsonSchema?: unknown })?.jsonSchema;
+      schema = asSchema
+        ? asSchema(tool.inputSchema).jsonSchema
+        : (tool.inputSchema as { jsonSchema?: unknown })?.jsonSchema;
     } catch {
       schema = undefined;
     }
@@ -88,7 +90,9 @@ function warnOnce(what: string, error: unknown): void {
 }
 
 const guard = new ContextGuard({
-  ...(process.env.CTXKIT_COMPACT_THRESHOLD ? { threshold: Number(process.env.CTXKIT_COMPACT_THRESHOLD) } : {}),
+  ...(process.env.CTXKIT_COMPACT_THRESHOLD
+    ? { threshold: Number(process.env.CTXKIT_COMPACT_THRESHOLD) }
+    : {}),
   ...(process.env.CTXKIT_COMPACT_TARGET ? { target: Number(process.env.CTXKIT_COMPACT_TARGET) } : {}),
 });
 
@@ -107,7 +111,9 @@ export function wrapHandleChat(
   const nc = nanocoder(rootUrl);
   const summarizeWithModel = process.env.CTXKIT_SUMMARIZER === 'model';
   return async function handleChat(params) {
-    const debug = process.env.CTXKIT_DEBUG ? (m: string) => process.stderr.write(`[ctxkit] ${m}\n`) : undefined;
+    const debug = process.env.CTXKIT_DEBUG
+      ? (m: string) => process.stderr.write(`[ctxkit] ${m}\n`)
+      : undefined;
     let messages = params.messages;
     try {
       const { getModelContextLimit } = await nc.models();
@@ -134,7 +140,13 @@ export function wrapHandleChat(
           ...(summarizeWithModel
             ? {
                 summarizer: modelSummarizer(async (request, signal) => {
-                  const r = await original({ ...params, messages: request, tools: {}, callbacks: {}, signal });
+                  const r = await original({
+                    ...params,
+                    messages: request,
+                    tools: {},
+                    callbacks: {},
+                    signal,
+                  });
                   return r.choices[0]?.message.content ?? '';
                 }),
               }
@@ -167,7 +179,11 @@ export function wrapHandleChat(
  * generated shim with the original module's namespace.
  * @internal
  */
-export function install(key: string, original: Record<string, unknown>, rootUrl: string): Record<string, unknown> {
+export function install(
+  key: string,
+  original: Record<string, unknown>,
+  rootUrl: string,
+): Record<string, unknown> {
   switch (key) {
     case 'tokenization':
       return { createTokenizer: (provider: string, model: string) => createTokenizer(provider, model) };
@@ -175,7 +191,8 @@ export function install(key: string, original: Record<string, unknown>, rootUrl:
       return { calculateTokenBreakdown };
     case 'messageCapping':
       return {
-        capMessagesForModel: (messages: NanocoderMessage[], maxMessages: number) => guard.cap(messages, maxMessages),
+        capMessagesForModel: (messages: NanocoderMessage[], maxMessages: number) =>
+          guard.cap(messages, maxMessages),
       };
     case 'autoCompact': {
       const nc = nanocoder(rootUrl);
@@ -185,7 +202,9 @@ export function install(key: string, original: Record<string, unknown>, rootUrl:
           engine: defaultEngine(),
           async contextLimit(model, client) {
             const { getModelContextLimit, getSessionContextLimit } = await nc.models();
-            const providerConfig = (client as { getProviderConfig?: () => unknown } | undefined)?.getProviderConfig?.();
+            const providerConfig = (
+              client as { getProviderConfig?: () => unknown } | undefined
+            )?.getProviderConfig?.();
             return getSessionContextLimit() ?? (await getModelContextLimit(model, { providerConfig }));
           },
           async storeBackup(messages) {
@@ -198,7 +217,9 @@ export function install(key: string, original: Record<string, unknown>, rootUrl:
       };
     }
     case 'chatHandler':
-      return { handleChat: wrapHandleChat(original.handleChat as Parameters<typeof wrapHandleChat>[0], rootUrl) };
+      return {
+        handleChat: wrapHandleChat(original.handleChat as Parameters<typeof wrapHandleChat>[0], rootUrl),
+      };
     default:
       return {};
   }

@@ -1,5 +1,5 @@
-import { messageText, type Message, toolArgumentsToString } from '@ctxkit/core';
 import type { Summarizer, SummaryRequest } from '@ctxkit/compressor';
+import { type Message, messageText, toolArgumentsToString } from '@ctxkit/core';
 import type { NanocoderMessage } from './types.js';
 
 /** Sends one summarization request to the model and returns its text. */

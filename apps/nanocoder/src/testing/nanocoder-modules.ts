@@ -11,7 +11,8 @@ import type { capMessagesForModel as NcCap } from '@nanocollective/nanocoder/dis
 import type { compressMessages as NcCompress } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
 import { NANOCODER_ROOT } from './run-nanocoder.js';
 
-const load = <T>(file: string) => import(pathToFileURL(join(NANOCODER_ROOT, 'dist', file)).href) as Promise<T>;
+const load = <T>(file: string) =>
+  import(pathToFileURL(join(NANOCODER_ROOT, 'dist', file)).href) as Promise<T>;
 
 /** Nanocoder's own implementations of what ctxkit replaces. */
 export async function nanocoderModules() {

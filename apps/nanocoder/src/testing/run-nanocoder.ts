@@ -78,7 +78,11 @@ export function runCli(
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // Vitest's NODE_ENV=test and CI markers would change Nanocoder's behaviour.
-    if (v !== undefined && !['NODE_ENV', 'VITEST', 'CI', 'GITHUB_ACTIONS'].includes(k) && !k.startsWith('VITEST_')) {
+    if (
+      v !== undefined &&
+      !['NODE_ENV', 'VITEST', 'CI', 'GITHUB_ACTIONS'].includes(k) &&
+      !k.startsWith('VITEST_')
+    ) {
       env[k] = v;
     }
   }

@@ -105,16 +105,28 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         ? { kind: 'text', text: options.summary ?? '## Context\nSummary.' }
         : options.turns[next++];
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const base = { id: `chatcmpl-${seen.length}`, object: 'chat.completion.chunk', created: 1, model: options.model };
+      const base = {
+        id: `chatcmpl-${seen.length}`,
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: options.model,
+      };
       let completion = 0;
       if (turn === undefined) {
-        sse(res, { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'Done.' }, finish_reason: null }] });
+        sse(res, {
+          ...base,
+          choices: [{ index: 0, delta: { role: 'assistant', content: 'Done.' }, finish_reason: null }],
+        });
         sse(res, { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
         completion = 2;
       } else if (turn.kind === 'text') {
         const words = turn.text.split(/(?<= )/);
-        sse(res, { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-        for (const w of words) sse(res, { ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] });
+        sse(res, {
+          ...base,
+          choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+        });
+        for (const w of words)
+          sse(res, { ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] });
         sse(res, { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
         completion = words.length;
       } else {
@@ -136,7 +148,13 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
           });
           sse(res, {
             ...base,
-            choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: args } }] }, finish_reason: null }],
+            choices: [
+              {
+                index: 0,
+                delta: { tool_calls: [{ index, function: { arguments: args } }] },
+                finish_reason: null,
+              },
+            ],
           });
           completion += 10 + Math.ceil(args.length / 4);
         });

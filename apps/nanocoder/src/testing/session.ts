@@ -40,7 +40,10 @@ export const PROMPT = `Read ${FILES.map((f) => f.path).join(', ')} one by one an
 /** The model's scripted turns: five reads, then the answer. */
 export function sessionTurns(): ScriptedTurn[] {
   return [
-    ...FILES.map((f) => ({ kind: 'tool' as const, calls: [{ name: 'read_file', arguments: { path: f.path } }] })),
+    ...FILES.map((f) => ({
+      kind: 'tool' as const,
+      calls: [{ name: 'read_file', arguments: { path: f.path } }],
+    })),
     { kind: 'text', text: FILES.map((f) => `${f.path}: ${f.constant} = ${f.value}.`).join(' ') },
   ];
 }
