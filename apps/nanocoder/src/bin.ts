@@ -30,9 +30,11 @@ if (node === undefined) {
 }
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const register = new URL(`./register${ext}`, import.meta.url).href;
+// On sources (development), the child needs the same loader flags (tsx, conditions).
+const inherited = ext === '.ts' ? process.execArgv : [];
 const child = spawn(
   node.path,
-  ['--import', register, join(check.root, 'dist', 'cli.js'), ...process.argv.slice(2)],
+  [...inherited, '--import', register, join(check.root, 'dist', 'cli.js'), ...process.argv.slice(2)],
   { stdio: 'inherit', env: { ...process.env, CTXKIT_NANOCODER_ROOT: check.root } },
 );
 // Ctrl+C reaches the child through the terminal's process group; Nanocoder
