@@ -6,6 +6,8 @@
 //                  record() promise resolves, so a parent can SIGKILL it and check acknowledged events.
 //   mode 'exit'  — record without awaiting, then process.exit(0) at once (the exit hook must flush).
 //   mode 'signal' — record without awaiting, print "READY", then wait to be SIGTERMed.
+//   mode 'natural' — record without awaiting and return: the process must end on its own (nothing of
+//                  ours keeps it alive) with every record flushed by the beforeExit hook.
 import { writeSync } from 'node:fs';
 import { JsonlUsageStore } from '../src/store/jsonl.js';
 import { TokenUsageTracker } from '../src/tracker.js';
@@ -15,7 +17,7 @@ const tag = idPrefix ?? sessionId;
 const count = Number(countText);
 const store = new JsonlUsageStore({
   directory: dir!,
-  flushIntervalMs: mode === 'signal' || mode === 'exit' ? 60_000 : 5,
+  flushIntervalMs: mode === 'all' || mode === 'ack' ? 5 : 60_000,
 });
 const tracker = new TokenUsageTracker({ store });
 tracker.startSession({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', sessionId: sessionId! });
@@ -53,7 +55,9 @@ if (mode === 'ack') {
 } else {
   for (let i = 0; i < count; i++) void tracker.record(raw(i));
   if (mode === 'exit') process.exit(0);
-  if (mode === 'signal') {
+  if (mode === 'natural') {
+    // nothing: no close(), no await
+  } else if (mode === 'signal') {
     writeSync(1, 'READY\n');
     setInterval(() => {}, 1000);
   } else {

@@ -74,8 +74,11 @@ describe('JsonlUsageStore across processes', () => {
     await store.close();
   });
 
-  it('flushes buffered records on process.exit and on SIGTERM, and still dies by the signal', async () => {
+  it('flushes buffered records on natural exit, process.exit and SIGTERM, and still dies by the signal', async () => {
+    // A 60 s flush timer is pending in both: the process must neither wait for it nor lose the records.
+    const natural = spawnWriter(writer, [dir, 'natural', '500', 'natural']);
     const exiting = spawnWriter(writer, [dir, 'exit', '500', 'exit']);
+    expect((await exited(natural)).code).toBe(0);
     expect((await exited(exiting)).code).toBe(0);
     let ready!: () => void;
     const isReady = new Promise<void>((r) => {
@@ -92,6 +95,7 @@ describe('JsonlUsageStore across processes', () => {
     const store = new JsonlUsageStore({ directory: dir, flushOnExit: false });
     const { events } = await store.read();
     expect(events.filter((e) => e.sessionId === 'exit').length).toBe(500);
+    expect(events.filter((e) => e.sessionId === 'natural').length).toBe(500);
     expect(events.filter((e) => e.sessionId === 'signal').length).toBe(500);
     await store.close();
   });

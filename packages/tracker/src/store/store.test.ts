@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../types.js';
 import { registeredExitFlushCount } from './exit-hooks.js';
@@ -145,6 +146,45 @@ describe('JsonlUsageStore files', () => {
     expect(capped.removedSessions.length).toBe(1);
     expect((await store.listSessions()).length).toBe(1);
     await store.close();
+  });
+
+  it('any strings (newlines, quotes, unicode, separators) round-trip as exactly one line per record', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            sessionId: fc.string({ minLength: 1, maxLength: 12 }),
+            model: fc.string({ unit: 'binary' }),
+            provider: fc.string(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        async (rows) => {
+          const sub = mkdtempSync(join(dir, 'p-'));
+          const store = new JsonlUsageStore({ directory: sub, flushOnExit: false });
+          const written = rows.map((r, i) => ({
+            ...event(i, r.sessionId),
+            model: r.model,
+            provider: r.provider,
+          }));
+          await Promise.all(written.map((e) => store.append(e)));
+          const { events, warnings } = await store.read();
+          await store.close();
+          expect(warnings).toEqual([]);
+          expect(events.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+            written.sort((a, b) => a.id.localeCompare(b.id)),
+          );
+          const lines = readdirSync(sub).flatMap((f) =>
+            readFileSync(join(sub, f), 'utf8').split('\n').filter(Boolean),
+          );
+          expect(lines.length).toBe(written.length);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('resolves the XDG data directory with the ~/.local/share fallback', () => {
