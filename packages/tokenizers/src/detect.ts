@@ -120,7 +120,7 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   // Qwen
   {
-    pattern: rx('qwen(?:2\\.5|3)(?:[.-]?\\w+)*|qwq(?:-\\w+)*|qwen2(?:-\\w+)*'),
+    pattern: rx('qwen-?(?:2\\.5|3)(?:[.-]?\\w+)*|qwq(?:-\\w+)*|qwen-?2(?:-\\w+)*'),
     family: 'qwen',
     vocabulary: 'qwen2',
     contextWindow: 131_072,
@@ -157,7 +157,7 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   {
     pattern: rx(
-      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
+      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-?3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
     ),
     family: 'mistral',
     vocabulary: 'tekken',
@@ -227,6 +227,6 @@ export function detectModel(provider: string, model: string): ModelDetection {
     family: 'unknown',
     vocabulary: 'fallback',
     exact: false,
-    reason: `no rule matches model ${JSON.stringify(typeof model === 'string' ? model : String(model))} at provider ${JSON.stringify(p)}: character-class estimate`,
+    reason: `no rule matches model ${typeof model === 'string' ? JSON.stringify(model) : `of type ${model === null ? 'null' : typeof model}`} at provider ${JSON.stringify(p)}: character-class estimate`,
   };
 }
