@@ -1,9 +1,4 @@
-import {
-  type CountMessagesOptions,
-  CtxkitError,
-  type Message,
-  type Tokenizer,
-} from '@ctxkit/core';
+import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import type { VocabularyId } from '@ctxkit/tokenizers';
 
 /** What a handle needs from its pool (kept minimal so the handle stays a thin view). */
@@ -84,18 +79,22 @@ export class PooledTokenizer implements Tokenizer {
     return this.#tokenizer;
   }
 
+  /** Token ids of a text (see core `Tokenizer.encode`). */
   encode(text: string): number[] {
     return this.#live().encode(text);
   }
 
+  /** Token count of a text. */
   countTokens(text: string): number {
     return this.#live().countTokens(text);
   }
 
+  /** Tokens one message costs in a request, framing, tool calls and images included. */
   countMessage(message: Message): number {
     return this.#live().countMessage(message);
   }
 
+  /** Tokens a whole request costs: messages, tool definitions and reply priming. */
   countMessages(messages: readonly Message[], options?: CountMessagesOptions): number {
     return this.#live().countMessages(messages, options);
   }

@@ -1,8 +1,13 @@
 import { isCtxkitError, type Tokenizer } from '@ctxkit/core';
-import { createTokenizer, createVocabularyTokenizer, detectModel, type VocabularyId } from '@ctxkit/tokenizers';
+import {
+  createTokenizer,
+  createVocabularyTokenizer,
+  detectModel,
+  type VocabularyId,
+} from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
-import { PooledTokenizer } from './handle.js';
+import type { PooledTokenizer } from './handle.js';
 import { TokenizerPool } from './pool.js';
 
 const MiB = 1024 * 1024;
@@ -11,7 +16,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A real (estimate) tokenizer that declares a resident cost, so budgets can be
 // exercised without loading hundreds of MB of vocabularies.
 function declared(bytes: number): Tokenizer {
-  return Object.create(createVocabularyTokenizer('fallback'), { residentBytes: { value: bytes } }) as Tokenizer;
+  return Object.create(createVocabularyTokenizer('fallback'), {
+    residentBytes: { value: bytes },
+  }) as Tokenizer;
 }
 
 // Each model name maps to its own vocabulary, so tests can name vocabularies freely.
@@ -62,7 +69,12 @@ describe('TokenizerPool', () => {
 
   it('keys Llama 3.1/3.3 and Qwen2.5/Qwen3 on one vocabulary each', async () => {
     let loads = 0;
-    const pool = new TokenizerPool({ loader: async () => (loads++, declared(0)) });
+    const pool = new TokenizerPool({
+      loader: async () => {
+        loads++;
+        return declared(0);
+      },
+    });
     const pairs: [string, string][] = [
       ['ollama', 'llama3.1:8b'],
       ['ollama', 'llama3.3:70b'],
@@ -107,7 +119,11 @@ describe('TokenizerPool', () => {
         return declared(MiB);
       },
     });
-    const results = await Promise.allSettled([pool.acquire('p', 'v'), pool.acquire('p', 'v'), pool.acquire('p', 'v')]);
+    const results = await Promise.allSettled([
+      pool.acquire('p', 'v'),
+      pool.acquire('p', 'v'),
+      pool.acquire('p', 'v'),
+    ]);
     expect(calls).toBe(1);
     for (const r of results) {
       expect(r.status).toBe('rejected');
@@ -133,7 +149,11 @@ describe('TokenizerPool', () => {
   });
 
   it('evicts idle vocabularies least recently used first, never one in use', async () => {
-    const pool = new TokenizerPool({ detect: byName, maxBytes: 10 * MiB, loader: async () => declared(4 * MiB) });
+    const pool = new TokenizerPool({
+      detect: byName,
+      maxBytes: 10 * MiB,
+      loader: async () => declared(4 * MiB),
+    });
     const use = async (v: string) => (await pool.acquire('p', v)).release();
     await use('a');
     await use('b');
@@ -156,7 +176,14 @@ describe('TokenizerPool', () => {
 
   it('serves a vocabulary larger than the budget, keeps it warm and shows the overage', async () => {
     let loads = 0;
-    const pool = new TokenizerPool({ detect: byName, maxBytes: MiB, loader: async () => (loads++, declared(5 * MiB)) });
+    const pool = new TokenizerPool({
+      detect: byName,
+      maxBytes: MiB,
+      loader: async () => {
+        loads++;
+        return declared(5 * MiB);
+      },
+    });
     const h = await pool.acquire('p', 'huge');
     expect(h.countTokens('still counts')).toBeGreaterThan(0);
     expect(pool.stats().totals).toMatchObject({ bytes: 5 * MiB, overBudget: 4 * MiB });
@@ -224,6 +251,22 @@ describe('TokenizerPool', () => {
     expect(pool.stats().totals).toMatchObject({ loads: 2, misses: 2, hits: 1 });
   });
 
+  it('frees a vocabulary that finishes loading after dispose and fails its waiters typed', async () => {
+    let freed = 0;
+    const pool = new TokenizerPool({
+      detect: byName,
+      loader: async () => {
+        await sleep(20);
+        return Object.create(declared(0), { free: { value: () => freed++ } }) as Tokenizer;
+      },
+    });
+    const pending = pool.acquire('p', 'v');
+    pool.dispose();
+    expect(await codeOfAsync(pending)).toBe('DISPOSED');
+    expect(freed).toBe(1);
+    expect(pool.stats().entries).toHaveLength(0);
+  });
+
   it('evicts after idleMs, on cleanupUnused, and refuses work after dispose', async () => {
     const pool = new TokenizerPool({ detect: byName, idleMs: 20, loader: async () => declared(0) });
     (await pool.acquire('p', 'a')).release();
@@ -239,6 +282,8 @@ describe('TokenizerPool', () => {
     expect(await codeOfAsync(pool.acquire('p', 'a'))).toBe('DISPOSED');
     expect(codeOf(() => pool.acquireSync('p', 'a'))).toBe('DISPOSED');
     expect(codeOf(() => new TokenizerPool({ maxBytes: -1 }))).toBe('INVALID_ARGUMENT');
-    expect(await codeOfAsync(new TokenizerPool().acquire(7 as unknown as string, 'x'))).toBe('INVALID_ARGUMENT');
+    expect(await codeOfAsync(new TokenizerPool().acquire(7 as unknown as string, 'x'))).toBe(
+      'INVALID_ARGUMENT',
+    );
   });
 });

@@ -67,6 +67,11 @@ export interface TokenizerPoolStats {
   };
 }
 
+interface Detected extends PoolDetection {
+  /** `provider/model`, built once per pair for `stats().entries[].models`. */
+  served: string;
+}
+
 interface Entry {
   vocabulary: VocabularyId;
   tokenizer: Tokenizer | undefined;
@@ -97,7 +102,12 @@ function defaultLoadSync(vocabulary: VocabularyId): Tokenizer {
 
 function loadFailed(vocabulary: VocabularyId, cause: unknown): CtxkitError {
   if (cause instanceof CtxkitError && cause.code === 'TOKENIZER_LOAD_FAILED') return cause;
-  return new CtxkitError('TOKENIZER_LOAD_FAILED', `Cannot load the ${vocabulary} vocabulary`, { vocabulary }, { cause });
+  return new CtxkitError(
+    'TOKENIZER_LOAD_FAILED',
+    `Cannot load the ${vocabulary} vocabulary`,
+    { vocabulary },
+    { cause },
+  );
 }
 
 /**
@@ -130,7 +140,7 @@ export class TokenizerPool implements HandleOwner {
   readonly #loader: (vocabulary: VocabularyId) => Promise<Tokenizer> | Tokenizer;
   readonly #loadSync: (vocabulary: VocabularyId) => Tokenizer;
   readonly #detectFn: (provider: string, model: string) => PoolDetection;
-  readonly #detections = new Map<string, PoolDetection>();
+  readonly #detections = new Map<string, Detected>();
   readonly #entries = new Map<VocabularyId, Entry>();
   #order = 0;
   #hits = 0;
@@ -146,7 +156,9 @@ export class TokenizerPool implements HandleOwner {
       throw new CtxkitError('INVALID_ARGUMENT', 'maxBytes must be a non-negative number', { maxBytes });
     }
     if (options.idleMs !== undefined && !(Number.isFinite(options.idleMs) && options.idleMs >= 0)) {
-      throw new CtxkitError('INVALID_ARGUMENT', 'idleMs must be a non-negative number', { idleMs: options.idleMs });
+      throw new CtxkitError('INVALID_ARGUMENT', 'idleMs must be a non-negative number', {
+        idleMs: options.idleMs,
+      });
     }
     this.#maxBytes = maxBytes;
     this.#idleMs = options.idleMs;
@@ -165,7 +177,7 @@ export class TokenizerPool implements HandleOwner {
   }
 
   // detectModel runs a regex table; memoized so a hot acquire is a map lookup.
-  #detect(provider: string, model: string): PoolDetection {
+  #detect(provider: string, model: string): Detected {
     if (typeof provider !== 'string' || typeof model !== 'string') {
       throw new CtxkitError('INVALID_ARGUMENT', 'provider and model must be strings', {
         provider: typeof provider,
@@ -175,7 +187,7 @@ export class TokenizerPool implements HandleOwner {
     const key = `${provider}\u0000${model}`;
     let detection = this.#detections.get(key);
     if (detection === undefined) {
-      detection = this.#detectFn(provider, model);
+      detection = { ...this.#detectFn(provider, model), served: `${provider}/${model}` };
       if (this.#detections.size >= DETECTION_MEMO_LIMIT) this.#detections.clear();
       this.#detections.set(key, detection);
     }
@@ -200,7 +212,7 @@ export class TokenizerPool implements HandleOwner {
     return entry;
   }
 
-  #handle(entry: Entry, detection: PoolDetection, provider: string, model: string): PooledTokenizer {
+  #handle(entry: Entry, detection: Detected, provider: string, model: string): PooledTokenizer {
     const tokenizer = entry.tokenizer as Tokenizer;
     entry.refs++;
     entry.lastUsed = Date.now();
@@ -209,7 +221,7 @@ export class TokenizerPool implements HandleOwner {
       clearTimeout(entry.timer);
       entry.timer = undefined;
     }
-    entry.models.add(`${provider}/${model}`);
+    entry.models.add(detection.served);
     return new PooledTokenizer(this, tokenizer, {
       vocabulary: entry.vocabulary,
       family: detection.family,
@@ -263,14 +275,26 @@ export class TokenizerPool implements HandleOwner {
    * Concurrent calls for one vocabulary share a single load.
    * @throws {CtxkitError} `TOKENIZER_LOAD_FAILED` (the next call retries), `DISPOSED`.
    */
-  async acquire(provider: string, model: string): Promise<PooledTokenizer> {
-    this.#assertLive();
-    const detection = this.#detect(provider, model);
-    let entry = this.#entries.get(detection.vocabulary);
-    if (entry?.tokenizer !== undefined) {
-      this.#hits++;
-      return this.#handle(entry, detection, provider, model);
+  acquire(provider: string, model: string): Promise<PooledTokenizer> {
+    // Not an async function: a warm acquire returns an already-resolved
+    // promise without the async machinery (measured in bench/pool.bench.ts).
+    let detection: Detected;
+    try {
+      this.#assertLive();
+      detection = this.#detect(provider, model);
+      const entry = this.#entries.get(detection.vocabulary);
+      if (entry?.tokenizer !== undefined) {
+        this.#hits++;
+        return Promise.resolve(this.#handle(entry, detection, provider, model));
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return this.#acquireCold(detection, provider, model);
+  }
+
+  async #acquireCold(detection: Detected, provider: string, model: string): Promise<PooledTokenizer> {
+    let entry = this.#entries.get(detection.vocabulary);
     let loading: Promise<void>;
     if (entry?.loading !== undefined) {
       this.#hits++;
