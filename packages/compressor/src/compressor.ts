@@ -8,8 +8,8 @@ import {
 import { dropToFit } from './drop.js';
 import { emptyLedger, ensureLedger, extractLedger, type Ledger, mergeLedgers } from './ledger.js';
 import { pruneToolOutputs } from './prune.js';
-import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { summarizeStage } from './summarize-stage.js';
+import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { supersedeReads } from './supersede.js';
 import type {
   CompressionResult,
@@ -60,7 +60,10 @@ export class ContextCompressor {
    * Per-tokenizer message counts, kept across calls: an agent compresses the same history turn
    * after turn, and each message (immutable by convention) is counted once. Weak, so nothing leaks.
    */
-  private readonly counts = new Map<string, WeakMap<Message, number>>();
+  private readonly counts = new Map<
+    string,
+    { messages: WeakMap<Message, number>; stubs: Map<string, number> }
+  >();
 
   constructor(options: ContextCompressorOptions = {}) {
     this.summarizer = options.summarizer;
@@ -85,10 +88,14 @@ export class ContextCompressor {
    * `BUDGET_EXCEEDED` when even the protected messages cannot fit `contextLimit − reserveTokens`.
    */
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
+    const started = performance.now();
     const { contextLimit, tokenizer } = options;
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
     if (!Number.isFinite(contextLimit) || contextLimit <= 0) {
-      throw new CtxkitError('INVALID_ARGUMENT', `contextLimit must be a positive number, got ${contextLimit}`);
+      throw new CtxkitError(
+        'INVALID_ARGUMENT',
+        `contextLimit must be a positive number, got ${contextLimit}`,
+      );
     }
     checkTokenizer(tokenizer);
     const reserve = this.reserveTokens ?? Math.min(8192, Math.floor(contextLimit / 8));
@@ -104,10 +111,10 @@ export class ContextCompressor {
       validateConversation(messages).length === 0 ? [...messages] : repairConversation(messages).messages;
     let cache = this.counts.get(tokenizer.id);
     if (!cache) {
-      cache = new WeakMap();
+      cache = { messages: new WeakMap(), stubs: new Map() };
       this.counts.set(tokenizer.id, cache);
     }
-    const work = new Work(input, tokenizer, options.tools, cache);
+    const work = new Work(input, tokenizer, options.tools, cache.messages, cache.stubs);
     const extra = Math.max(0, options.extraTokens ?? 0);
     const before = work.total() + extra;
     const triggered = options.force === true || before > this.threshold * usable;
@@ -143,6 +150,7 @@ export class ContextCompressor {
         summarizer: this.summarizer,
         maxAttempts: this.maxAttempts,
         attemptTimeoutMs: this.attemptTimeoutMs,
+        deadline: started + this.attemptTimeoutMs * this.maxAttempts,
         signal: options.signal,
       });
       if (done) {
@@ -191,7 +199,8 @@ export class ContextCompressor {
 /** The ledger of what stages 1–2 stubbed: extracted from the originals and the calls that produced them. */
 function stubLedger(messages: readonly Message[]): Ledger {
   const stubbed = new Set<string>();
-  for (const m of messages) if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
+  for (const m of messages)
+    if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
   if (stubbed.size === 0) return emptyLedger();
   const relevant = messages
     .filter(
@@ -210,7 +219,10 @@ function stubLedger(messages: readonly Message[]): Ledger {
  * Stage 5: drops the oldest turn groups after the summary and folds them into it
  * (originals kept, facts added to the ledger), creating a summary if there is none.
  */
-function dropStage(work: Work, goal: number): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
+function dropStage(
+  work: Work,
+  goal: number,
+): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
   const beforeTotal = work.total();
   let droppedCount = 0;
   let summary: string | undefined;
@@ -275,7 +287,10 @@ function checkTokenizer(tokenizer: Tokenizer): void {
     typeof tokenizer.countMessages !== 'function' ||
     typeof tokenizer.countTokens !== 'function'
   ) {
-    throw new CtxkitError('INVALID_ARGUMENT', 'tokenizer must implement the @ctxkit/core Tokenizer interface');
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      'tokenizer must implement the @ctxkit/core Tokenizer interface',
+    );
   }
 }
 

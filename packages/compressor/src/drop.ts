@@ -23,7 +23,8 @@ export function dropOldestGroups(
   messages.forEach((m, i) => {
     const last = groups[groups.length - 1];
     const owner = last ? messages[last[0]!]! : undefined;
-    if (m.role === 'tool' && last && owner?.role === 'assistant' && (owner.tool_calls?.length ?? 0) > 0) last.push(i);
+    if (m.role === 'tool' && last && owner?.role === 'assistant' && (owner.tool_calls?.length ?? 0) > 0)
+      last.push(i);
     else groups.push([i]);
   });
   let total = messages.reduce((s, m) => s + options.count(m), 0);

@@ -122,8 +122,13 @@ export class OllamaSummarizer implements Summarizer {
     let fromModel: number | undefined;
     const modelInfo = (info.model_info ?? {}) as unknown as Record<string, unknown>;
     const entries = modelInfo instanceof Map ? [...modelInfo] : Object.entries(modelInfo);
-    for (const [k, v] of entries) if (String(k).endsWith('.context_length') && typeof v === 'number') fromModel = v;
-    const n = params ? Number(params[1]) : fromModel !== undefined ? Math.min(fromModel, this.maxNumCtx) : 4096;
+    for (const [k, v] of entries)
+      if (String(k).endsWith('.context_length') && typeof v === 'number') fromModel = v;
+    const n = params
+      ? Number(params[1])
+      : fromModel !== undefined
+        ? Math.min(fromModel, this.maxNumCtx)
+        : 4096;
     this.numCtx = n;
     return n;
   }
@@ -199,10 +204,14 @@ export class OllamaSummarizer implements Summarizer {
       const input = tokenizer.countTokens(data) + tokenizer.countTokens(summary);
       const output = tokenizer.countTokens(next);
       if (output >= input) {
-        throw new CtxkitError('SUMMARIZER_FAILED', `Ollama's summary is not smaller than its input (${output} ≥ ${input} tokens)`, {
-          output,
-          input,
-        });
+        throw new CtxkitError(
+          'SUMMARIZER_FAILED',
+          `Ollama's summary is not smaller than its input (${output} ≥ ${input} tokens)`,
+          {
+            output,
+            input,
+          },
+        );
       }
       summary = next;
     }

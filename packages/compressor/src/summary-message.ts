@@ -23,8 +23,23 @@ export type CompactionTag =
 
 /** The compaction tag of a message, when the compressor made or changed it. */
 export function compactionTag(message: Message): CompactionTag | undefined {
-  const tag = message.metadata?.ctxkit as CompactionTag | undefined;
-  return tag && (tag.kind === 'stub' || tag.kind === 'summary') ? tag : undefined;
+  const tag = message.metadata?.ctxkit as Partial<CompactionTag> | undefined;
+  if (!tag || typeof tag !== 'object') return undefined;
+  // Metadata may come back from storage or another tool: trust only the full shape.
+  if (tag.kind === 'stub')
+    return tag.original && typeof tag.original === 'object' ? (tag as CompactionTag) : undefined;
+  if (tag.kind === 'summary') {
+    const t = tag as Extract<CompactionTag, { kind: 'summary' }>;
+    const ok = typeof t.summary === 'string' && Array.isArray(t.originals) && isLedgerShape(t.ledger);
+    return ok ? t : undefined;
+  }
+  return undefined;
+}
+
+function isLedgerShape(value: unknown): value is Ledger {
+  if (!value || typeof value !== 'object') return false;
+  const l = value as Record<string, unknown>;
+  return ['files', 'commands', 'errors', 'constraints', 'todos'].every((k) => Array.isArray(l[k]));
 }
 
 /** A stub replacing a message's content; the original rides along in metadata. */
@@ -33,7 +48,10 @@ export function stubMessage(original: Message, content: string, stage: 'supersed
   return {
     ...original,
     content,
-    metadata: { ...original.metadata, ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag },
+    metadata: {
+      ...original.metadata,
+      ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag,
+    },
   };
 }
 
@@ -44,7 +62,12 @@ export function unwrapOriginal(message: Message): Message {
 }
 
 /** Builds the single `user` message that carries a summary, its ledger and the messages it replaces. */
-export function summaryMessage(summary: string, ledger: Ledger, originals: Message[], kept: number[] = []): Message {
+export function summaryMessage(
+  summary: string,
+  ledger: Ledger,
+  originals: Message[],
+  kept: number[] = [],
+): Message {
   const tag: CompactionTag = { kind: 'summary', summary: summary.trim(), ledger, originals };
   if (kept.length > 0) tag.kept = kept;
   return {
@@ -81,8 +104,7 @@ export function restoreOriginals(messages: readonly Message[]): Message[] {
       // Messages the compaction left in place sit right before the summary; the originals hold them too.
       out.splice(out.length - (tag.kept?.length ?? 0));
       out.push(...restoreOriginals(tag.originals));
-    }
-    else out.push(m);
+    } else out.push(m);
   }
   return out;
 }

@@ -230,9 +230,9 @@ export class WindowState {
     if (group.pinned) this.pinnedTokens += tokens;
     this.keptCount++;
     if (message.id !== undefined) {
-      let set = this.byId.get(message.id);
-      if (!set) this.byId.set(message.id, (set = new Set()));
-      set.add(entry);
+      const set = this.byId.get(message.id);
+      if (set) set.add(entry);
+      else this.byId.set(message.id, new Set([entry]));
     }
     if (explicit) this.setExplicit(entry, true);
   }

@@ -6,15 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Tokenizer } from '@ctxkit/core';
 
 /** How the server misbehaves. */
-export type OllamaFault =
-  | 'none'
-  | 'http500'
-  | 'slow'
-  | 'cut'
-  | 'garbage'
-  | 'longer'
-  | 'truncate'
-  | 'empty';
+export type OllamaFault = 'none' | 'http500' | 'slow' | 'cut' | 'garbage' | 'longer' | 'truncate' | 'empty';
 
 /** One /api/chat request the server received. */
 export interface SeenChat {
@@ -118,10 +110,15 @@ export async function startOllama(options: FakeOllamaOptions): Promise<FakeOllam
         JSON.stringify({
           license: '',
           modelfile: '',
-          parameters: options.paramNumCtx ? `num_ctx                        ${options.paramNumCtx}\nstop "<|im_end|>"` : 'stop "<|im_end|>"',
+          parameters: options.paramNumCtx
+            ? `num_ctx                        ${options.paramNumCtx}\nstop "<|im_end|>"`
+            : 'stop "<|im_end|>"',
           template: '',
           details: { family: 'qwen2', parameter_size: '7.6B', quantization_level: 'Q4_K_M' },
-          model_info: { 'general.architecture': 'qwen2', 'qwen2.context_length': options.contextLength ?? 32768 },
+          model_info: {
+            'general.architecture': 'qwen2',
+            'qwen2.context_length': options.contextLength ?? 32768,
+          },
           capabilities: ['completion'],
         }),
       );
