@@ -23,7 +23,7 @@ interface Outcome {
   stderr: string;
 }
 
-async function session(withCtxkit: boolean): Promise<Outcome> {
+async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise<Outcome> {
   if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
   const server = await startScriptedServer({
     turns: sessionTurns(),
@@ -32,7 +32,7 @@ async function session(withCtxkit: boolean): Promise<Outcome> {
     countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
   });
   const sandbox = makeSandbox(sessionFiles(90), [
-    { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT },
+    { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: configuredWindow },
   ]);
   try {
     const run = await runCli(
@@ -56,12 +56,20 @@ async function session(withCtxkit: boolean): Promise<Outcome> {
 describe('real Nanocoder, headless, 8k window', () => {
   let without: Outcome;
   let withCtxkit: Outcome;
+  let misconfigured: Outcome;
   beforeAll(async () => {
     qwen.countTokens('warm up'); // load the vocabulary once, outside the runs
-    [without, withCtxkit] = await Promise.all([session(false), session(true)]);
-  }, 120_000);
+    [without, withCtxkit, misconfigured] = await Promise.all([
+      session(false),
+      session(true),
+      // The window configured for the model is wrong (4x the server's), as with Ollama's num_ctx.
+      session(true, CONTEXT * 4),
+    ]);
+  }, 150_000);
   afterAll(() => {
-    for (const o of [without, withCtxkit]) if (o) rmSync(o.sandbox.root, { recursive: true, force: true });
+    for (const o of [without, withCtxkit, misconfigured]) {
+      if (o) rmSync(o.sandbox.root, { recursive: true, force: true });
+    }
   });
 
   it('overflows without ctxkit: the server rejects a request and the run fails', () => {
@@ -101,5 +109,16 @@ describe('real Nanocoder, headless, 8k window', () => {
       withCtxkit.seen.map((r) => r.tokens),
     );
     expect(events.every((e) => e.model === MODEL && e.provider === 'local')).toBe(true);
+  });
+
+  it('with a wrong configured window: learns the real one from the rejection, compacts and retries once', () => {
+    expect(misconfigured.code).toBe(0);
+    expect(misconfigured.json?.kind).toBe('success');
+    const rejected = misconfigured.seen.filter((r) => r.rejected);
+    expect(rejected).toHaveLength(1);
+    const after = misconfigured.seen.slice(misconfigured.seen.indexOf(rejected[0] as never) + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
+    for (const f of FILES) expect(misconfigured.json?.finalText).toContain(`${f.constant} = ${f.value}`);
   });
 });

@@ -26,7 +26,9 @@ export interface EngineOptions {
  * string alone, so every tool-call-only assistant turn shares one count).
  */
 export class Engine {
+  /** One loaded vocabulary per model family, shared by every adapter tokenizer. */
   readonly pool: TokenizerPool;
+  /** Per-message token counts, keyed on (vocabulary, whole-message fingerprint). */
   readonly cache: TokenCountCache;
 
   constructor(options: EngineOptions = {}) {

@@ -33,6 +33,8 @@ export interface GuardRequest {
   tools?: readonly ToolDefinition[];
   /** Tokens kept free for the reply (default `min(8192, contextLimit / 8)`). */
   reserveTokens?: number;
+  /** Compact even below the threshold (after the provider rejected the request as too long). */
+  force?: boolean;
   /** Summarizer for this compaction (default: deterministic extractive summary). */
   summarizer?: Summarizer | SummarizeFunction;
   signal?: AbortSignal;
@@ -121,7 +123,7 @@ export class ContextGuard {
       );
       const reserve = request.reserveTokens ?? Math.min(8192, Math.floor(request.contextLimit / 8));
       const usable = request.contextLimit - reserve;
-      if (before <= this.#threshold * usable) {
+      if (!request.force && before <= this.#threshold * usable) {
         return { messages: [...systems, ...rest], compacted: false, before, after: before };
       }
       const system: NanocoderMessage | undefined =

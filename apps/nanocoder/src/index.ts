@@ -30,7 +30,7 @@ export {
   staticExportNames,
 } from './compat.js';
 export { toCtxkit, toNanocoderMessage } from './convert.js';
-export { Engine, type TokenizerLease } from './engine.js';
+export { Engine, type EngineOptions, type TokenizerLease } from './engine.js';
 export {
   ContextGuard,
   type ContextGuardOptions,
@@ -62,8 +62,11 @@ export type {
   TokenBreakdown,
 } from './types.js';
 export {
+  createTrackerRecorder,
   type ModelCallRecord,
   setUsageRecorder,
+  type TrackerRecorderOptions,
+  toAiSdkUsage,
   type UsageRecorder,
   usageRecorder,
 } from './usage.js';

@@ -96,9 +96,6 @@ const guard = new ContextGuard({
   ...(process.env.CTXKIT_COMPACT_TARGET ? { target: Number(process.env.CTXKIT_COMPACT_TARGET) } : {}),
 });
 
-/** The guard the shims share (exported for tests). @internal */
-export const sharedGuard = guard;
-
 /**
  * Wraps Nanocoder's `handleChat` (the one place every model call goes
  * through: interactive, `--plain`, ACP, subagents): fits the request to the
@@ -110,53 +107,56 @@ export function wrapHandleChat(
 ): (params: HandleChatParams) => Promise<ChatResult> {
   const nc = nanocoder(rootUrl);
   const summarizeWithModel = process.env.CTXKIT_SUMMARIZER === 'model';
+  // Windows the provider itself reported when it rejected a request as too
+  // long (configured limits are often wrong for local servers: Ollama's num_ctx).
+  const learned = new Map<string, number>();
   return async function handleChat(params) {
     const debug = process.env.CTXKIT_DEBUG
       ? (m: string) => process.stderr.write(`[ctxkit] ${m}\n`)
       : undefined;
-    let messages = params.messages;
-    try {
+    const key = `${params.providerConfig.name}\u0000${params.currentModel}`;
+    const fit = async (messages: NanocoderMessage[], force: boolean): Promise<NanocoderMessage[]> => {
       const { getModelContextLimit } = await nc.models();
       const envLimit = Number(process.env.CTXKIT_CONTEXT_LIMIT);
-      const contextLimit =
+      const configured =
         (await getModelContextLimit(params.currentModel, { providerConfig: params.providerConfig })) ??
         (envLimit > 0 ? envLimit : null);
-      if (contextLimit) {
-        const toolsOff =
-          params.skipTools === true ||
-          params.providerConfig.disableTools === true ||
-          params.providerConfig.disableToolModels?.includes(params.currentModel) === true;
-        const { asSchema } = await nc.core();
-        const tools = toolsOff ? [] : toolDefinitionsFrom(params.tools, asSchema);
-        const maxTokens = params.modeOverrides?.modelParameters?.maxTokens;
-        const fitted = await guard.fit({
-          messages,
-          provider: params.providerConfig.name,
-          model: params.currentModel,
-          contextLimit,
-          tools,
-          ...(maxTokens ? { reserveTokens: maxTokens } : {}),
-          ...(params.signal ? { signal: params.signal } : {}),
-          ...(summarizeWithModel
-            ? {
-                summarizer: modelSummarizer(async (request, signal) => {
-                  const r = await original({
-                    ...params,
-                    messages: request,
-                    tools: {},
-                    callbacks: {},
-                    signal,
-                  });
-                  return r.choices[0]?.message.content ?? '';
-                }),
-              }
-            : {}),
-        });
-        messages = fitted.messages;
-        debug?.(
-          `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit})`,
-        );
-      }
+      const told = learned.get(key);
+      const contextLimit = told !== undefined ? Math.min(told, configured ?? told) : configured;
+      if (!contextLimit) return messages;
+      const toolsOff =
+        params.skipTools === true ||
+        params.providerConfig.disableTools === true ||
+        params.providerConfig.disableToolModels?.includes(params.currentModel) === true;
+      const { asSchema } = await nc.core();
+      const tools = toolsOff ? [] : toolDefinitionsFrom(params.tools, asSchema);
+      const maxTokens = params.modeOverrides?.modelParameters?.maxTokens;
+      const fitted = await guard.fit({
+        messages,
+        provider: params.providerConfig.name,
+        model: params.currentModel,
+        contextLimit,
+        tools,
+        force,
+        ...(maxTokens ? { reserveTokens: maxTokens } : {}),
+        ...(params.signal ? { signal: params.signal } : {}),
+        ...(summarizeWithModel
+          ? {
+              summarizer: modelSummarizer(async (request, signal) => {
+                const r = await original({ ...params, messages: request, tools: {}, callbacks: {}, signal });
+                return r.choices[0]?.message.content ?? '';
+              }),
+            }
+          : {}),
+      });
+      debug?.(
+        `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit})`,
+      );
+      return fitted.messages;
+    };
+    let messages = params.messages;
+    try {
+      messages = await fit(messages, false);
     } catch (error) {
       warnOnce('context guard', error);
       messages = params.messages;
@@ -168,10 +168,40 @@ export function wrapHandleChat(
     try {
       return await original({ ...params, messages, model });
     } catch (error) {
-      debug?.(`model call failed: ${String(error)}`);
-      throw error;
+      const window = overflowWindow(error);
+      if (window === undefined) throw error;
+      // The provider says the request is too long: learn its real window,
+      // compact to it and retry once, instead of showing the error.
+      learned.set(key, window.limit);
+      debug?.(`provider rejected ${window.sent ?? '?'} tokens > ${window.limit}: compacting and retrying`);
+      let retry: NanocoderMessage[];
+      try {
+        retry = await fit(params.messages, true);
+      } catch {
+        throw error;
+      }
+      return await original({ ...params, messages: retry, model });
     }
   };
+}
+
+/**
+ * Reads a context-overflow rejection from the error Nanocoder's chat handler
+ * throws (it embeds the provider's message): llama.cpp's
+ * `exceeds the available context size (N tokens > W)` / `"n_ctx":W`, OpenAI's
+ * `maximum context length is W tokens … resulted in N tokens`. `undefined`
+ * when the error is not an overflow or names no window.
+ */
+export function overflowWindow(error: unknown): { limit: number; sent?: number } | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  if (!/context|too long|maximum|exceed/i.test(text)) return undefined;
+  const llama = /\((\d+) tokens > (\d+)\)/.exec(text);
+  if (llama) return { sent: Number(llama[1]), limit: Number(llama[2]) };
+  const nctx = /"n_ctx"\s*:\s*(\d+)/.exec(text);
+  if (nctx) return { limit: Number(nctx[1]) };
+  const openai = /maximum context length is (\d+) tokens(?:[^\d]+(\d+) tokens)?/i.exec(text);
+  if (openai) return { limit: Number(openai[1]), ...(openai[2] ? { sent: Number(openai[2]) } : {}) };
+  return undefined;
 }
 
 /**
