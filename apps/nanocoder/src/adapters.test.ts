@@ -4,6 +4,7 @@ import { createPerformAutoCompact } from './auto-compact.js';
 import { Engine } from './engine.js';
 import { ContextGuard } from './guard.js';
 import { shimSource } from './loader-hooks.js';
+import { overflowWindow } from './overflow.js';
 import { createTokenizer } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';
 import { toAiSdkUsage } from './usage.js';
@@ -173,5 +174,27 @@ describe('loader shim and usage', () => {
       outputTokenDetails: { reasoningTokens: 200 },
     });
     expect(toAiSdkUsage({ inputTokens: {}, outputTokens: {} })).toBeUndefined();
+  });
+});
+
+describe('overflowWindow', () => {
+  it('reads the window from llama.cpp and OpenAI rejections, and nothing from other errors', () => {
+    expect(
+      overflowWindow(
+        new Error(
+          'Bad request: the request exceeds the available context size (8979 tokens > 8192), try increasing it',
+        ),
+      ),
+    ).toEqual({ sent: 8979, limit: 8192 });
+    expect(overflowWindow(new Error('exceed_context_size_error {"n_ctx":4096}'))).toEqual({ limit: 4096 });
+    expect(
+      overflowWindow(
+        new Error(
+          "This model's maximum context length is 8192 tokens. However, your messages resulted in 9001 tokens.",
+        ),
+      ),
+    ).toEqual({ limit: 8192, sent: 9001 });
+    expect(overflowWindow(new Error('Connection refused'))).toBeUndefined();
+    expect(overflowWindow('rate limit exceeded')).toBeUndefined();
   });
 });

@@ -40,6 +40,7 @@ export {
 export { locateNanocoder } from './locate.js';
 export { type ProviderCallUsage, type TappedCall, tapLanguageModel } from './model-tap.js';
 export { chooseNode, NANOCODER_MIN_NODE, type NodeChoice } from './node-runtime.js';
+export { overflowWindow } from './overflow.js';
 export { type RegisterOptions, registerNanocoderHooks } from './register-hooks.js';
 export { type ChatOnce, modelSummarizer } from './summarizer.js';
 export {
