@@ -2,8 +2,16 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acpPrompt } from './testing/acp-client.js';
 import { renderQwenChat } from './testing/chatml.js';
-import { makeSandbox, node22, runCli, type Sandbox } from './testing/run-nanocoder.js';
+import {
+  hookFlags,
+  makeSandbox,
+  NANOCODER_CLI,
+  node22,
+  runCli,
+  type Sandbox,
+} from './testing/run-nanocoder.js';
 import { type ScriptedServer, startScriptedServer } from './testing/scripted-server.js';
 import { FILES, PROMPT, sessionFiles, sessionTurns } from './testing/session.js';
 
@@ -121,4 +129,46 @@ describe('real Nanocoder, headless, 8k window', () => {
     expect(after.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
     for (const f of FILES) expect(misconfigured.json?.finalText).toContain(`${f.constant} = ${f.value}`);
   });
+});
+
+describe('real Nanocoder as an ACP server over stdio, 8k window', () => {
+  async function acpSession(withCtxkit: boolean) {
+    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
+    const server = await startScriptedServer({
+      turns: sessionTurns(),
+      contextLimit: CONTEXT,
+      model: MODEL,
+      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+    });
+    const sandbox = makeSandbox(sessionFiles(90), [
+      { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT },
+    ]);
+    try {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOME: sandbox.home,
+        XDG_DATA_HOME: sandbox.dataHome,
+        XDG_CONFIG_HOME: sandbox.configHome,
+      };
+      for (const k of ['NODE_ENV', 'VITEST', 'CI']) delete env[k];
+      const turn = await acpPrompt(node, [...(withCtxkit ? hookFlags() : []), NANOCODER_CLI, '--acp'], {
+        cwd: sandbox.project,
+        env,
+        prompt: PROMPT,
+      });
+      return { turn, seen: [...server.seen] };
+    } finally {
+      await server.close();
+      rmSync(sandbox.root, { recursive: true, force: true });
+    }
+  }
+
+  it('overflows without ctxkit and completes the turn with it (the ACP loop only caps message counts)', async () => {
+    const [without, withCtxkit] = await Promise.all([acpSession(false), acpSession(true)]);
+    expect(without.seen.some((r) => r.rejected)).toBe(true);
+    expect(without.turn.stopReason).not.toBe('end_turn');
+    expect(withCtxkit.turn.stopReason).toBe('end_turn');
+    expect(withCtxkit.seen.filter((r) => r.kind === 'turn').length).toBe(FILES.length + 1);
+    expect(withCtxkit.seen.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
+  }, 120_000);
 });
