@@ -1,6 +1,8 @@
 import { isCtxkitError } from '@ctxkit/core';
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerCount } from './commands/count.js';
+import { registerDetect } from './commands/detect.js';
 import { registerValidate } from './commands/validate.js';
 import { type CommandContext, createContext, type OutStream } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './errors.js';
@@ -42,6 +44,8 @@ export async function runCli(
       outputError: (s, write) => write(errColors.red(s)),
     });
   const context: ContextFactory = (options) => createContext(io.stdout, io.stderr, options.json === true);
+  registerCount(program, context);
+  registerDetect(program, context);
   registerValidate(program, context);
   registerBench(program, context);
   try {
