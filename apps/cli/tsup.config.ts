@@ -11,4 +11,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: false,
+  // import.meta.url in the CJS build (the embedded demo transcript is found relative to the bundle).
+  shims: true,
 });

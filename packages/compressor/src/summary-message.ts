@@ -1,0 +1,72 @@
+import type { Message } from '@ctxkit/core';
+import type { Ledger } from './ledger.js';
+
+/** Opening tag of a summary message (Nanocoder's wrapper, so both tools recognise each other's summaries). */
+export const SUMMARY_OPEN = '<conversation-summary>';
+/** Closing tag of a summary message. */
+export const SUMMARY_CLOSE = '</conversation-summary>';
+const SUMMARY_NOTE =
+  '(The above is an automated summary of earlier conversation. Continue from the most recent message.)';
+
+/** What the compressor stores in `metadata.ctxkit` of a message it changed. */
+export type CompactionTag =
+  | { kind: 'stub'; stage: 'supersede' | 'prune'; original: Message }
+  | { kind: 'summary'; summary: string; ledger: Ledger; originals: Message[] };
+
+/** The compaction tag of a message, when the compressor made or changed it. */
+export function compactionTag(message: Message): CompactionTag | undefined {
+  const tag = message.metadata?.ctxkit as CompactionTag | undefined;
+  return tag && (tag.kind === 'stub' || tag.kind === 'summary') ? tag : undefined;
+}
+
+/** A stub replacing a message's content; the original rides along in metadata. */
+export function stubMessage(original: Message, content: string, stage: 'supersede' | 'prune'): Message {
+  const source = unwrapOriginal(original);
+  return {
+    ...original,
+    content,
+    metadata: { ...original.metadata, ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag },
+  };
+}
+
+/** The original of a stubbed message (the message itself otherwise). */
+export function unwrapOriginal(message: Message): Message {
+  const tag = compactionTag(message);
+  return tag?.kind === 'stub' ? tag.original : message;
+}
+
+/** Builds the single `user` message that carries a summary, its ledger and the messages it replaces. */
+export function summaryMessage(summary: string, ledger: Ledger, originals: Message[]): Message {
+  return {
+    role: 'user',
+    content: `${SUMMARY_OPEN}\n${summary.trim()}\n${SUMMARY_CLOSE}\n\n${SUMMARY_NOTE}`,
+    metadata: { ctxkit: { kind: 'summary', summary: summary.trim(), ledger, originals } satisfies CompactionTag },
+  };
+}
+
+/** The summary text of a summary message made by this package or by Nanocoder. */
+export function summaryText(message: Message): string | undefined {
+  const tag = compactionTag(message);
+  if (tag?.kind === 'summary') return tag.summary;
+  if (message.role !== 'user' || typeof message.content !== 'string') return undefined;
+  const start = message.content.indexOf(SUMMARY_OPEN);
+  const end = message.content.lastIndexOf(SUMMARY_CLOSE);
+  if (start !== 0 || end < 0) return undefined;
+  return message.content.slice(SUMMARY_OPEN.length, end).trim();
+}
+
+/**
+ * Undoes every compaction recorded in a conversation: stubs get their original
+ * content back and each summary message is replaced by the messages it
+ * summarized (recursively, through earlier summaries).
+ */
+export function restoreOriginals(messages: readonly Message[]): Message[] {
+  const out: Message[] = [];
+  for (const m of messages) {
+    const tag = compactionTag(m);
+    if (tag?.kind === 'stub') out.push(tag.original);
+    else if (tag?.kind === 'summary') out.push(...restoreOriginals(tag.originals));
+    else out.push(m);
+  }
+  return out;
+}

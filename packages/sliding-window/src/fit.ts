@@ -1,0 +1,104 @@
+import { CtxkitError, type Message, type TokenCounter, type Tokenizer, validateConversation } from '@ctxkit/core';
+import { resolveBudget, resolveCounter } from './counter.js';
+import { WindowState } from './window-state.js';
+
+/** Options for {@link fitToBudget}. Give exactly one of `count` or `tokenizer`. */
+export interface FitOptions {
+  /** The model's context size in tokens. */
+  maxTokens: number;
+  /** Counts one message. */
+  count?: TokenCounter;
+  /** A core tokenizer, used through `countMessage` instead of `count`. */
+  tokenizer?: Tokenizer;
+  /**
+   * Messages to keep besides system messages and `message.pinned` ones: a list of ids, or a predicate
+   * over the message and its index.
+   */
+  pinned?: Iterable<string> | ((message: Message, index: number) => boolean);
+  /** `'last'` (default) keeps the newest turns, like the window; `'first'` keeps the oldest. */
+  strategy?: 'last' | 'first';
+  /** Tokens kept free for the reply: messages may use `maxTokens - reserveTokens`. */
+  reserveTokens?: number;
+  /** Keep the first user message as if pinned. Default `true`, as in {@link SlidingWindowContextManager}. */
+  keepFirstUserMessage?: boolean;
+}
+
+/** What {@link fitToBudget} returns. */
+export interface FitResult {
+  /** The kept messages in conversation order; they pass `validateConversation`. */
+  messages: Message[];
+  /** The messages left out, in conversation order. */
+  dropped: Message[];
+  /** Tokens of the kept messages. */
+  totalTokens: number;
+}
+
+/**
+ * Fits a whole conversation into a token budget without keeping state, under the same rules as
+ * {@link SlidingWindowContextManager}: system and pinned messages stay, turn groups (a call and all its
+ * results) stay whole, the kept part starts at a user message, the output passes `validateConversation`.
+ *
+ * With `strategy: 'last'` the result is the window a manager would hold after adding the same messages
+ * (when no intermediate add was refused); the newest turn and its user message are required. With
+ * `'first'`, the longest run of turns from the start is kept after the pins; the first user message
+ * is required. Each message is counted once.
+ *
+ * A conversation may end with an assistant message whose calls have no results yet (a live loop); the
+ * output then does too, and passes `validateConversation(out, { allowPendingCalls: true })`.
+ *
+ * @throws {CtxkitError} `BUDGET_EXCEEDED` (details `needed`, `budget`) when the required messages cannot
+ * fit; `INVALID_CONVERSATION` (details `problems`) for input `validateConversation` rejects — run
+ * `repairConversation` first; `INVALID_ARGUMENT` for bad options.
+ */
+export function fitToBudget(messages: readonly Message[], options: FitOptions): FitResult {
+  const where = 'fitToBudget';
+  if (options === null || typeof options !== 'object') {
+    throw new CtxkitError('INVALID_ARGUMENT', `${where}: options are required`);
+  }
+  const budget = resolveBudget(options.maxTokens, options.reserveTokens, where);
+  const count = resolveCounter(options, where);
+  const strategy = options.strategy ?? 'last';
+  if (strategy !== 'last' && strategy !== 'first') {
+    throw new CtxkitError('INVALID_ARGUMENT', `${where}: unknown strategy ${String(strategy)}`, { strategy });
+  }
+  if (!Array.isArray(messages)) {
+    throw new CtxkitError('INVALID_ARGUMENT', `${where}: messages must be an array`);
+  }
+  const problems = validateConversation(messages, { allowPendingCalls: true });
+  if (problems.length > 0) {
+    throw new CtxkitError(
+      'INVALID_CONVERSATION',
+      `${where}: the conversation is invalid (${problems[0]?.message}); run repairConversation first`,
+      { problems },
+    );
+  }
+  const isPinned = pinPredicate(options.pinned);
+  const state = new WindowState(count, options.keepFirstUserMessage ?? true);
+  messages.forEach((message, index) => {
+    const { tokens } = state.prepare(message);
+    state.append(message, tokens, message.pinned === true || isPinned(message, index));
+  });
+  const required = strategy === 'last' ? state.required() : state.requiredFirst();
+  if (required > budget) {
+    throw new CtxkitError(
+      'BUDGET_EXCEEDED',
+      `${where}: the pinned messages and the ${strategy === 'last' ? 'newest' : 'first'} turn need ${required} tokens, the budget is ${budget}`,
+      { needed: required, budget, maxTokens: options.maxTokens, pinnedTokens: state.pinnedTokens },
+    );
+  }
+  if (strategy === 'last') {
+    state.evictTo(budget);
+    return { messages: state.messages(), dropped: state.dropped(), totalTokens: state.total };
+  }
+  return state.keepFirst(budget);
+}
+
+function pinPredicate(pinned: FitOptions['pinned']): (message: Message, index: number) => boolean {
+  if (pinned === undefined) return () => false;
+  if (typeof pinned === 'function') return pinned;
+  if (pinned !== null && typeof (pinned as Iterable<string>)[Symbol.iterator] === 'function') {
+    const ids = new Set(pinned);
+    return (m) => m.id !== undefined && ids.has(m.id);
+  }
+  throw new CtxkitError('INVALID_ARGUMENT', 'fitToBudget: pinned must be a list of ids or a predicate');
+}
