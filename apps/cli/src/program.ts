@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerCount } from './commands/count.js';
 import { registerDetect } from './commands/detect.js';
+import { registerReplay } from './commands/replay.js';
 import { registerValidate } from './commands/validate.js';
 import { type CommandContext, createContext, type OutStream } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './errors.js';
@@ -46,6 +47,7 @@ export async function runCli(
   const context: ContextFactory = (options) => createContext(io.stdout, io.stderr, options.json === true);
   registerCount(program, context);
   registerDetect(program, context);
+  registerReplay(program, context);
   registerValidate(program, context);
   registerBench(program, context);
   try {

@@ -22,7 +22,10 @@ export function contextChart(
   const per = points.length / width;
   const columns: ChartPoint[] = [];
   for (let c = 0; c < width; c++) {
-    const slice = points.slice(Math.floor(c * per), Math.max(Math.floor((c + 1) * per), Math.floor(c * per) + 1));
+    const slice = points.slice(
+      Math.floor(c * per),
+      Math.max(Math.floor((c + 1) * per), Math.floor(c * per) + 1),
+    );
     columns.push({
       tokens: Math.max(...slice.map((p) => p.tokens)),
       baseline: Math.max(...slice.map((p) => p.baseline)),
@@ -44,7 +47,8 @@ export function contextChart(
     const floor = (row / height) * top;
     let line = '';
     for (const col of columns) {
-      if (col.tokens > floor) line += col.tokens > options.budget && row >= budgetRow ? c.red('█') : c.cyan('█');
+      if (col.tokens > floor)
+        line += col.tokens > options.budget && row >= budgetRow ? c.red('█') : c.cyan('█');
       else if (col.baseline > floor) line += c.dim('░');
       else line += row === budgetRow ? c.yellow('─') : ' ';
     }

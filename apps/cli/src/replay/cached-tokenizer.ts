@@ -1,5 +1,5 @@
-import type { CountMessagesOptions, Message, Tokenizer } from '@ctxkit/core';
 import type { TokenCountCache } from '@ctxkit/cache';
+import type { CountMessagesOptions, Message, Tokenizer } from '@ctxkit/core';
 
 /**
  * A tokenizer whose message counts go through a {@link TokenCountCache}, so a

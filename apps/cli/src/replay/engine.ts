@@ -125,7 +125,11 @@ export async function replayConversation(
     let prefix = 0;
     let cachedPrefixTokens = 0;
     // Identity, not equality: a summary that happens to repeat text is still a new prompt to the provider.
-    while (prefix < context.length && prefix < previousRequest.length && context[prefix] === previousRequest[prefix]) {
+    while (
+      prefix < context.length &&
+      prefix < previousRequest.length &&
+      context[prefix] === previousRequest[prefix]
+    ) {
       cachedPrefixTokens += tokenizer.countMessage(context[prefix]!);
       prefix++;
     }

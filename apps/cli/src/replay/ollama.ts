@@ -12,7 +12,10 @@ export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
  * `timeoutMs` so a machine without Ollama costs the replay almost nothing.
  * Resolves to `undefined` when nothing answers.
  */
-export async function probeOllama(url = DEFAULT_OLLAMA_URL, timeoutMs = 300): Promise<OllamaModel[] | undefined> {
+export async function probeOllama(
+  url = DEFAULT_OLLAMA_URL,
+  timeoutMs = 300,
+): Promise<OllamaModel[] | undefined> {
   try {
     const res = await fetch(new URL('/api/tags', url), { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
