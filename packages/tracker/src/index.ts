@@ -1,0 +1,85 @@
+/**
+ * `@ctxkit/tracker` — session token-usage analytics: provider usage normalizers (no cache double
+ * counting), cost from offline prices, persistent append-only JSONL history, one report schema, and
+ * exporters (CSV, Markdown, OpenTelemetry, Langfuse, terminal, HTML).
+ *
+ * @packageDocumentation
+ */
+
+export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './estimate.js';
+export { toCsv } from './export/csv.js';
+export { renderHtml } from './export/html.js';
+export {
+  type LangfuseUsageDetails,
+  toLangfuseCostDetails,
+  toLangfuseUsageDetails,
+  toOpenTelemetryAttributes,
+} from './export/interop.js';
+export { toMarkdown } from './export/markdown.js';
+export { renderTerminal, type TerminalOptions } from './export/terminal.js';
+export {
+  detectUsageShape,
+  fromAiSdk,
+  fromAnthropic,
+  fromCodex,
+  fromGemini,
+  fromGeminiCli,
+  fromOllama,
+  fromOpenAI,
+  mergeAnthropicStream,
+  type NormalizedUsage,
+  normalizeUsage,
+  type UsageShape,
+} from './normalize/index.js';
+export {
+  GENAI_PRICES_VERSION,
+  type PriceOverride,
+  type PriceResult,
+  Pricing,
+  type PricingOptions,
+} from './pricing.js';
+export { buildReport, type ReportOptions } from './report.js';
+export {
+  type GroupBy,
+  groupByValues,
+  type ModelBreakdown,
+  type ReportGroup,
+  type ReportTurn,
+  type UsageReport,
+  type UsageTotals,
+  usageEventSchema,
+  usageReportJsonSchema,
+  usageReportSchema,
+  validateReport,
+} from './schema.js';
+export { JsonlUsageStore, type JsonlUsageStoreOptions } from './store/jsonl.js';
+export { MemoryUsageStore } from './store/memory.js';
+export { defaultUsageDirectory, sessionFileName } from './store/paths.js';
+export type {
+  CompactResult,
+  RetentionPolicy,
+  StoreQuery,
+  StoreReadResult,
+  UsageStore,
+} from './store/types.js';
+export {
+  type RecordOptions,
+  type SessionQuery,
+  type SessionSummary,
+  type SessionUsage,
+  TokenUsageTracker,
+  type TokenUsageTrackerOptions,
+  type UsageEventInput,
+} from './tracker.js';
+export type {
+  CategoryBreakdown,
+  CostInfo,
+  Latency,
+  ModelInfo,
+  SessionRecord,
+  TokenUsage,
+  ToolUsage,
+  UsageEvent,
+  UsageSource,
+  UsageWarning,
+} from './types.js';

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'ISO-8601 date');
+
+/** Runtime schema of a normalized {@link TokenUsage}; the store refuses lines that fail it. */
+export const tokenUsageSchema = z.object({
+  inputTokens: count,
+  cachedInputTokens: count,
+  cacheWriteTokens: count,
+  cacheWrite1hTokens: count.optional(),
+  outputTokens: count,
+  reasoningTokens: count,
+});
+
+/** Runtime schema of a stored {@link UsageEvent}. */
+export const usageEventSchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  timestamp: isoDate,
+  provider: z.string(),
+  model: z.string(),
+  usage: tokenUsageSchema,
+  source: z.enum(['provider', 'estimate']),
+  kind: z.enum(['call', 'tool']).optional(),
+  breakdown: z
+    .object({ system: count, user: count, assistant: count, toolDefinitions: count, toolResults: count })
+    .optional(),
+  tools: z.record(z.string(), z.object({ count, resultTokens: count })).optional(),
+  cost: z
+    .object({ amount: z.number().nonnegative(), currency: z.literal('USD'), pricingVersion: z.string() })
+    .nullable(),
+  costReason: z.string().optional(),
+  latency: z
+    .object({
+      totalMs: z.number().nonnegative().optional(),
+      firstTokenMs: z.number().nonnegative().optional(),
+      promptEvalMs: z.number().nonnegative().optional(),
+      evalMs: z.number().nonnegative().optional(),
+      loadMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  warnings: z.array(z.string()).optional(),
+});
+
+/** Runtime schema of a session header line. */
+export const sessionRecordSchema = z.object({
+  sessionId: z.string().min(1),
+  startedAt: isoDate,
+  provider: z.string(),
+  model: z.string(),
+  contextWindow: count.optional(),
+  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** Token and cost totals; the same block at every level of a report. */
+export const usageTotalsSchema = z.object({
+  /** Model calls (tool-only records excluded). */
+  calls: count,
+  /** Calls whose counts are local estimates rather than provider reports. */
+  estimatedCalls: count,
+  inputTokens: count,
+  cachedInputTokens: count,
+  cacheWriteTokens: count,
+  /** `inputTokens - cachedInputTokens - cacheWriteTokens`: tokens billed at the plain input rate. */
+  uncachedInputTokens: count,
+  outputTokens: count,
+  reasoningTokens: count,
+  totalTokens: count,
+  toolCalls: count,
+  toolResultTokens: count,
+  /** Sum of the priced calls in USD; null when no call could be priced. */
+  cost: z.number().nonnegative().nullable(),
+  /** False when some calls have no price (see `unpricedCalls`). */
+  costComplete: z.boolean(),
+  unpricedCalls: count,
+});
+
+/** One model's line in a per-model breakdown. */
+export const modelBreakdownSchema = usageTotalsSchema.extend({
+  provider: z.string(),
+  model: z.string(),
+  /** Why this model's calls are unpriced, when they are. */
+  unpricedReason: z.string().optional(),
+});
+
+/** One group of a report (a day, week, month, session, model or tool). */
+export const reportGroupSchema = z.object({
+  key: z.string(),
+  /** Period start (day/week/month) or first event (session), ISO-8601. */
+  start: isoDate.optional(),
+  end: isoDate.optional(),
+  totals: usageTotalsSchema,
+  byModel: z.array(modelBreakdownSchema),
+});
+
+/** One model call in time order, for tokens-per-turn charts. */
+export const reportTurnSchema = z.object({
+  index: count,
+  sessionId: z.string(),
+  timestamp: isoDate,
+  model: z.string(),
+  inputTokens: count,
+  cachedInputTokens: count,
+  outputTokens: count,
+  cost: z.number().nonnegative().nullable(),
+});
+
+/** Every `groupBy` a report can take. */
+export const groupByValues = ['day', 'week', 'month', 'session', 'model', 'tool'] as const;
+
+/**
+ * THE report schema: every report (whatever its `groupBy`) has this shape, with the per-model breakdown
+ * at the top level and inside every group.
+ */
+export const usageReportSchema = z.object({
+  schema: z.literal('ctxkit.usage-report/v1'),
+  generatedAt: isoDate,
+  groupBy: z.enum(groupByValues),
+  range: z.object({ since: isoDate.nullable(), until: isoDate.nullable() }),
+  /** IANA time zone used for day/week/month buckets. */
+  timeZone: z.string(),
+  currency: z.literal('USD'),
+  pricingVersions: z.array(z.string()),
+  sessions: count,
+  totals: usageTotalsSchema,
+  byModel: z.array(modelBreakdownSchema),
+  groups: z.array(reportGroupSchema),
+  turns: z.array(reportTurnSchema),
+  warnings: z.array(z.string()),
+});
+
+/** A usage report (see {@link usageReportSchema}). */
+export type UsageReport = z.infer<typeof usageReportSchema>;
+/** Totals block of a report. */
+export type UsageTotals = z.infer<typeof usageTotalsSchema>;
+/** One model's line of a report. */
+export type ModelBreakdown = z.infer<typeof modelBreakdownSchema>;
+/** One group of a report. */
+export type ReportGroup = z.infer<typeof reportGroupSchema>;
+/** One turn of a report. */
+export type ReportTurn = z.infer<typeof reportTurnSchema>;
+/** How a report groups events. */
+export type GroupBy = (typeof groupByValues)[number];
+
+/** The report schema as JSON Schema (draft 2020-12), for consumers outside TypeScript. */
+export function usageReportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(usageReportSchema, { io: 'output', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** Validates a report against {@link usageReportSchema}; returns the list of problems (empty when valid). */
+export function validateReport(report: unknown): string[] {
+  const result = usageReportSchema.safeParse(report);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
