@@ -8,9 +8,9 @@ import { type ModelOptions, resolveModel } from '../model.js';
 import { contextChart } from '../output/chart.js';
 import { int, pct, table, usd } from '../output/format.js';
 import { startProgress } from '../output/progress.js';
-import { priceFor } from '../pricing.js';
+import { pricerFor } from '../pricing.js';
 import type { ContextFactory } from '../program.js';
-import { type Price, type ReplayResult, replayConversation } from '../replay/engine.js';
+import { type ReplayResult, replayConversation } from '../replay/engine.js';
 import { DEFAULT_OLLAMA_URL, probeOllama, smallestModel } from '../replay/ollama.js';
 import { compressStrategy, noneStrategy, windowStrategy } from '../replay/strategies.js';
 import type { ContextStrategy, StrategyName } from '../replay/types.js';
@@ -19,6 +19,9 @@ import type { ContextStrategy, StrategyName } from '../replay/types.js';
 export const DEMO_TRANSCRIPT = fileURLToPath(
   new URL('../data/claude-code__codemie__session-196820da.jsonl', import.meta.url),
 );
+
+/** The model that produced the demo transcript (claude-code__codemie__session-196820da, see SOURCES.md). */
+export const DEMO_MODEL = 'claude-sonnet-4-5-20250929';
 
 interface ReplayOptions extends ModelOptions {
   limit?: string;
@@ -117,7 +120,11 @@ export function registerReplay(program: Command, context: ContextFactory): void 
         throw usageError('replay needs a conversation file (or - for standard input, or --demo)');
       const input = file ?? DEMO_TRANSCRIPT;
       const parsed = loadConversation(ctx, input, options);
-      const { model, detection, tokenizer } = resolveModel(ctx, options, parsed.model);
+      const { provider, model, detection, tokenizer } = resolveModel(
+        ctx,
+        options,
+        parsed.model ?? (file === undefined ? DEMO_MODEL : undefined),
+      );
       let limit: number;
       if (options.limit !== undefined) limit = parseTokens(options.limit, '--limit');
       else if (detection.contextWindow) limit = detection.contextWindow;
@@ -128,13 +135,11 @@ export function registerReplay(program: Command, context: ContextFactory): void 
           : Math.min(8192, Math.floor(limit / 8));
       if (reserve >= limit)
         throw usageError(`--reserve (${reserve}) must be smaller than --limit (${limit})`);
-      const known = priceFor(model);
-      const priceInput = parsePrice(options.priceInput, '--price-input');
-      const priceOutput = parsePrice(options.priceOutput, '--price-output');
-      const price: Price | undefined =
-        priceInput !== undefined || priceOutput !== undefined
-          ? { input: priceInput ?? known?.input ?? 0, output: priceOutput ?? known?.output ?? 0 }
-          : known;
+      const explicit = {
+        input: parsePrice(options.priceInput, '--price-input'),
+        output: parsePrice(options.priceOutput, '--price-output'),
+      };
+      const { pricer, reason: priceReason } = pricerFor(provider || detection.family, model, explicit);
       let strategy: ContextStrategy;
       if (options.strategy === 'none') strategy = noneStrategy();
       else if (options.strategy === 'window') strategy = windowStrategy();
@@ -150,7 +155,7 @@ export function registerReplay(program: Command, context: ContextFactory): void 
         reserve,
         tokenizer,
         strategy,
-        ...(price ? { price } : {}),
+        ...(pricer ? { pricer } : {}),
         onTurn: (done) => progress.update(done),
       });
       progress.stop();
@@ -163,7 +168,7 @@ export function registerReplay(program: Command, context: ContextFactory): void 
         seconds,
         ...result,
       };
-      emit(ctx, report, () => renderReplay(ctx, input, model, parsed.format, result, seconds));
+      emit(ctx, report, () => renderReplay(ctx, input, model, parsed.format, result, seconds, priceReason));
     });
 }
 
@@ -174,6 +179,7 @@ function renderReplay(
   format: string,
   r: ReplayResult,
   seconds: number,
+  priceReason: string,
 ): string {
   const c = ctx.colors;
   const budget = r.limit - r.reserve;
@@ -235,8 +241,8 @@ function renderReplay(
   rows.push([
     'cost (est.)',
     r.cost
-      ? `${usd(r.cost.total)} vs ${usd(r.cost.baseline)} with --strategy none ($${r.cost.price.input}/M in, $${r.cost.price.output}/M out${r.cost.price.cacheRead !== undefined ? `, $${r.cost.price.cacheRead}/M cached` : ''})`
-      : `unknown price for ${model} (pass --price-input/--price-output)`,
+      ? `${usd(r.cost.total)} vs ${usd(r.cost.baseline)} with --strategy none (${r.cost.pricing}; repeated prefixes as cache reads)`
+      : `unknown (${priceReason}; pass --price-input/--price-output)`,
   ]);
   rows.push(['time', `${seconds.toFixed(1)} s`]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -3,12 +3,11 @@ import { type Message, type Tokenizer, validateConversation } from '@ctxkit/core
 import { cachedTokenizer } from './cached-tokenizer.js';
 import type { ContextStrategy, ReplayEvent, StrategyName } from './types.js';
 
-/** Prices in US dollars per million tokens. */
-export interface Price {
-  input: number;
-  output: number;
-  /** Price of prompt-cache reads; defaults to `input`. */
-  cacheRead?: number;
+/** Prices one request in US dollars; `null` when the model has no known price. */
+export interface Pricer {
+  /** What the prices are, e.g. `priced as anthropic/claude-sonnet-4-5`. */
+  readonly label: string;
+  price(inputTokens: number, cachedInputTokens: number, outputTokens: number): number | null;
 }
 
 /** Options for {@link replayConversation}. */
@@ -20,7 +19,7 @@ export interface ReplayOptions {
   tokenizer: Tokenizer;
   strategy: ContextStrategy;
   /** For the cost estimate; omitted → no cost. */
-  price?: Price;
+  pricer?: Pricer;
   /** Called after each turn (for a progress bar). */
   onTurn?: (done: number, total: number) => void;
 }
@@ -78,12 +77,7 @@ export interface ReplayResult {
   baselineInputTokens: number;
   outputTokens: number;
   /** Estimated cost, when a price is known: this strategy and the no-management baseline. */
-  cost: { total: number; baseline: number; price: Price } | null;
-}
-
-function costOf(price: Price, input: number, cached: number, output: number): number {
-  const cacheRead = price.cacheRead ?? price.input;
-  return ((input - cached) * price.input + cached * cacheRead + output * price.output) / 1e6;
+  cost: { total: number; baseline: number; currency: 'USD'; pricing: string } | null;
 }
 
 /**
@@ -110,8 +104,8 @@ export async function replayConversation(
   let baselineTokens = priming;
   let previousRequest: Message[] = [];
   let previousBaseline = 0;
-  let cost = 0;
-  let baselineCost = 0;
+  let cost: number | null = 0;
+  let baselineCost: number | null = 0;
   let reused = 0;
   for (const [k, index] of turnIndexes.entries()) {
     for (; cursor < index; cursor++) {
@@ -152,10 +146,12 @@ export async function replayConversation(
       events: prepared.events,
     });
     reused += cachedPrefixTokens;
-    if (options.price) {
-      cost += costOf(options.price, tokens, cachedPrefixTokens, outputTokens);
+    if (options.pricer) {
+      const a = options.pricer.price(tokens, cachedPrefixTokens, outputTokens);
       // The baseline only ever appends, so its whole previous request is a cached prefix.
-      baselineCost += costOf(options.price, baselineTokens, previousBaseline, outputTokens);
+      const b = options.pricer.price(baselineTokens, previousBaseline, outputTokens);
+      cost = cost === null || a === null ? null : cost + a;
+      baselineCost = baselineCost === null || b === null ? null : baselineCost + b;
     }
     previousRequest = [...context];
     previousBaseline = baselineTokens;
@@ -196,6 +192,9 @@ export async function replayConversation(
     inputTokens,
     baselineInputTokens: sum((r) => r.baselineTokens),
     outputTokens: sum((r) => r.outputTokens),
-    cost: options.price ? { total: cost, baseline: baselineCost, price: options.price } : null,
+    cost:
+      options.pricer && cost !== null && baselineCost !== null
+        ? { total: cost, baseline: baselineCost, currency: 'USD', pricing: options.pricer.label }
+        : null,
   };
 }
