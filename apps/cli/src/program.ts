@@ -4,6 +4,7 @@ import { registerBench } from './commands/bench.js';
 import { registerCount } from './commands/count.js';
 import { registerDetect } from './commands/detect.js';
 import { registerReplay } from './commands/replay.js';
+import { registerUsage } from './commands/usage.js';
 import { registerValidate } from './commands/validate.js';
 import { type CommandContext, createContext, type OutStream } from './context.js';
 import { EXIT, type ExitCode, exitCodeFor } from './errors.js';
@@ -48,6 +49,7 @@ export async function runCli(
   registerCount(program, context);
   registerDetect(program, context);
   registerReplay(program, context);
+  registerUsage(program, context);
   registerValidate(program, context);
   registerBench(program, context);
   try {

@@ -195,7 +195,9 @@ function renderReplay(
     `${c.bold('limit')}     ${int(r.limit)} tokens, ${int(r.reserve)} reserved for the reply → input budget ${int(budget)}`,
     `${c.bold('strategy')}  ${r.strategy}: ${r.strategyDescription}`,
     '',
-    c.dim(`context per turn (█ sent, ░ what --strategy none would send, ─ budget ${int(budget)})`),
+    c.dim(
+      `context per turn: █ sent, ░ what --strategy none would send (↑ beyond the scale), ─ budget ${int(budget)}`,
+    ),
     contextChart(
       r.requests.map((q) => ({ tokens: q.tokens, baseline: q.baselineTokens })),
       { budget, colors: c },

@@ -10,6 +10,8 @@ export interface ClaudeCodeUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** When Claude Code logged the response (ISO-8601), when it did. */
+  timestamp: string | undefined;
 }
 
 /** What a Claude Code session file holds, converted to ctxkit messages. */
@@ -26,6 +28,7 @@ interface Line {
   type?: unknown;
   isSidechain?: unknown;
   sessionId?: unknown;
+  timestamp?: unknown;
   message?: { role?: unknown; id?: unknown; model?: unknown; content?: unknown; usage?: unknown };
 }
 
@@ -76,6 +79,7 @@ export function fromClaudeCodeSession(records: readonly JsonlRecord[]): ClaudeCo
   const rawUsage: (Record<string, unknown> | undefined)[] = [];
   const models: (string | undefined)[] = [];
   const lineNos: number[] = [];
+  const times: (string | undefined)[] = [];
   let sessionId: string | undefined;
   for (const r of lines) {
     const v = r.value as Line;
@@ -99,6 +103,7 @@ export function fromClaudeCodeSession(records: readonly JsonlRecord[]): ClaudeCo
     anthropic.push({ role, content: blocks });
     ids.push(role === 'assistant' ? id : undefined);
     lineNos.push(r.line);
+    times.push(typeof v.timestamp === 'string' ? v.timestamp : undefined);
     rawUsage.push(typeof m.usage === 'object' && m.usage ? (m.usage as Record<string, unknown>) : undefined);
     models.push(typeof m.model === 'string' && m.model !== '<synthetic>' ? m.model : undefined);
   }
@@ -123,6 +128,7 @@ export function fromClaudeCodeSession(records: readonly JsonlRecord[]): ClaudeCo
         output_tokens: num(u.output_tokens),
         cache_creation_input_tokens: num(u.cache_creation_input_tokens),
         cache_read_input_tokens: num(u.cache_read_input_tokens),
+        timestamp: times[i],
       });
     }
     messages.push(...converted);

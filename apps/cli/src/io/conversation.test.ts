@@ -1,9 +1,7 @@
 import {
-  type AnthropicBlock,
   fromAnthropic,
   fromNanocoder,
   fromOpenAIChat,
-  type Message,
   toAnthropic,
   toNanocoder,
   toOpenAIChat,
@@ -11,52 +9,11 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../../test-support/transcripts.js';
+import { toClaudeCodeLog } from '../testing/claude-code-log.js';
 import { parseConversation } from './conversation.js';
 
 const transcripts = loadTranscripts();
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
-
-/**
- * Writes a conversation the way Claude Code logs it: one line per content block
- * of an assistant response (all sharing `message.id`), tool results as user
- * lines, plus the non-conversation lines Claude Code interleaves.
- */
-function toClaudeCodeLog(messages: Message[]): string {
-  const { messages: anthropic } = toAnthropic(messages.filter((m) => m.role !== 'system'));
-  const rows: unknown[] = [
-    { type: 'file-history-snapshot', messageId: 'm0', snapshot: {}, isSnapshotUpdate: false },
-  ];
-  const base = { isSidechain: false, userType: 'external', sessionId: 'sess-1', version: '2.1.38' };
-  anthropic.forEach((m, i) => {
-    if (m.role === 'user') {
-      rows.push({ ...base, type: 'user', uuid: `u${i}`, message: { role: 'user', content: m.content } });
-      rows.push({ ...base, type: 'progress', data: { type: 'hook_progress' }, uuid: `p${i}` });
-      return;
-    }
-    const blocks = m.content as AnthropicBlock[];
-    const id = `msg_${i}`;
-    const usage = { input_tokens: 3, output_tokens: 10 + i };
-    // A thinking block first (never sent back), then one line per block, as Claude Code streams them.
-    const lines: AnthropicBlock[] = [{ type: 'thinking', thinking: 'hmm', signature: 's' }, ...blocks];
-    for (const b of lines) {
-      rows.push({
-        ...base,
-        type: 'assistant',
-        uuid: `a${i}-${rows.length}`,
-        message: { model: 'claude-opus-4-6', id, type: 'message', role: 'assistant', content: [b], usage },
-      });
-    }
-    rows.push({ type: 'queue-operation', operation: 'enqueue', sessionId: 'sess-1', content: '/mcp' });
-    rows.push({
-      ...base,
-      isSidechain: true,
-      type: 'user',
-      uuid: `s${i}`,
-      message: { role: 'user', content: 'subagent prompt' },
-    });
-  });
-  return jsonl(rows);
-}
 
 describe('parseConversation on the real transcripts', () => {
   it('reads our JSONL shape back unchanged', () => {

@@ -37,6 +37,8 @@ export interface ParsedConversation {
   model?: string;
   /** Provider-recorded usage per assistant message, when the input carries it. */
   usage?: ClaudeCodeUsage[];
+  /** The agent's session id, when the input records one (Claude Code logs). */
+  sessionId?: string;
 }
 
 /** Options for {@link parseConversation}. */
@@ -204,6 +206,7 @@ function fromJsonlRecords(
       skipped: all,
       ...(session.model ? { model: session.model } : {}),
       usage: session.usage,
+      ...(session.sessionId ? { sessionId: session.sessionId } : {}),
     };
   }
   const values = records.map((r) => r.value);

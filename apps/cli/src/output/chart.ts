@@ -9,15 +9,17 @@ export interface ChartPoint {
 
 /**
  * A per-turn context-size chart in plain text: `█` is the request sent,
- * `░` what the unmanaged baseline would have sent on top of it, `─` the input
- * budget. Turns are bucketed (max per bucket) to fit `width` columns.
+ * `░` what the unmanaged baseline would have sent on top of it (`↑` where it
+ * runs off the chart: the scale follows the requests sent, so the managed
+ * context stays readable), `─` the input budget. Turns are bucketed (max per
+ * bucket) to fit `width` columns.
  */
 export function contextChart(
   points: readonly ChartPoint[],
   options: { budget: number; height?: number; width?: number; colors: Colors },
 ): string {
   if (points.length === 0) return '(no turns)';
-  const height = options.height ?? 10;
+  const height = options.height ?? 12;
   const width = Math.min(options.width ?? 72, points.length);
   const per = points.length / width;
   const columns: ChartPoint[] = [];
@@ -31,7 +33,7 @@ export function contextChart(
       baseline: Math.max(...slice.map((p) => p.baseline)),
     });
   }
-  const top = Math.max(options.budget, ...columns.map((c) => Math.max(c.tokens, c.baseline))) * 1.05;
+  const top = Math.max(options.budget * 1.25, ...columns.map((c) => c.tokens * 1.05));
   const rowOf = (v: number) => Math.min(height - 1, Math.floor((v / top) * height));
   const budgetRow = rowOf(options.budget);
   const c = options.colors;
@@ -49,12 +51,14 @@ export function contextChart(
     for (const col of columns) {
       if (col.tokens > floor)
         line += col.tokens > options.budget && row >= budgetRow ? c.red('█') : c.cyan('█');
-      else if (col.baseline > floor) line += c.dim('░');
+      else if (col.baseline > floor)
+        line += row === height - 1 && col.baseline > top ? c.dim('↑') : c.dim('░');
       else line += row === budgetRow ? c.yellow('─') : ' ';
     }
     lines.push(`${label(row).padStart(labelWidth)} ┤${line}`);
   }
   const axis = `${' '.repeat(labelWidth)} └${'─'.repeat(width)}`;
-  const turns = `${' '.repeat(labelWidth + 2)}turn 1${' '.repeat(Math.max(1, width - 6 - String(points.length).length - 5))}turn ${points.length}`;
+  const last = `turn ${points.length}`;
+  const turns = `${' '.repeat(labelWidth + 2)}${'turn 1'.padEnd(Math.max(7, width - last.length))}${last}`;
   return [...lines, axis, turns].join('\n');
 }
