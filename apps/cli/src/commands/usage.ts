@@ -336,7 +336,11 @@ export function registerUsage(program: Command, context: ContextFactory): void {
       if (failures.length > 0) throw failures[0];
       emit(ctx, { directory, imported }, () =>
         imported
-          .map((i) => `${i.file}: ${i.calls} call(s) → session ${i.sessionId}`)
+          .map((i) =>
+            i.skipped
+              ? `${i.file}: skipped (session ${i.sessionId} is ${i.skipped})`
+              : `${i.file}: ${i.calls} call(s) → session ${i.sessionId}`,
+          )
           .concat(`store: ${directory}`)
           .join('\n'),
       );
