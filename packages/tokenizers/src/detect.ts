@@ -120,7 +120,7 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   // Qwen
   {
-    pattern: rx('qwen(?:2\\.5|3)(?:[.-]?\\w+)*|qwq(?:-\\w+)*|qwen2(?:-\\w+)*'),
+    pattern: rx('qwen-?(?:2\\.5|3)(?:[.-]?\\w+)*|qwq(?:-\\w+)*|qwen-?2(?:-\\w+)*'),
     family: 'qwen',
     vocabulary: 'qwen2',
     contextWindow: 131_072,
@@ -157,7 +157,7 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   {
     pattern: rx(
-      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
+      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-?3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
     ),
     family: 'mistral',
     vocabulary: 'tekken',

@@ -2,6 +2,9 @@ import { TokenizerLoader } from '@lenml/tokenizers';
 import { readDataFile } from '../data-files.js';
 import type { TextEngine } from './engine.js';
 
+// Node 20 has String.prototype.toWellFormed; the ES2022 lib typings do not.
+const toWellFormed = (text: string): string => (text as unknown as { toWellFormed(): string }).toWellFormed();
+
 interface LenmlTokenizer {
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
 }
@@ -26,7 +29,8 @@ export class HfEngine implements TextEngine {
   }
 
   encode(text: string): number[] {
-    return this.tokenizer.encode(text, { add_special_tokens: false });
+    // Lone surrogates become U+FFFD, as they do on the way to any provider (UTF-8).
+    return this.tokenizer.encode(toWellFormed(text), { add_special_tokens: false });
   }
 
   count(text: string): number {
