@@ -18,7 +18,11 @@ const tools: ToolDefinition[] = [
     description: 'Run a shell command',
     parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
   },
-  { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+  {
+    name: 'read_file',
+    description: 'Read a file',
+    parameters: { type: 'object', properties: { path: { type: 'string' } } },
+  },
 ];
 
 function recount(messages: readonly Message[], toolDefs: readonly ToolDefinition[], tokenizer = o200k) {
@@ -103,7 +107,12 @@ describe('ConversationCounter', () => {
     let calls = 0;
     // A real tokenizer, wrapped only to count how often messages are priced.
     const spy = Object.create(o200k, {
-      countMessage: { value: (m: Message) => (calls++, o200k.countMessage(m)) },
+      countMessage: {
+        value: (m: Message) => {
+          calls++;
+          return o200k.countMessage(m);
+        },
+      },
     }) as typeof o200k;
     const counter = new ConversationCounter({ tokenizer: spy, messages: pool.slice(0, 30) });
     expect(calls).toBe(30);

@@ -26,6 +26,14 @@ export interface ConversationCounterOptions {
   messages?: readonly Message[];
 }
 
+// Inserts without spreading `items` into call arguments, which overflows the
+// stack for very large batches; appends stay amortized O(items).
+function insertAt<T>(array: T[], at: number, items: readonly T[]): void {
+  const tail = at === array.length ? [] : array.splice(at);
+  for (const item of items) array.push(item);
+  for (const item of tail) array.push(item);
+}
+
 type Category = 'system' | 'userMessages' | 'assistantMessages' | 'toolResults';
 
 // Same mapping as Nanocoder's calculateTokenBreakdown (unknown roles → assistant).
@@ -80,7 +88,7 @@ export class ConversationCounter {
     this.#cache = options.cache;
     this.#tools = options.tools ?? [];
     this.#priceFraming();
-    if (options.messages) this.append(...options.messages);
+    if (options.messages) this.#splice(0, 0, options.messages);
   }
 
   // Tool definitions and reply priming are priced once per tokenizer/tool set,
@@ -88,7 +96,9 @@ export class ConversationCounter {
   #priceFraming(): void {
     this.#priming = this.#tokenizer.countMessages([]);
     this.#toolTokens =
-      this.#tools.length === 0 ? 0 : this.#tokenizer.countMessages([], { tools: this.#tools }) - this.#priming;
+      this.#tools.length === 0
+        ? 0
+        : this.#tokenizer.countMessages([], { tools: this.#tools }) - this.#priming;
   }
 
   #count(message: Message): number {
@@ -169,14 +179,18 @@ export class ConversationCounter {
    * @returns the removed messages.
    */
   splice(start: number, deleteCount: number, ...items: Message[]): Message[] {
+    return this.#splice(start, deleteCount, items);
+  }
+
+  #splice(start: number, deleteCount: number, items: readonly Message[]): Message[] {
     const n = this.#messages.length;
     this.#index('start', start, n);
     this.#index('deleteCount', deleteCount, n - start);
     // Count the new messages before removing anything, so a bad item leaves the counter untouched.
     const counts = items.map((m) => this.#count(m));
     const removed = this.#delete(start, deleteCount);
-    this.#messages.splice(start, 0, ...items);
-    this.#counts.splice(start, 0, ...counts);
+    insertAt(this.#messages, start, items);
+    insertAt(this.#counts, start, counts);
     items.forEach((m, i) => {
       this.#sums[categoryOf(m)] += counts[i] as number;
     });
@@ -194,7 +208,9 @@ export class ConversationCounter {
    * only, when a cache is shared and the vocabulary was seen before.
    */
   setTokenizer(tokenizer: Tokenizer): void {
-    const counts = this.#messages.map((m) => (this.#cache ? this.#cache.count(m, tokenizer) : tokenizer.countMessage(m)));
+    const counts = this.#messages.map((m) =>
+      this.#cache ? this.#cache.count(m, tokenizer) : tokenizer.countMessage(m),
+    );
     this.#tokenizer = tokenizer;
     this.#counts = counts;
     this.#sums = { system: 0, userMessages: 0, assistantMessages: 0, toolResults: 0 };

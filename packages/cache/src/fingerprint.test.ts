@@ -46,8 +46,16 @@ describe('messageFingerprint', () => {
       messageFingerprint(image('iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB')),
       messageFingerprint(image('iVBORw0KGgoAAAANSUhEUgAAAAIAAAAC')),
       messageFingerprint(image('iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB', 640)),
-      messageFingerprint({ role: 'user', content: 'look', images: [{ data: 'AAAA', mediaType: 'image/png' }] }),
-      messageFingerprint({ role: 'user', content: 'look', images: [{ data: 'AAAB', mediaType: 'image/png' }] }),
+      messageFingerprint({
+        role: 'user',
+        content: 'look',
+        images: [{ data: 'AAAA', mediaType: 'image/png' }],
+      }),
+      messageFingerprint({
+        role: 'user',
+        content: 'look',
+        images: [{ data: 'AAAB', mediaType: 'image/png' }],
+      }),
       messageFingerprint({ role: 'user', content: 'look' }),
     ];
     expect(new Set(prints).size).toBe(prints.length);
@@ -65,7 +73,9 @@ describe('messageFingerprint', () => {
     const m = call('{"command":"ls"}');
     const before = messageFingerprint(m);
     expect(messageFingerprint(m)).toBe(before);
-    (m.tool_calls?.[0] as { function: { arguments: string } }).function.arguments = '{"command":"pwd"}';
+    const first = m.tool_calls?.[0];
+    if (first === undefined) throw new Error('fixture has a tool call');
+    first.function.arguments = '{"command":"pwd"}';
     const after = messageFingerprint(m);
     expect(after).not.toBe(before);
     m.content = [{ type: 'text', text: 'Running it.' }];
@@ -76,7 +86,15 @@ describe('messageFingerprint', () => {
     const byPrint = new Map<string, string>();
     for (const t of loadTranscripts()) {
       for (const m of t.messages as Message[]) {
-        const json = JSON.stringify([m.role, m.content, m.tool_calls, m.tool_call_id, m.name, m.reasoning, m.images]);
+        const json = JSON.stringify([
+          m.role,
+          m.content,
+          m.tool_calls,
+          m.tool_call_id,
+          m.name,
+          m.reasoning,
+          m.images,
+        ]);
         const print = messageFingerprint(m);
         const seen = byPrint.get(print);
         if (seen !== undefined) expect(seen).toBe(json);
@@ -90,7 +108,13 @@ describe('messageFingerprint', () => {
     const text = fc.string({ maxLength: 12 });
     const msg = fc.record({
       role: fc.constantFrom('user' as const, 'assistant' as const),
-      content: fc.oneof(text, fc.array(text.map((t) => ({ type: 'text' as const, text: t })), { maxLength: 3 })),
+      content: fc.oneof(
+        text,
+        fc.array(
+          text.map((t) => ({ type: 'text' as const, text: t })),
+          { maxLength: 3 },
+        ),
+      ),
       name: fc.option(text, { nil: undefined }),
       reasoning: fc.option(text, { nil: undefined }),
     });

@@ -6,7 +6,9 @@ import { type Leaf, messageLeaves, serializeLeaves } from './canonical.js';
 // call; older Node 20 releases fall back to createHash.
 const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'base64url') => string }).hash;
 function sha1(text: string): string {
-  return oneShot ? oneShot('sha1', text, 'base64url') : crypto.createHash('sha1').update(text).digest('base64url');
+  return oneShot
+    ? oneShot('sha1', text, 'base64url')
+    : crypto.createHash('sha1').update(text).digest('base64url');
 }
 
 interface Memo {

@@ -68,7 +68,12 @@ describe('TokenCountCache', () => {
 
   it('evicts least-recently-used entries first when over maxEntries', () => {
     const cache = new TokenCountCache({ maxEntries: 3 });
-    const [a, b, c, d] = ['alpha', 'beta', 'gamma', 'delta'].map(user) as [Message, Message, Message, Message];
+    const [a, b, c, d] = ['alpha', 'beta', 'gamma', 'delta'].map(user) as [
+      Message,
+      Message,
+      Message,
+      Message,
+    ];
     cache.count(a, o200k);
     cache.count(b, o200k);
     cache.count(c, o200k);

@@ -1,10 +1,16 @@
 /**
- * `@ctxkit/pool` — Shared, reference-counted tokenizer pool keyed by vocabulary with a memory budget for ctxkit.
+ * `@ctxkit/pool` — load each vocabulary once. A reference-counted pool of
+ * tokenizers keyed by vocabulary (not by provider and model), with load
+ * coalescing, retry after failure and LRU eviction within a memory budget.
  *
  * @packageDocumentation
  */
 
-/** Says hello; replace with the package's real surface. */
-export function hello(): string {
-  return 'hello from @ctxkit/pool';
-}
+export { PooledTokenizer } from './handle.js';
+export {
+  type PoolDetection,
+  type PoolEntryStats,
+  TokenizerPool,
+  type TokenizerPoolOptions,
+  type TokenizerPoolStats,
+} from './pool.js';
