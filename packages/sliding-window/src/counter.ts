@@ -35,14 +35,23 @@ export function resolveCounter(source: CounterSource, where: string): TokenCount
       n = raw(message);
     } catch (cause) {
       if (cause instanceof CtxkitError) throw cause;
-      throw new CtxkitError('INVALID_ARGUMENT', `${where}: counting a ${message.role} message failed`, undefined, {
-        cause,
-      });
+      throw new CtxkitError(
+        'INVALID_ARGUMENT',
+        `${where}: counting a ${message.role} message failed`,
+        undefined,
+        {
+          cause,
+        },
+      );
     }
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-      throw new CtxkitError('INVALID_ARGUMENT', `${where}: count returned ${String(n)} for a ${message.role} message`, {
-        count: n,
-      });
+      throw new CtxkitError(
+        'INVALID_ARGUMENT',
+        `${where}: count returned ${String(n)} for a ${message.role} message`,
+        {
+          count: n,
+        },
+      );
     }
     return n;
   };

@@ -1,4 +1,10 @@
-import { CtxkitError, type Message, type TokenCounter, type Tokenizer, validateConversation } from '@ctxkit/core';
+import {
+  CtxkitError,
+  type Message,
+  type TokenCounter,
+  type Tokenizer,
+  validateConversation,
+} from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
 import { WindowState } from './window-state.js';
 

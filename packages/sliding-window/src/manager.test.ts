@@ -21,8 +21,10 @@ const result = (callId: string, tokens = 10, id?: string): Message => ({
   id,
 });
 
-const make = (maxTokens: number, extra: Partial<ConstructorParameters<typeof SlidingWindowContextManager>[0]> = {}) =>
-  new SlidingWindowContextManager({ maxTokens, count: charCount, ...extra });
+const make = (
+  maxTokens: number,
+  extra: Partial<ConstructorParameters<typeof SlidingWindowContextManager>[0]> = {},
+) => new SlidingWindowContextManager({ maxTokens, count: charCount, ...extra });
 
 function expectValid(w: SlidingWindowContextManager) {
   expect(validateConversation(w.messages(), { allowPendingCalls: true })).toEqual([]);
@@ -43,7 +45,12 @@ function budgetError(fn: () => unknown): CtxkitError {
 describe('SlidingWindowContextManager', () => {
   it('counts each message once and keeps a running total', () => {
     let calls = 0;
-    const w = make(1000, { count: (m) => (calls++, charCount(m)) });
+    const w = make(1000, {
+      count: (m) => {
+        calls++;
+        return charCount(m);
+      },
+    });
     const msgs = [sys(20), user(30), reply(40), user(50)];
     w.addMany(msgs);
     expect(calls).toBe(4);
@@ -263,7 +270,9 @@ describe('SlidingWindowContextManager', () => {
   it('rejects bad options and bad counts with typed errors', () => {
     expect(budgetError(() => make(0)).code).toBe('INVALID_ARGUMENT');
     expect(budgetError(() => make(100, { reserveTokens: 100 })).code).toBe('INVALID_ARGUMENT');
-    expect(budgetError(() => new SlidingWindowContextManager({ maxTokens: 10 })).code).toBe('INVALID_ARGUMENT');
+    expect(budgetError(() => new SlidingWindowContextManager({ maxTokens: 10 })).code).toBe(
+      'INVALID_ARGUMENT',
+    );
     const nan = make(100, { count: () => Number.NaN });
     expect(budgetError(() => nan.add(user())).code).toBe('INVALID_ARGUMENT');
     const throwing = make(100, {

@@ -150,9 +150,14 @@ export class SlidingWindowContextManager {
         evicted.push(...this.add(message));
       } catch (error) {
         if (error instanceof CtxkitError) {
-          throw new CtxkitError(error.code, `message ${index}: ${error.message}`, { ...error.details, index }, {
-            cause: error,
-          });
+          throw new CtxkitError(
+            error.code,
+            `message ${index}: ${error.message}`,
+            { ...error.details, index },
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }

@@ -191,3 +191,145 @@ export function everyTurnKeepsItsQuestion(out: readonly Message[], all: readonly
   }
   return true;
 }
+
+/** Counts of broken guarantees found by {@link checkScript}; every field must stay 0. */
+export interface Violations {
+  /** Outputs `validateConversation` rejects. */
+  invalid: number;
+  /** Outputs over the budget, or whose running total differs from a recount. */
+  overBudget: number;
+  /** Pinned messages missing from an output. */
+  lostPin: number;
+  /** `BUDGET_EXCEEDED` thrown while satisfiable, or not thrown while unsatisfiable; any other error. */
+  wrongError: number;
+  /** Outputs out of conversation order, turns without their question, or messages neither kept nor dropped. */
+  shape: number;
+  /** Differences from `fitToBudget` over the same history. */
+  mismatch: number;
+}
+
+/** What one checked script produced. */
+export interface ScriptReport {
+  violations: Violations;
+  outputs: number;
+  budgetErrors: number;
+  evicted: number;
+}
+
+/**
+ * Runs a script against a window and checks every guarantee after every step, with an oracle that
+ * recomputes from scratch what the window holds incrementally. Never throws; returns the counts.
+ */
+export function checkScript(
+  ops: readonly Op[],
+  budget: number,
+  keepFirstUserMessage: boolean,
+  deps: {
+    Manager: typeof import('./manager.js').SlidingWindowContextManager;
+    fitToBudget: typeof import('./fit.js').fitToBudget;
+    validateConversation: typeof import('@ctxkit/core').validateConversation;
+  },
+  count: (m: Message) => number = charCount,
+): ScriptReport {
+  const v: Violations = { invalid: 0, overBudget: 0, lostPin: 0, wrongError: 0, shape: 0, mismatch: 0 };
+  const w = new deps.Manager({ maxTokens: budget, count, keepFirstUserMessage });
+  const all: Message[] = [];
+  const pinnedIds = new Set<string>();
+  let firstUser: Message | undefined;
+  let budgetErrors = 0;
+  let outputs = 0;
+  let pinOps = false;
+  const isPinned = (m: Message) =>
+    m.role === 'system' ||
+    (m.id !== undefined && pinnedIds.has(m.id)) ||
+    (keepFirstUserMessage && m === firstUser);
+  const tryAdd = (m: Message): 'added' | 'refused' | 'rejected' => {
+    const nextFirst = firstUser ?? (m.role === 'user' ? m : undefined);
+    const pinnedNext = (x: Message) =>
+      isPinned(x) || (x === m && m.pinned === true) || (keepFirstUserMessage && x === nextFirst);
+    const needed = requiredTokens([...w.messages(), m], pinnedNext, count);
+    try {
+      w.add(m);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'BUDGET_EXCEEDED') {
+        budgetErrors++;
+        if (needed <= budget) v.wrongError++;
+        return 'refused';
+      }
+      // After a refused message the script may continue with one that cannot follow (a result of a
+      // refused call): the window must reject exactly those.
+      const invalid = deps.validateConversation([...all, m], { allowPendingCalls: true }).length > 0;
+      if (code !== 'INVALID_CONVERSATION' || !invalid) v.wrongError++;
+      return 'rejected';
+    }
+    all.push(m);
+    firstUser = nextFirst;
+    if (m.pinned === true && m.id !== undefined) pinnedIds.add(m.id);
+    if (needed > budget) v.wrongError++;
+    return 'added';
+  };
+  for (const op of ops) {
+    if (op.kind === 'add') {
+      // An agent whose message is refused for size retries it truncated, as a real loop would.
+      if (tryAdd(op.message) === 'refused') tryAdd({ ...op.message, content: '' });
+    } else if (op.kind === 'pinIndex') {
+      pinOps = true;
+      const out = w.messages();
+      try {
+        w.pinMessage(op.index);
+        const id = out[op.index]?.id;
+        if (id === undefined) v.wrongError++;
+        else pinnedIds.add(id);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'INVALID_ARGUMENT' || op.index < out.length) v.wrongError++;
+      }
+    } else {
+      pinOps = true;
+      const inWindow = w.messages().some((m) => m.id === op.id);
+      if (op.kind === 'pin') {
+        w.pin(op.id);
+        if (inWindow) pinnedIds.add(op.id);
+      } else {
+        w.unpin(op.id);
+        pinnedIds.delete(op.id);
+      }
+    }
+    const out = w.messages();
+    outputs++;
+    const pending = w.pendingToolCalls().length > 0;
+    if (
+      deps.validateConversation(out, { allowPendingCalls: true }).length > 0 ||
+      (!pending && deps.validateConversation(out).length > 0) ||
+      deps.validateConversation(w.messages({ pending: 'omit' })).length > 0
+    ) {
+      v.invalid++;
+    }
+    let sum = 0;
+    for (const m of out) sum += count(m);
+    if (w.totalTokens() > budget || sum !== w.totalTokens()) v.overBudget++;
+    const kept = new Set(out);
+    for (const m of all) if (isPinned(m) && !kept.has(m)) v.lostPin++;
+    const dropped = w.dropped();
+    if (
+      !isSubsequence(out, all) ||
+      !isSubsequence(dropped, all) ||
+      out.length + dropped.length !== all.length ||
+      !everyTurnKeepsItsQuestion(out, all)
+    ) {
+      v.shape++;
+    }
+  }
+  // Without refused adds or pin changes mid-way, the window equals fitToBudget over the same history.
+  if (budgetErrors === 0 && !pinOps && all.length > 0) {
+    try {
+      const fit = deps.fitToBudget(all, { maxTokens: budget, count, keepFirstUserMessage });
+      const out = w.messages();
+      if (fit.messages.length !== out.length || fit.messages.some((m, i) => m !== out[i])) v.mismatch++;
+      if (fit.totalTokens !== w.totalTokens()) v.mismatch++;
+    } catch {
+      v.mismatch++;
+    }
+  }
+  return { violations: v, outputs, budgetErrors, evicted: w.dropped().length };
+}

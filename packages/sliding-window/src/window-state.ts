@@ -68,7 +68,9 @@ export class WindowState {
   private seenNonSystem = false;
   private readonly byId = new Map<string, Set<Entry>>();
   private readonly callOwner = new Map<string, Group>();
-  private readonly droppedEntries: { seq: number; message: Message }[] = [];
+  // Parallel arrays rather than entries, so evicted groups can be garbage-collected.
+  private droppedMessages: Message[] = [];
+  private droppedSeqs: number[] = [];
   private droppedSorted = true;
   private keptCount = 0;
 
@@ -114,14 +116,14 @@ export class WindowState {
         );
       }
       const calls = message.tool_calls ?? [];
-      const ids = new Set<string>();
+      const ids = calls.length > 1 ? new Set<string>() : undefined;
       for (const call of calls) {
-        if (ids.has(call.id) || this.callOwner.has(call.id)) {
+        if (ids?.has(call.id) || this.callOwner.has(call.id)) {
           throw new CtxkitError('INVALID_CONVERSATION', `tool call id ${call.id} is already in the window`, {
             toolCallId: call.id,
           });
         }
-        ids.add(call.id);
+        ids?.add(call.id);
       }
     }
     const tokens = this.count(message);
@@ -230,9 +232,9 @@ export class WindowState {
     if (group.pinned) this.pinnedTokens += tokens;
     this.keptCount++;
     if (message.id !== undefined) {
-      let set = this.byId.get(message.id);
-      if (!set) this.byId.set(message.id, (set = new Set()));
-      set.add(entry);
+      const set = this.byId.get(message.id);
+      if (set) set.add(entry);
+      else this.byId.set(message.id, new Set([entry]));
     }
     if (explicit) this.setExplicit(entry, true);
   }
@@ -243,12 +245,8 @@ export class WindowState {
    * turns, so the kept part always starts at a user message (or right after a pinned one).
    */
   evictTo(budget: number): EvictionBatch {
-    const batch: { seq: number; message: Message }[] = [];
-    let tokens = 0;
-    const evict = (g: Group) => {
-      tokens += g.tokens;
-      this.remove(g, batch);
-    };
+    const batch: Entry[] = [];
+    const before = this.total;
     while (this.total > budget) {
       const front = this.popFront();
       if (!front || front === this.newest) throw this.internal('no evictable group left', budget);
@@ -258,15 +256,16 @@ export class WindowState {
         if (!turn || turn === this.newest || turn.head !== front) {
           throw this.internal('exchange bookkeeping out of order', budget);
         }
-        evict(turn);
-        if (front.turnsInQueue === 0 && front !== this.currentHead) evict(front);
+        this.remove(turn, batch);
+        if (front.turnsInQueue === 0 && front !== this.currentHead) this.remove(front, batch);
         else this.pushFront(front);
       } else {
-        evict(front);
+        this.remove(front, batch);
       }
     }
-    batch.sort((a, b) => a.seq - b.seq);
-    return { messages: batch.map((d) => d.message), tokens };
+    this.compact();
+    if (batch.length > 1) batch.sort((a, b) => a.seq - b.seq);
+    return { messages: batch.map((e) => e.message), tokens: before - this.total };
   }
 
   /** Kept messages in conversation order; `omitPending` leaves out a newest group with open calls. */
@@ -288,15 +287,20 @@ export class WindowState {
   /** Every evicted message, in conversation order. */
   dropped(): Message[] {
     if (!this.droppedSorted) {
-      this.droppedEntries.sort((a, b) => a.seq - b.seq);
+      // Rare (an exchange's user message leaves after its turns): nearly sorted, so the sort is cheap.
+      const order = this.droppedSeqs.map((seq, i) => ({ seq, message: this.droppedMessages[i] as Message }));
+      order.sort((a, b) => a.seq - b.seq);
+      this.droppedSeqs = order.map((o) => o.seq);
+      this.droppedMessages = order.map((o) => o.message);
       this.droppedSorted = true;
     }
-    return this.droppedEntries.map((d) => d.message);
+    return [...this.droppedMessages];
   }
 
   /** Forgets the evicted messages (after a consumer has taken them). */
   clearDropped(): void {
-    this.droppedEntries.length = 0;
+    this.droppedMessages = [];
+    this.droppedSeqs = [];
     this.droppedSorted = true;
   }
 
@@ -380,12 +384,8 @@ export class WindowState {
       const g = q[this.qHead] as Group;
       q[this.qHead++] = undefined as unknown as Group; // let evicted groups be collected
       g.inQueue = false;
-      if (!g.pinned && g.kept) {
-        this.compact();
-        return g;
-      }
+      if (!g.pinned && g.kept) return g;
     }
-    this.compact();
     return undefined;
   }
 
@@ -394,7 +394,10 @@ export class WindowState {
     g.inQueue = true;
   }
 
-  /** Drops the consumed front of the queue once it is at least half of the array (amortized O(1)). */
+  /**
+   * Drops the consumed front of the queue once it is at least half of the array (amortized O(1)).
+   * Only between eviction passes: `pushFront` relies on the slots just popped.
+   */
   private compact(): void {
     if (this.qHead >= 1024 && this.qHead * 2 >= this.queue.length) {
       this.queue = this.queue.slice(this.qHead);
@@ -416,7 +419,7 @@ export class WindowState {
     g.inQueue = true;
   }
 
-  private remove(g: Group, batch: { seq: number; message: Message }[]): void {
+  private remove(g: Group, batch: Entry[]): void {
     g.kept = false;
     if (g.prev) g.prev.next = g.next;
     else this.first = g.next;
@@ -426,12 +429,12 @@ export class WindowState {
     this.total -= g.tokens;
     this.keptCount -= g.entries.length;
     if (g.head) g.head.turnsInQueue--;
-    const last = this.droppedEntries[this.droppedEntries.length - 1];
+    const last = this.droppedSeqs.length > 0 ? (this.droppedSeqs[this.droppedSeqs.length - 1] as number) : -1;
     for (const e of g.entries) {
-      const item = { seq: e.seq, message: e.message };
-      batch.push(item);
-      if (last && e.seq < last.seq) this.droppedSorted = false;
-      this.droppedEntries.push(item);
+      batch.push(e);
+      if (e.seq < last) this.droppedSorted = false;
+      this.droppedMessages.push(e.message);
+      this.droppedSeqs.push(e.seq);
       if (e.message.id !== undefined) this.byId.get(e.message.id)?.delete(e);
       for (const call of e.message.tool_calls ?? []) this.callOwner.delete(call.id);
     }

@@ -1,0 +1,42 @@
+import type { Message } from '@ctxkit/core';
+import { describe, expect, it } from 'vitest';
+import { loadTranscripts } from '../../../test-support/transcripts.js';
+import { o200kCount } from './o200k-count.js';
+import { emptyFigures, replay } from './replay-support.js';
+import { charCount } from './test-support.js';
+
+const transcripts = loadTranscripts();
+const LIMITS = [8_000, 32_000, 128_000];
+
+// js-tiktoken is slow on large texts: count each message once for all three limits.
+const cache = new WeakMap<Message, number>();
+const exact = (m: Message) => {
+  const known = cache.get(m);
+  if (known !== undefined) return known;
+  const n = o200kCount(m);
+  cache.set(m, n);
+  return n;
+};
+
+describe.each([
+  ['exact o200k_base counts (js-tiktoken)', exact],
+  ['the character estimate', charCount],
+])('replaying every transcript with %s', (_name, count) => {
+  it.each(LIMITS)('at %i tokens: 0 over-budget outputs, 0 validation problems, pins kept', (limit) => {
+    const figures = emptyFigures();
+    for (const t of transcripts) replay(t.messages, limit, count, figures);
+    expect(figures.transcripts).toBe(transcripts.length);
+    expect(figures.outputsChecked).toBeGreaterThanOrEqual(figures.messagesAdded);
+    expect({
+      overBudget: figures.overBudget,
+      validationProblems: figures.validationProblems,
+      lostPins: figures.lostPins,
+      wrongErrors: figures.wrongErrors,
+    }).toEqual({ overBudget: 0, validationProblems: 0, lostPins: 0, wrongErrors: 0 });
+    // Refusals are checked against the oracle (wrongErrors); a replay stops only when the transcript's
+    // own newest turn cannot fit the limit even truncated (a 7.9k-token tool call at 8k, for one).
+    expect(figures.stopped).toBeLessThanOrEqual(figures.refused);
+    // The limits bind: at 8k the long sessions must have evicted something.
+    if (limit === 8_000) expect(figures.evicted).toBeGreaterThan(0);
+  });
+});
