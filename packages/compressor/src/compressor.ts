@@ -5,11 +5,11 @@ import {
   type Tokenizer,
   validateConversation,
 } from '@ctxkit/core';
-import { dropOldestGroups } from './drop.js';
+import { dropToFit } from './drop.js';
 import { emptyLedger, ensureLedger, extractLedger, type Ledger, mergeLedgers } from './ledger.js';
 import { pruneToolOutputs } from './prune.js';
-import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { summarizeStage } from './summarize-stage.js';
+import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { supersedeReads } from './supersede.js';
 import type {
   CompressionResult,
@@ -56,6 +56,11 @@ export class ContextCompressor {
   private readonly attemptTimeoutMs: number;
   private readonly protectToolTokens: number | undefined;
   private readonly protectTurns: number;
+  /**
+   * Per-tokenizer message counts, kept across calls: an agent compresses the same history turn
+   * after turn, and each message (immutable by convention) is counted once. Weak, so nothing leaks.
+   */
+  private readonly counts = new Map<string, WeakMap<Message, number>>();
 
   constructor(options: ContextCompressorOptions = {}) {
     this.summarizer = options.summarizer;
@@ -80,10 +85,14 @@ export class ContextCompressor {
    * `BUDGET_EXCEEDED` when even the protected messages cannot fit `contextLimit − reserveTokens`.
    */
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
+    const started = performance.now();
     const { contextLimit, tokenizer } = options;
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
     if (!Number.isFinite(contextLimit) || contextLimit <= 0) {
-      throw new CtxkitError('INVALID_ARGUMENT', `contextLimit must be a positive number, got ${contextLimit}`);
+      throw new CtxkitError(
+        'INVALID_ARGUMENT',
+        `contextLimit must be a positive number, got ${contextLimit}`,
+      );
     }
     checkTokenizer(tokenizer);
     const reserve = this.reserveTokens ?? Math.min(8192, Math.floor(contextLimit / 8));
@@ -97,7 +106,12 @@ export class ContextCompressor {
     // A broken input (orphan results, unanswered calls) is repaired first: every output must be valid.
     const input =
       validateConversation(messages).length === 0 ? [...messages] : repairConversation(messages).messages;
-    const work = new Work(input, tokenizer, options.tools);
+    let cache = this.counts.get(tokenizer.id);
+    if (!cache) {
+      cache = new WeakMap();
+      this.counts.set(tokenizer.id, cache);
+    }
+    const work = new Work(input, tokenizer, options.tools, cache);
     const extra = Math.max(0, options.extraTokens ?? 0);
     const before = work.total() + extra;
     const triggered = options.force === true || before > this.threshold * usable;
@@ -133,6 +147,7 @@ export class ContextCompressor {
         summarizer: this.summarizer,
         maxAttempts: this.maxAttempts,
         attemptTimeoutMs: this.attemptTimeoutMs,
+        deadline: started + this.attemptTimeoutMs * this.maxAttempts,
         signal: options.signal,
       });
       if (done) {
@@ -181,7 +196,8 @@ export class ContextCompressor {
 /** The ledger of what stages 1–2 stubbed: extracted from the originals and the calls that produced them. */
 function stubLedger(messages: readonly Message[]): Ledger {
   const stubbed = new Set<string>();
-  for (const m of messages) if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
+  for (const m of messages)
+    if (compactionTag(m)?.kind === 'stub' && m.tool_call_id) stubbed.add(m.tool_call_id);
   if (stubbed.size === 0) return emptyLedger();
   const relevant = messages
     .filter(
@@ -200,7 +216,10 @@ function stubLedger(messages: readonly Message[]): Ledger {
  * Stage 5: drops the oldest turn groups after the summary and folds them into it
  * (originals kept, facts added to the ledger), creating a summary if there is none.
  */
-function dropStage(work: Work, goal: number): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
+function dropStage(
+  work: Work,
+  goal: number,
+): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
   const beforeTotal = work.total();
   let droppedCount = 0;
   let summary: string | undefined;
@@ -211,7 +230,7 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
     const protectedIdx = work.protectedSet();
     const overshoot = work.total() - goal;
     const currentMessages = msgs.reduce((s, m) => s + work.count(m), 0);
-    const { messages: kept, dropped } = dropOldestGroups(msgs, {
+    const { messages: kept, dropped } = dropToFit(msgs, {
       maxTokens: currentMessages - overshoot - (round === 0 ? 0 : 64 * round),
       count: work.count,
       pinned: (m, i) => i <= at || protectedIdx.has(i) || m.role === 'system',
@@ -223,12 +242,13 @@ function dropStage(work: Work, goal: number): { step: CompressionStep; summary: 
     const prevLedger = tag?.kind === 'summary' ? tag.ledger : emptyLedger();
     const prevText = tag?.kind === 'summary' ? tag.summary : '';
     const prevOriginals = tag?.kind === 'summary' ? tag.originals : [];
+    const prevKept = tag?.kind === 'summary' ? (tag.kept ?? []) : [];
     const merged = mergeLedgers(prevLedger, extractLedger(dropped.map(unwrapOriginal)));
     const text = ensureLedger(
       prevText || `## Context\n${dropped.length} earlier messages were dropped to fit the context window.`,
       merged,
     );
-    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped]);
+    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
     const roundStart = work.total();
     const previousMessages = work.messages;
     if (old) {
@@ -264,7 +284,10 @@ function checkTokenizer(tokenizer: Tokenizer): void {
     typeof tokenizer.countMessages !== 'function' ||
     typeof tokenizer.countTokens !== 'function'
   ) {
-    throw new CtxkitError('INVALID_ARGUMENT', 'tokenizer must implement the @ctxkit/core Tokenizer interface');
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      'tokenizer must implement the @ctxkit/core Tokenizer interface',
+    );
   }
 }
 

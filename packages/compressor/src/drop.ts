@@ -1,4 +1,5 @@
-import type { Message } from '@ctxkit/core';
+import { isCtxkitError, type Message } from '@ctxkit/core';
+import { fitToBudget } from '@ctxkit/sliding-window';
 
 /** Options of {@link dropOldestGroups}, shaped like `@ctxkit/sliding-window`'s `fitToBudget`. */
 export interface DropOptions {
@@ -22,7 +23,8 @@ export function dropOldestGroups(
   messages.forEach((m, i) => {
     const last = groups[groups.length - 1];
     const owner = last ? messages[last[0]!]! : undefined;
-    if (m.role === 'tool' && last && owner?.role === 'assistant' && (owner.tool_calls?.length ?? 0) > 0) last.push(i);
+    if (m.role === 'tool' && last && owner?.role === 'assistant' && (owner.tool_calls?.length ?? 0) > 0)
+      last.push(i);
     else groups.push([i]);
   });
   let total = messages.reduce((s, m) => s + options.count(m), 0);
@@ -39,4 +41,30 @@ export function dropOldestGroups(
     messages: messages.filter((_, i) => !drop.has(i)),
     dropped: messages.filter((_, i) => drop.has(i)),
   };
+}
+
+/**
+ * Stage 5: the sliding window's `fitToBudget` (newest turns kept, turn groups whole,
+ * pins kept). When the window refuses because the newest turn alone is too big
+ * (`BUDGET_EXCEEDED`), falls back to {@link dropOldestGroups}, which only needs the
+ * newest group to stay.
+ * @internal
+ */
+export function dropToFit(
+  messages: readonly Message[],
+  options: DropOptions,
+): { messages: Message[]; dropped: Message[] } {
+  try {
+    const fit = fitToBudget(messages, {
+      maxTokens: Math.max(1, options.maxTokens),
+      count: options.count,
+      pinned: options.pinned,
+      strategy: 'last',
+      keepFirstUserMessage: true,
+    });
+    return { messages: fit.messages, dropped: fit.dropped };
+  } catch (error) {
+    if (!isCtxkitError(error, 'BUDGET_EXCEEDED')) throw error;
+    return dropOldestGroups(messages, options);
+  }
 }

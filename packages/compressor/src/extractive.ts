@@ -1,9 +1,8 @@
 import { type Message, messageText } from '@ctxkit/core';
-import { renderFacts } from './ledger.js';
-import { isSummaryMessage } from './ledger.js';
+import { isSummaryMessage, renderFacts } from './ledger.js';
 import { summaryText } from './summary-message.js';
 import { clip } from './tool-info.js';
-import type { SummaryRequest, Summarizer } from './types.js';
+import type { Summarizer, SummaryRequest } from './types.js';
 
 /** Options of {@link ExtractiveSummarizer}. */
 export interface ExtractiveSummarizerOptions {

@@ -60,6 +60,7 @@ const CONSTRAINT =
   /\b(must|never|don't|dont|do not|always|should not|shouldn't|make sure|avoid|only use|no need to|cannot|can't|required to|have to|need to)\b/i;
 const ERROR_LINE =
   /^\s*(?:[\w.]*(?:Error|Exception)\b[:\s]|error(?:\[\w+\])?:|fatal:|npm ERR!|FAIL\b|panic:|Traceback \(most recent|.*\berror TS\d+:|E\s{2,}\w+Error)/;
+const EXIT_LINE = /^\s*(Error: )?Exit code:? \d+\s*$/i;
 const TODO_DONE = /^(completed|done|cancelled|canceled)$/i;
 
 /** Whether a message is a summary made by this package (its text is data we already hold). */
@@ -80,10 +81,13 @@ function errorLines(output: string, isError: boolean): string[] {
   for (const line of lines) {
     if (out.length >= 3) break;
     if (line.length > 2000) continue;
-    if (ERROR_LINE.test(line)) out.push(line.trim().slice(0, 200));
+    // The exit status line is already recorded with its command.
+    if (ERROR_LINE.test(line) && !EXIT_LINE.test(line)) out.push(line.trim().slice(0, 200));
   }
   if (out.length === 0 && isError) {
-    const first = lines.find((l) => l.trim().length > 0 && !/^(Chunk ID|Wall time|Process exited|Original token)/.test(l));
+    const first = lines.find(
+      (l) => l.trim().length > 0 && !/^(Chunk ID|Wall time|Process exited|Original token)/.test(l),
+    );
     if (first) out.push(first.trim().slice(0, 200));
   }
   return out;
@@ -100,7 +104,9 @@ function todoText(item: unknown): { text: string; open: boolean } | undefined {
   if (typeof item === 'string') return { text: item, open: true };
   if (item === null || typeof item !== 'object') return undefined;
   const o = item as Record<string, unknown>;
-  const text = [o.content, o.description, o.title, o.task].find((v) => typeof v === 'string') as string | undefined;
+  const text = [o.content, o.description, o.title, o.task].find((v) => typeof v === 'string') as
+    | string
+    | undefined;
   if (!text) return undefined;
   const status = typeof o.status === 'string' ? o.status : '';
   return { text: clip(text, 200), open: !TODO_DONE.test(status) };
@@ -161,9 +167,12 @@ export function extractLedger(messages: readonly Message[], limits: Partial<Ledg
       const at = commandAt.get(m.tool_call_id ?? '');
       const status = exitStatus(text);
       if (at !== undefined && status !== undefined) commands[at]!.exitCode = status;
+      // A file's content is not an error report, unless the read itself failed.
       const isRead = call ? fileOp(call) === 'read' : false;
-      if (!isRead && !/todo/i.test(call?.name ?? '')) {
-        for (const line of errorLines(text, looksLikeError(text))) errors.add(line);
+      const failed = looksLikeError(text);
+      if ((!isRead || failed) && !/todo/i.test(call?.name ?? '')) {
+        for (const line of isRead ? errorLines(text.split('\n')[0] ?? '', true) : errorLines(text, failed))
+          errors.add(line);
       }
     }
   }
@@ -210,7 +219,7 @@ export function mergeLedgers(
   let commands = dedupeCommands([...older.commands, ...newer.commands]);
   while (commands.length > caps.commands) {
     const ok = commands.findIndex((c) => c.exitCode === undefined || c.exitCode === 0);
-    commands.splice(ok >= 0 ? ok : 0, 1);
+    commands.splice(Math.max(ok, 0), 1); // no successful command left: drop the oldest
     omitted++;
   }
   const capList = (items: string[], cap: number): string[] => {

@@ -1,5 +1,6 @@
 import { CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import { type ChatRequest, type ChatResponse, Ollama } from 'ollama';
+import { garbageReason } from './quality.js';
 import { type CallInfo, callInfo, describeMessage } from './tool-info.js';
 import type { Summarizer, SummaryRequest } from './types.js';
 
@@ -121,8 +122,13 @@ export class OllamaSummarizer implements Summarizer {
     let fromModel: number | undefined;
     const modelInfo = (info.model_info ?? {}) as unknown as Record<string, unknown>;
     const entries = modelInfo instanceof Map ? [...modelInfo] : Object.entries(modelInfo);
-    for (const [k, v] of entries) if (String(k).endsWith('.context_length') && typeof v === 'number') fromModel = v;
-    const n = params ? Number(params[1]) : fromModel !== undefined ? Math.min(fromModel, this.maxNumCtx) : 4096;
+    for (const [k, v] of entries)
+      if (String(k).endsWith('.context_length') && typeof v === 'number') fromModel = v;
+    const n = params
+      ? Number(params[1])
+      : fromModel !== undefined
+        ? Math.min(fromModel, this.maxNumCtx)
+        : 4096;
     this.numCtx = n;
     return n;
   }
@@ -190,7 +196,24 @@ export class OllamaSummarizer implements Summarizer {
         used += n;
         i++;
       }
-      summary = await this.request(summary, chunk.join('\n\n'), tokenizer, numCtx, numPredict, stats, signal);
+      const data = chunk.join('\n\n');
+      const next = await this.request(summary, data, tokenizer, numCtx, numPredict, stats, signal);
+      // Reject noise before counting it (some tokenizers are slow on long runs of symbols).
+      const bad = garbageReason(next);
+      if (bad) throw new CtxkitError('SUMMARIZER_FAILED', `Ollama returned ${bad}`, { reason: bad });
+      const input = tokenizer.countTokens(data) + tokenizer.countTokens(summary);
+      const output = tokenizer.countTokens(next);
+      if (output >= input) {
+        throw new CtxkitError(
+          'SUMMARIZER_FAILED',
+          `Ollama's summary is not smaller than its input (${output} ≥ ${input} tokens)`,
+          {
+            output,
+            input,
+          },
+        );
+      }
+      summary = next;
     }
     return summary;
   }

@@ -18,7 +18,11 @@ export function pruneStub(output: string, call: CallInfo | undefined): string {
   if (nonEmpty.length > 0) parts.push(`first: ${clip(nonEmpty[0]!, 160)}`);
   if (nonEmpty.length > 1) parts.push(`last: ${clip(nonEmpty[nonEmpty.length - 1]!, 160)}`);
   // Error lines are ledger facts: keep them word for word.
-  const errors = [...new Set(lines.filter((l) => l.length <= 2000 && STRONG_ERROR.test(l)).map((l) => l.trim().slice(0, 200)))];
+  const errors = [
+    ...new Set(
+      lines.filter((l) => l.length <= 2000 && STRONG_ERROR.test(l)).map((l) => l.trim().slice(0, 200)),
+    ),
+  ];
   for (const e of errors.slice(0, 3)) parts.push(`error: ${e}`);
   return parts.join('\n');
 }

@@ -13,6 +13,8 @@ export interface SummarizeSettings {
   summarizer: Summarizer | SummarizeFunction | undefined;
   maxAttempts: number;
   attemptTimeoutMs: number;
+  /** `performance.now()` by which every attempt must have ended: compress start + attempts × timeout. */
+  deadline: number;
   signal: AbortSignal | undefined;
 }
 
@@ -71,6 +73,9 @@ export async function summarizeStage(
     ledger = extractLedger(regionMsgs.map(unwrapOriginal));
   }
   const regionTokens = regionMsgs.reduce((s, m) => s + work.count(m), 0);
+  // What the summary may cost for the result to reach the goal (the wrapper takes ~40 tokens).
+  const room = goal - (work.total() - regionTokens) - 40;
+  if (room < budget) budget = Math.max(64, room);
   const previous = regionMsgs.filter(isSummary).map(summaryText).pop();
   const forSummary = regionMsgs.filter((m) => !isSummary(m));
   const base = { messages: forSummary, ledger, maxTokens: budget, tokenizer: tk };
@@ -84,10 +89,17 @@ export async function summarizeStage(
     by = typeof s === 'function' ? s.name || 'function' : (s.name ?? 'summarizer');
     for (let attempt = 0; attempt < settings.maxAttempts && text === undefined; attempt++) {
       if (settings.signal?.aborted) break;
+      // The last attempts get what is left, so the whole stage ends within attempts × timeout
+      // of the start of compress (a little is kept for the deterministic summary).
+      const ms = Math.min(settings.attemptTimeoutMs, settings.deadline - performance.now() - 25);
+      if (ms <= 0) {
+        failures.push('no time left for another attempt');
+        break;
+      }
       const ctrl = new AbortController();
       const timer = setTimeout(
-        () => ctrl.abort(new Error(`summarizer timed out after ${settings.attemptTimeoutMs} ms`)),
-        settings.attemptTimeoutMs,
+        () => ctrl.abort(new Error(`summarizer timed out after ${Math.round(ms)} ms`)),
+        ms,
       );
       const onOuter = () => ctrl.abort(settings.signal?.reason);
       settings.signal?.addEventListener('abort', onOuter, { once: true });
@@ -97,7 +109,8 @@ export async function summarizeStage(
         const bad = garbageReason(raw);
         const tokens = bad ? 0 : tk.countTokens(raw);
         if (bad) failures.push(bad);
-        else if (tokens >= regionTokens) failures.push(`not smaller than its input (${tokens} ≥ ${regionTokens} tokens)`);
+        else if (tokens >= regionTokens)
+          failures.push(`not smaller than its input (${tokens} ≥ ${regionTokens} tokens)`);
         else if (tk.countTokens(ensureLedger(raw, ledger)) > budget * 1.25)
           failures.push(`over its budget (${tokens} tokens, budget ${budget})`);
         else text = raw;
@@ -115,7 +128,12 @@ export async function summarizeStage(
     by = 'extractive';
   }
   const final = ensureLedger(text, ledger);
-  const message = summaryMessage(final, ledger, regionMsgs);
+  // Originals span the region, protected messages left in place included (so a restore is exact).
+  const from = region.indexes[0]!;
+  const span = work.messages.slice(from, region.cut);
+  const removedSet = new Set(region.indexes);
+  const kept = span.flatMap((_, k) => (removedSet.has(from + k) ? [] : [k]));
+  const message = summaryMessage(final, ledger, span, kept);
   const before = work.total();
   const removed = new Set(region.indexes);
   const next: Message[] = [];

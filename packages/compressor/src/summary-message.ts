@@ -11,7 +11,15 @@ const SUMMARY_NOTE =
 /** What the compressor stores in `metadata.ctxkit` of a message it changed. */
 export type CompactionTag =
   | { kind: 'stub'; stage: 'supersede' | 'prune'; original: Message }
-  | { kind: 'summary'; summary: string; ledger: Ledger; originals: Message[] };
+  | {
+      kind: 'summary';
+      summary: string;
+      ledger: Ledger;
+      /** Every message the summary stands for, in order, including `kept` ones. */
+      originals: Message[];
+      /** Positions in `originals` of messages still in the conversation, right before the summary. */
+      kept?: number[];
+    };
 
 /** The compaction tag of a message, when the compressor made or changed it. */
 export function compactionTag(message: Message): CompactionTag | undefined {
@@ -25,7 +33,10 @@ export function stubMessage(original: Message, content: string, stage: 'supersed
   return {
     ...original,
     content,
-    metadata: { ...original.metadata, ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag },
+    metadata: {
+      ...original.metadata,
+      ctxkit: { kind: 'stub', stage, original: source } satisfies CompactionTag,
+    },
   };
 }
 
@@ -36,11 +47,18 @@ export function unwrapOriginal(message: Message): Message {
 }
 
 /** Builds the single `user` message that carries a summary, its ledger and the messages it replaces. */
-export function summaryMessage(summary: string, ledger: Ledger, originals: Message[]): Message {
+export function summaryMessage(
+  summary: string,
+  ledger: Ledger,
+  originals: Message[],
+  kept: number[] = [],
+): Message {
+  const tag: CompactionTag = { kind: 'summary', summary: summary.trim(), ledger, originals };
+  if (kept.length > 0) tag.kept = kept;
   return {
     role: 'user',
     content: `${SUMMARY_OPEN}\n${summary.trim()}\n${SUMMARY_CLOSE}\n\n${SUMMARY_NOTE}`,
-    metadata: { ctxkit: { kind: 'summary', summary: summary.trim(), ledger, originals } satisfies CompactionTag },
+    metadata: { ctxkit: tag },
   };
 }
 
@@ -58,15 +76,20 @@ export function summaryText(message: Message): string | undefined {
 /**
  * Undoes every compaction recorded in a conversation: stubs get their original
  * content back and each summary message is replaced by the messages it
- * summarized (recursively, through earlier summaries).
+ * summarized (recursively, through earlier summaries). After one compaction the result equals
+ * the input; after several, every original message is back (messages that stayed in place
+ * between two compactions may move next to the summary they were kept beside).
  */
 export function restoreOriginals(messages: readonly Message[]): Message[] {
   const out: Message[] = [];
   for (const m of messages) {
     const tag = compactionTag(m);
     if (tag?.kind === 'stub') out.push(tag.original);
-    else if (tag?.kind === 'summary') out.push(...restoreOriginals(tag.originals));
-    else out.push(m);
+    else if (tag?.kind === 'summary') {
+      // Messages the compaction left in place sit right before the summary; the originals hold them too.
+      out.splice(out.length - (tag.kept?.length ?? 0));
+      out.push(...restoreOriginals(tag.originals));
+    } else out.push(m);
   }
   return out;
 }

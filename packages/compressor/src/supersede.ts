@@ -3,7 +3,15 @@ import { compactionTag, stubMessage } from './summary-message.js';
 import { type CallInfo, callInfo, callPath, fileOp } from './tool-info.js';
 import type { Work } from './work.js';
 
-const PATH_ARG = new Set(['file_path', 'filePath', 'path', 'file', 'filename', 'target_file', 'absolute_path']);
+const PATH_ARG = new Set([
+  'file_path',
+  'filePath',
+  'path',
+  'file',
+  'filename',
+  'target_file',
+  'absolute_path',
+]);
 
 /** A read's range arguments (offset, limit, view_range…): everything but the path. */
 function rangeKey(call: CallInfo): string {
@@ -35,7 +43,9 @@ export function supersedeReads(work: Work, goal: number): number {
   let stubbed = 0;
   for (let r = 0; r < reads.length && total > goal; r++) {
     const read = reads[r]!;
-    const later = reads.slice(r + 1).some((x) => x.path === read.path && (x.range === '[]' || x.range === read.range));
+    const later = reads
+      .slice(r + 1)
+      .some((x) => x.path === read.path && (x.range === '[]' || x.range === read.range));
     if (!later || protectedIdx.has(read.index)) continue;
     const m = msgs[read.index]!;
     if (compactionTag(m)) continue;

@@ -27,7 +27,16 @@ export function callInfo(call: ToolCall): CallInfo {
   return { id: call.id, name: call.function.name, args };
 }
 
-const PATH_KEYS = ['file_path', 'filePath', 'path', 'file', 'filename', 'target_file', 'absolute_path', 'notebook_path'];
+const PATH_KEYS = [
+  'file_path',
+  'filePath',
+  'path',
+  'file',
+  'filename',
+  'target_file',
+  'absolute_path',
+  'notebook_path',
+];
 
 /** The file a tool call works on, when its arguments name one. */
 export function callPath(call: CallInfo): string | undefined {

@@ -10,13 +10,15 @@ import { summaryText } from './summary-message.js';
 export class Work {
   messages: Message[];
   readonly base: number;
-  private readonly cache = new WeakMap<Message, number>();
+  private readonly cache: WeakMap<Message, number>;
 
   constructor(
     messages: readonly Message[],
     readonly tokenizer: Tokenizer,
     tools: readonly ToolDefinition[] | undefined,
+    cache: WeakMap<Message, number> = new WeakMap(),
   ) {
+    this.cache = cache;
     this.messages = [...messages];
     // Tools and reply priming: what a request costs beyond its messages.
     this.base = tokenizer.countMessages([], tools ? { tools } : undefined);
