@@ -29,8 +29,16 @@ describe('Pricing', () => {
     const pricing = new Pricing();
     const model = 'claude-sonnet-4-5-20250929';
     const base = pricing.price('anthropic', model, usage({ inputTokens: 100_000 })).cost!.amount;
-    const read = pricing.price('anthropic', model, usage({ inputTokens: 100_000, cachedInputTokens: 100_000 })).cost!.amount;
-    const write5m = pricing.price('anthropic', model, usage({ inputTokens: 100_000, cacheWriteTokens: 100_000 })).cost!.amount;
+    const read = pricing.price(
+      'anthropic',
+      model,
+      usage({ inputTokens: 100_000, cachedInputTokens: 100_000 }),
+    ).cost!.amount;
+    const write5m = pricing.price(
+      'anthropic',
+      model,
+      usage({ inputTokens: 100_000, cacheWriteTokens: 100_000 }),
+    ).cost!.amount;
     const write1h = pricing.price(
       'anthropic',
       model,
@@ -61,14 +69,26 @@ describe('Pricing', () => {
     const pricing = new Pricing({
       overrides: {
         'gpt-4o': { inputPerMTok: 1, outputPerMTok: 2 },
-        'my-local': { inputPerMTok: 0.5, outputPerMTok: 1, tiers: [{ aboveInputTokens: 1000, inputPerMTok: 1, outputPerMTok: 2 }] },
+        'my-local': {
+          inputPerMTok: 0.5,
+          outputPerMTok: 1,
+          tiers: [{ aboveInputTokens: 1000, inputPerMTok: 1, outputPerMTok: 2 }],
+        },
       },
     });
     const r = pricing.price('openai', 'gpt-4o', usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }));
     expect(r.cost).toEqual({ amount: 3, currency: 'USD', pricingVersion: 'override' });
-    expect(pricing.price('local', 'my-local', usage({ inputTokens: 1000 })).cost!.amount).toBeCloseTo(0.0005, 12);
-    expect(pricing.price('local', 'my-local', usage({ inputTokens: 1001 })).cost!.amount).toBeCloseTo(0.001001, 12);
-    expect(new Pricing({ catalog: false }).price('openai', 'gpt-4o', usage({ inputTokens: 5 })).cost).toBeNull();
+    expect(pricing.price('local', 'my-local', usage({ inputTokens: 1000 })).cost!.amount).toBeCloseTo(
+      0.0005,
+      12,
+    );
+    expect(pricing.price('local', 'my-local', usage({ inputTokens: 1001 })).cost!.amount).toBeCloseTo(
+      0.001001,
+      12,
+    );
+    expect(
+      new Pricing({ catalog: false }).price('openai', 'gpt-4o', usage({ inputTokens: 5 })).cost,
+    ).toBeNull();
   });
 
   it('the cached fast path equals genai-prices calcPrice for any usage (property)', () => {
@@ -92,7 +112,13 @@ describe('Pricing', () => {
         fc.nat({ max: 400_000 }),
         fc.nat({ max: 50_000 }),
         ([provider, model], a, b, c, d, out) => {
-          const u = usage({ inputTokens: a + b + c, cachedInputTokens: b, cacheWriteTokens: c, cacheWrite1hTokens: Math.min(c, d), outputTokens: out });
+          const u = usage({
+            inputTokens: a + b + c,
+            cachedInputTokens: b,
+            cacheWriteTokens: c,
+            cacheWrite1hTokens: Math.min(c, d),
+            outputTokens: out,
+          });
           const fast = pricing.price(provider, model, u, now).cost!.amount;
           const providerId = provider === 'google' ? 'google' : provider;
           const slow = calcPrice(

@@ -166,7 +166,13 @@ export class TokenUsageTracker {
       pendingBreakdown: undefined,
       warnings: [],
     };
-    void this.store.startSession(record);
+    const live = this.live;
+    this.store.startSession(record).catch((error: unknown) => {
+      live.warnings.push({
+        code: 'FLUSH_FAILED',
+        message: `session header not stored: ${(error as Error).message}`,
+      });
+    });
     if (!this.compacted && this.retention && this.store.compact) {
       this.compacted = true;
       this.store.compact(this.retention).catch((error: unknown) => {
@@ -211,7 +217,16 @@ export class TokenUsageTracker {
         session.warnings.push({ code: 'INVALID_USAGE', message, sessionId: event.sessionId });
       }
     }
-    return this.store.append(event).then(() => event);
+    const durable = this.store.append(event).then(() => event);
+    // Fire-and-forget callers must not get an unhandled rejection; awaiting callers still see it.
+    durable.catch((error: unknown) => {
+      session.warnings.push({
+        code: 'FLUSH_FAILED',
+        message: `event ${event.id} not stored: ${(error as Error).message}`,
+        sessionId: event.sessionId,
+      });
+    });
+    return durable;
   }
 
   private implicitSession(input: unknown, options: RecordOptions): LiveSession {
@@ -400,7 +415,10 @@ export class TokenUsageTracker {
     return this.sessions(query);
   }
 
-  /** Stored sessions with their totals, most recent first. */
+  /**
+   * Stored sessions with their totals (over the queried range), most recent activity first. With
+   * `since` / `until`, only sessions with calls in the range are listed.
+   */
   async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
     const since = toDate(query.since, 'since');
     const until = toDate(query.until, 'until');
@@ -439,10 +457,8 @@ export class TokenUsageTracker {
       if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;
     }
     let list = [...byId.values()].filter((s) => {
-      if ((since || until) && !eventSessions.has(s.sessionId)) {
-        const t = Date.parse(s.startedAt);
-        if ((since && t < since.getTime()) || (until && t > until.getTime())) return false;
-      }
+      // With a time range, a session is in it when it has calls in it.
+      if ((since || until) && !eventSessions.has(s.sessionId)) return false;
       if (query.model && !s.models.includes(query.model) && s.model !== query.model) return false;
       if (query.provider && s.provider !== query.provider) return false;
       return true;

@@ -11,18 +11,21 @@ describe('replaying the provider usage sidecars', () => {
     expect(withUsage.length).toBeGreaterThan(0);
   });
 
-  it.each(withUsage.map((t) => [t.name, t] as const))('%s: per-call prompt and output match the sidecar', (_, t) => {
-    for (const record of t.usage!) {
-      const n = normalizeUsage('auto', record.raw);
-      expect(n.usage.inputTokens).toBe(record.prompt_tokens);
-      // Gemini CLI's recorded output excludes thoughts; ours includes them as reasoning.
-      expect(n.usage.outputTokens - (t.name.startsWith('gemini-cli') ? n.usage.reasoningTokens : 0)).toBe(
-        record.output_tokens,
-      );
-      const total = record.raw.total ?? record.raw.total_tokens;
-      if (total !== undefined) expect(n.usage.inputTokens + n.usage.outputTokens).toBe(total);
-    }
-  });
+  it.each(withUsage.map((t) => [t.name, t] as const))(
+    '%s: per-call prompt and output match the sidecar',
+    (_, t) => {
+      for (const record of t.usage!) {
+        const n = normalizeUsage('auto', record.raw);
+        expect(n.usage.inputTokens).toBe(record.prompt_tokens);
+        // Gemini CLI's recorded output excludes thoughts; ours includes them as reasoning.
+        expect(n.usage.outputTokens - (t.name.startsWith('gemini-cli') ? n.usage.reasoningTokens : 0)).toBe(
+          record.output_tokens,
+        );
+        const total = record.raw.total ?? record.raw.total_tokens;
+        if (total !== undefined) expect(n.usage.inputTokens + n.usage.outputTokens).toBe(total);
+      }
+    },
+  );
 
   it('the tracker reproduces every sidecar total exactly (no cache double counting)', async () => {
     const store = new MemoryUsageStore();
@@ -37,7 +40,8 @@ describe('replaying the provider usage sidecars', () => {
         await tracker.record(record.raw, { shape: 'auto', id: `${t.name}#${record.message_index}` });
         prompt += record.prompt_tokens;
         output += record.output_tokens + (t.name.startsWith('gemini-cli') ? (record.raw.thoughts ?? 0) : 0);
-        cacheRead += record.raw.cache_read_input_tokens ?? record.raw.cached_input_tokens ?? record.raw.cached ?? 0;
+        cacheRead +=
+          record.raw.cache_read_input_tokens ?? record.raw.cached_input_tokens ?? record.raw.cached ?? 0;
         cacheWrite += record.raw.cache_creation_input_tokens ?? 0;
       }
       const session = tracker.getCurrentUsage();

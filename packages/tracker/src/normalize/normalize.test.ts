@@ -13,7 +13,8 @@ import {
   normalizeUsage,
 } from './index.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
 function expectCtxkit(fn: () => unknown, code = 'INVALID_ARGUMENT') {
   try {
@@ -74,7 +75,9 @@ describe('Anthropic', () => {
     const start = events[0].message.usage;
     const delta = events.find((e: { type: string }) => e.type === 'message_delta').usage;
     expect(n.usage.outputTokens).toBe(delta.output_tokens);
-    expect(n.usage.inputTokens).toBe(start.input_tokens + start.cache_creation_input_tokens + start.cache_read_input_tokens);
+    expect(n.usage.inputTokens).toBe(
+      start.input_tokens + start.cache_creation_input_tokens + start.cache_read_input_tokens,
+    );
     expect(n.usage.cacheWrite1hTokens).toBe(start.cache_creation.ephemeral_1h_input_tokens);
     expect(n.model).toBe('claude-opus-4-6');
     expect(n.responseId).toBe(events[0].message.id);
@@ -131,7 +134,10 @@ describe('Ollama', () => {
   });
 
   it('Ollama through its OpenAI-compatible endpoint falls back to the OpenAI shape', () => {
-    const n = normalizeUsage('ollama', { model: 'qwen3:8b', usage: { prompt_tokens: 40, completion_tokens: 9, total_tokens: 49 } });
+    const n = normalizeUsage('ollama', {
+      model: 'qwen3:8b',
+      usage: { prompt_tokens: 40, completion_tokens: 9, total_tokens: 49 },
+    });
     expect(n.usage.inputTokens).toBe(40);
     expect(n.usage.outputTokens).toBe(9);
   });
@@ -182,7 +188,9 @@ describe('bad input', () => {
     const n = fromOpenAI({ usage: { prompt_tokens: 10 } });
     expect(n.usage.outputTokens).toBe(0);
     expect(n.warnings.join()).toContain('completion_tokens');
-    const c = fromOpenAI({ usage: { prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } } });
+    const c = fromOpenAI({
+      usage: { prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } },
+    });
     expect(c.usage.inputTokens).toBe(50);
     expect(c.warnings.length).toBe(1);
   });
@@ -194,9 +202,18 @@ describe('invariants (property)', () => {
     fc.assert(
       fc.property(n, n, n, n, (input, write, read, output) => {
         const u = fromAnthropic({
-          usage: { input_tokens: input, cache_creation_input_tokens: write, cache_read_input_tokens: read, output_tokens: output },
+          usage: {
+            input_tokens: input,
+            cache_creation_input_tokens: write,
+            cache_read_input_tokens: read,
+            output_tokens: output,
+          },
         }).usage;
-        return u.inputTokens === input + write + read && u.cachedInputTokens === read && u.cacheWriteTokens === write;
+        return (
+          u.inputTokens === input + write + read &&
+          u.cachedInputTokens === read &&
+          u.cacheWriteTokens === write
+        );
       }),
     );
   });
@@ -204,7 +221,13 @@ describe('invariants (property)', () => {
     fc.assert(
       fc.property(n, n, n, (a, b, out) => {
         const [cached, prompt] = a < b ? [a, b] : [b, a];
-        const u = fromOpenAI({ usage: { prompt_tokens: prompt, completion_tokens: out, prompt_tokens_details: { cached_tokens: cached } } }).usage;
+        const u = fromOpenAI({
+          usage: {
+            prompt_tokens: prompt,
+            completion_tokens: out,
+            prompt_tokens_details: { cached_tokens: cached },
+          },
+        }).usage;
         return u.inputTokens === prompt && u.cachedInputTokens === cached && u.outputTokens === out;
       }),
     );

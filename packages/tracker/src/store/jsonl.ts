@@ -29,7 +29,10 @@ export interface JsonlUsageStoreOptions {
   directory?: string;
   /** Longest time a record waits in the buffer before it is written (ms, default 50). */
   flushIntervalMs?: number;
-  /** Buffered records that trigger an immediate flush (default 1024). */
+  /**
+   * Buffered records that trigger a flush on the next event-loop turn (default 1024); at 16x this the
+   * flush happens synchronously inside the append (back-pressure for callers that never yield).
+   */
   maxBufferedRecords?: number;
   /** fdatasync after each flush so resolved appends survive a power cut (default true). */
   durable?: boolean;
@@ -91,6 +94,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   private pending: Array<{ sessionId: string; line: string }> = [];
   private batch: Deferred | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly fds = new Map<string, number>();
   private closed = false;
 
@@ -104,10 +108,12 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.exitHooks = options.flushOnExit ?? true;
   }
 
+  /** Buffers the session header line; resolves once it is durable. */
   startSession(session: SessionRecord): Promise<void> {
     return this.enqueue(session.sessionId, { type: 'session', ...session });
   }
 
+  /** Buffers one event line; resolves once its batch is written and fdatasync'ed. */
   append(event: UsageEvent): Promise<void> {
     return this.enqueue(event.sessionId, { type: 'usage', ...event });
   }
@@ -119,8 +125,15 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.batch ??= deferred();
     const { promise } = this.batch;
     if (this.pending.length === 1 && this.exitHooks) registerExitFlush(this);
-    if (this.pending.length >= this.maxBuffered) {
+    if (this.pending.length >= this.maxBuffered * 16) {
+      // Back-pressure: a caller that never yields to the event loop gets a synchronous flush.
       this.flushSync();
+    } else if (this.pending.length >= this.maxBuffered) {
+      // Full buffer: flush on the next turn of the event loop, outside this record() call.
+      if (!this.immediate) {
+        this.immediate = setImmediate(() => this.flushSync());
+        this.immediate.unref();
+      }
     } else if (!this.timer) {
       // unref: a pending flush must not keep the process alive; beforeExit/exit hooks write it instead.
       this.timer = setTimeout(() => this.flushSync(), this.flushIntervalMs);
@@ -134,6 +147,10 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = undefined;
     }
     const pending = this.pending;
     const batch = this.batch;
@@ -171,12 +188,14 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     }
   }
 
+  /** Writes the buffer now and resolves when it is durable (rejects if the write failed). */
   async flush(): Promise<void> {
     const promise = this.batch?.promise;
     this.flushSync();
     await promise;
   }
 
+  /** Flushes and closes the session's file descriptor. */
   async endSession(sessionId: string): Promise<void> {
     await this.flush();
     const fd = this.fds.get(sessionId);
@@ -190,12 +209,13 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     const open = this.fds.get(sessionId);
     if (open !== undefined) return open;
     mkdirSync(this.directory, { recursive: true });
-    const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a');
+    const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a+');
     terminateTornTail(fd);
     this.fds.set(sessionId, fd);
     return fd;
   }
 
+  /** Session ids that have a file in the directory. */
   async listSessions(): Promise<string[]> {
     return this.sessionFiles().map((f) => sessionIdFromFileName(f));
   }
@@ -207,6 +227,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       .sort();
   }
 
+  /** Reads (after flushing this store's buffer) every matching session file; see {@link StoreReadResult}. */
   async read(query: StoreQuery = {}): Promise<StoreReadResult> {
     if (this.pending.length > 0) await this.flush();
     const wanted = query.sessionIds ? new Set(query.sessionIds.map(sessionFileName)) : undefined;
@@ -287,6 +308,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     }
   }
 
+  /** Flushes, closes every descriptor and removes this store's exit hooks. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {

@@ -7,18 +7,23 @@ export class MemoryUsageStore implements UsageStore {
   private readonly sessionRecords = new Map<string, SessionRecord>();
   private readonly events: UsageEvent[] = [];
 
+  /** Keeps the session header. */
   async startSession(session: SessionRecord): Promise<void> {
     this.sessionRecords.set(session.sessionId, structuredClone(session));
   }
 
+  /** Keeps a copy of the event (durable as soon as it is in memory). */
   async append(event: UsageEvent): Promise<void> {
     this.events.push(structuredClone(event));
   }
 
+  /** Nothing to flush. */
   async flush(): Promise<void> {}
 
+  /** Nothing to release. */
   async endSession(): Promise<void> {}
 
+  /** Returns copies, de-duplicated by id and filtered by the query. */
   async read(query: StoreQuery = {}): Promise<StoreReadResult> {
     const sessions = [...this.sessionRecords.values()].filter(
       (s) => !query.sessionIds || query.sessionIds.includes(s.sessionId),
@@ -30,10 +35,12 @@ export class MemoryUsageStore implements UsageStore {
     };
   }
 
+  /** Ids of every session with a header or an event. */
   async listSessions(): Promise<string[]> {
     const ids = new Set([...this.sessionRecords.keys(), ...this.events.map((e) => e.sessionId)]);
     return [...ids].sort();
   }
 
+  /** Nothing to close. */
   async close(): Promise<void> {}
 }
