@@ -51,6 +51,11 @@ describe('ctxkit command line conventions', () => {
       expect(help.stdout, c).toContain(`Usage: ctxkit ${c}`);
       expect(help.stdout, c).toContain('--json');
     }
+    for (const sub of ['report', 'sessions', 'export', 'import']) {
+      const help = ctxkit(['usage', sub, '--help']);
+      expect(help.code, sub).toBe(0);
+      expect(help.stdout, sub).toContain('--json');
+    }
   });
 
   it('exits 1 on usage errors, with a hint and no stack trace', () => {

@@ -170,7 +170,12 @@ function sessionsCsv(list: SessionSummary[]): string {
 export function registerUsage(program: Command, context: ContextFactory): void {
   const usage = program
     .command('usage')
-    .description('token usage reports from the tracker store (daily, monthly, per session or model)');
+    .description('token usage reports from the tracker store (daily, monthly, per session or model)')
+    .addHelpText(
+      'after',
+      '\nEvery subcommand takes --json and --dir; `ctxkit usage` alone is `ctxkit usage report`.\n' +
+        'Example: ctxkit usage import ~/.claude/projects/*/*.jsonl && ctxkit usage --monthly --breakdown',
+    );
 
   addReportOptions(
     usage
