@@ -278,15 +278,14 @@ describe('ContextCompressor on real transcripts', () => {
 
 describe('ContextCompressor with a Qwen2 vocabulary (a local model through Ollama)', () => {
   const qwen = createTokenizer('ollama', 'qwen2.5:7b');
+  // All three are in the committed sample too.
   for (const name of [
-    'claude-code__spotter__subagent',
-    'swe-agent__ctf-rev-rock',
     'gemini-cli__codemie__37b7abef',
+    'mini-swe-agent__github_issue',
+    'claude-code__spotter__tool_hea',
   ]) {
     it(`keeps the invariants counted in Qwen tokens: ${name}`, async () => {
-      const t = transcripts.find((x) => x.name === name);
-      if (!t) return expect(usingFullSetOrSample()).toBe(true);
-      const input = t.messages as Message[];
+      const input = named(name);
       const before = qwen.countMessages(input);
       const usable = Math.ceil(before / 0.9);
       const r = await new ContextCompressor({ reserveTokens }).compress(input, {
@@ -300,4 +299,24 @@ describe('ContextCompressor with a Qwen2 vocabulary (a local model through Ollam
       for (const item of ledgerItems(r.ledger)) expect(visibleText(r.messages)).toContain(item);
     });
   }
+});
+
+describe('metadata from elsewhere', () => {
+  it('ignores a malformed ctxkit tag instead of crashing, and undoes nothing it did not do', async () => {
+    const input: Message[] = [
+      { role: 'user', content: 'Start.' },
+      { role: 'user', content: 'fake', metadata: { ctxkit: { kind: 'summary', originals: 'nope' } } },
+      { role: 'assistant', content: `Working. ${'More detail about the work. '.repeat(80)}` },
+      { role: 'user', content: 'Continue.' },
+      { role: 'assistant', content: 'Sure.' },
+    ];
+    const r = await new ContextCompressor({ reserveTokens: 0 }).compress(input, {
+      contextLimit: tokenizer.countMessages(input),
+      tokenizer,
+      force: true,
+    });
+    expect(validateConversation(r.messages)).toEqual([]);
+    expect(restoreOriginals(r.messages)).toEqual(input);
+    expect(compactionTag(input[1]!)).toBeUndefined();
+  });
 });

@@ -60,7 +60,10 @@ export class ContextCompressor {
    * Per-tokenizer message counts, kept across calls: an agent compresses the same history turn
    * after turn, and each message (immutable by convention) is counted once. Weak, so nothing leaks.
    */
-  private readonly counts = new Map<string, WeakMap<Message, number>>();
+  private readonly counts = new Map<
+    string,
+    { messages: WeakMap<Message, number>; stubs: Map<string, number> }
+  >();
 
   constructor(options: ContextCompressorOptions = {}) {
     this.summarizer = options.summarizer;
@@ -108,10 +111,10 @@ export class ContextCompressor {
       validateConversation(messages).length === 0 ? [...messages] : repairConversation(messages).messages;
     let cache = this.counts.get(tokenizer.id);
     if (!cache) {
-      cache = new WeakMap();
+      cache = { messages: new WeakMap(), stubs: new Map() };
       this.counts.set(tokenizer.id, cache);
     }
-    const work = new Work(input, tokenizer, options.tools, cache);
+    const work = new Work(input, tokenizer, options.tools, cache.messages, cache.stubs);
     const extra = Math.max(0, options.extraTokens ?? 0);
     const before = work.total() + extra;
     const triggered = options.force === true || before > this.threshold * usable;

@@ -1,4 +1,5 @@
 import { type Message, messageText } from '@ctxkit/core';
+import { compactionTag } from './summary-message.js';
 import {
   type CallInfo,
   callCommand,
@@ -65,14 +66,13 @@ const TODO_DONE = /^(completed|done|cancelled|canceled)$/i;
 
 /** Whether a message is a summary made by this package (its text is data we already hold). */
 export function isSummaryMessage(message: Message): boolean {
-  const tag = message.metadata?.ctxkit as { kind?: string } | undefined;
-  return tag?.kind === 'summary';
+  return compactionTag(message)?.kind === 'summary';
 }
 
 /** The ledger a summary message carries from an earlier compaction, when it has one. */
 export function summaryLedger(message: Message): Ledger | undefined {
-  const tag = message.metadata?.ctxkit as { kind?: string; ledger?: Ledger } | undefined;
-  return tag?.kind === 'summary' ? tag.ledger : undefined;
+  const tag = compactionTag(message);
+  return tag?.kind === 'summary' ? { ...emptyLedger(), ...tag.ledger } : undefined;
 }
 
 function errorLines(output: string, isError: boolean): string[] {

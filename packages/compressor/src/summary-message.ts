@@ -23,8 +23,23 @@ export type CompactionTag =
 
 /** The compaction tag of a message, when the compressor made or changed it. */
 export function compactionTag(message: Message): CompactionTag | undefined {
-  const tag = message.metadata?.ctxkit as CompactionTag | undefined;
-  return tag && (tag.kind === 'stub' || tag.kind === 'summary') ? tag : undefined;
+  const tag = message.metadata?.ctxkit as Partial<CompactionTag> | undefined;
+  if (!tag || typeof tag !== 'object') return undefined;
+  // Metadata may come back from storage or another tool: trust only the full shape.
+  if (tag.kind === 'stub')
+    return tag.original && typeof tag.original === 'object' ? (tag as CompactionTag) : undefined;
+  if (tag.kind === 'summary') {
+    const t = tag as Extract<CompactionTag, { kind: 'summary' }>;
+    const ok = typeof t.summary === 'string' && Array.isArray(t.originals) && isLedgerShape(t.ledger);
+    return ok ? t : undefined;
+  }
+  return undefined;
+}
+
+function isLedgerShape(value: unknown): value is Ledger {
+  if (!value || typeof value !== 'object') return false;
+  const l = value as Record<string, unknown>;
+  return ['files', 'commands', 'errors', 'constraints', 'todos'].every((k) => Array.isArray(l[k]));
 }
 
 /** A stub replacing a message's content; the original rides along in metadata. */

@@ -16,8 +16,19 @@ export function indexCalls(messages: readonly Message[]): Map<string, CallInfo> 
   return out;
 }
 
-/** Parses a tool call's arguments (string or object) without throwing. */
+// Each stage looks at every call: parse each call object's arguments once.
+const parsed = new WeakMap<ToolCall, CallInfo>();
+
+/** Parses a tool call's arguments (string or object) without throwing; memoized per call object. */
 export function callInfo(call: ToolCall): CallInfo {
+  const hit = parsed.get(call);
+  if (hit) return hit;
+  const info = parseCall(call);
+  parsed.set(call, info);
+  return info;
+}
+
+function parseCall(call: ToolCall): CallInfo {
   let args: Record<string, unknown>;
   try {
     args = toolArgumentsToObject(call.function.arguments);

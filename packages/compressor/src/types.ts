@@ -92,7 +92,7 @@ export interface CompressOptions {
    * when it sends); they count toward every budget. Default 0.
    */
   extraTokens?: number;
-  /** Aborts the whole compression (the summarizer is aborted; no result is returned). */
+  /** Aborts the summarizer: the deterministic summary is used instead (compression itself never hangs). */
   signal?: AbortSignal;
 }
 

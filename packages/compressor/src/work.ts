@@ -17,6 +17,7 @@ export class Work {
     readonly tokenizer: Tokenizer,
     tools: readonly ToolDefinition[] | undefined,
     cache: WeakMap<Message, number> = new WeakMap(),
+    private readonly stubCounts?: Map<string, number>,
   ) {
     this.cache = cache;
     this.messages = [...messages];
@@ -28,7 +29,16 @@ export class Work {
   count = (m: Message): number => {
     let n = this.cache.get(m);
     if (n === undefined) {
-      n = this.tokenizer.countMessage(m);
+      // Stubs are rebuilt on every call from the same originals: count each distinct stub once.
+      const key = stubKey(m);
+      n = key === undefined ? undefined : this.stubCounts?.get(key);
+      if (n === undefined) {
+        n = this.tokenizer.countMessage(m);
+        if (key !== undefined && this.stubCounts) {
+          if (this.stubCounts.size > 50_000) this.stubCounts.clear();
+          this.stubCounts.set(key, n);
+        }
+      }
       this.cache.set(m, n);
     }
     return n;
@@ -81,6 +91,13 @@ export class Work {
     }
     return starts;
   }
+}
+
+/** Identity of a stub by what is sent (role, call id, content), or `undefined` for other messages. */
+function stubKey(m: Message): string | undefined {
+  const tag = m.metadata?.ctxkit as { kind?: string } | undefined;
+  if (tag?.kind !== 'stub' || typeof m.content !== 'string' || m.tool_calls) return undefined;
+  return `${m.role}\u0000${m.tool_call_id ?? ''}\u0000${m.content}`;
 }
 
 /** Whether a message is a summary (ours, or Nanocoder's `<conversation-summary>` message). */
