@@ -1,6 +1,6 @@
 // End-to-end: spawns the BUILT binary (dist/cli.js), as a user's shell would.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,34 @@ describe('bad input: a clear message and exit code 2, never a stack trace', () =
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/line 4: malformed JSON/);
     expect(strict.stderr).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('bench', () => {
+  it('finds every package benchmark of the checkout, and rejects an unknown one (exit 1)', () => {
+    const expected: string[] = [];
+    for (const group of ['packages', 'apps']) {
+      const dir = join(REPO_ROOT, group);
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name, 'package.json');
+        if (!existsSync(file)) continue;
+        const manifest = JSON.parse(readFileSync(file, 'utf8'));
+        if (manifest.scripts?.bench) expected.push(manifest.name);
+      }
+    }
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--list', '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).sort()).toEqual(expected.sort());
+    const bad = spawnSync(process.execPath, [BIN, 'bench', '--filter', '@ctxkit/absent'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/no benchmark in @ctxkit\/absent/);
   });
 });
 

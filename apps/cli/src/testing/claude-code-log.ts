@@ -32,7 +32,10 @@ export function toClaudeCodeLog(
   ];
   const base = { isSidechain: false, userType: 'external', sessionId, version: '2.1.38' };
   let clock = (options.start ?? new Date('2026-02-10T22:57:51.000Z')).getTime();
-  const timestamp = () => new Date((clock += 1000)).toISOString();
+  const timestamp = () => {
+    clock += 1000;
+    return new Date(clock).toISOString();
+  };
   let k = 0;
   anthropic.forEach((m, i) => {
     if (m.role === 'user') {
