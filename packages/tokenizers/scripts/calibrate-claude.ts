@@ -16,10 +16,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, transcriptDir, usingFullSet } from '../../../test-support/transcripts.js';
-import { estimateClaudeTokens } from '../src/estimate/claude.js';
 import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
-import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
-import { claudeSpans, type Span } from './lib/claude-spans.js';
+import { estimateWith } from '../src/estimate/fallback.js';
+import { FEATURE_COUNT, FEATURE_NAMES, extractFeatures } from '../src/estimate/features.js';
+import { type Span, claudeSpans } from './lib/claude-spans.js';
 import { buildCorpus } from './lib/corpus.js';
 import { finishCoefficients, fitCoefficients } from './lib/fit.js';
 import { nnls } from './lib/nnls.js';
@@ -36,46 +36,88 @@ console.log(
 
 let coefficients = [...CLAUDE_COEFFICIENTS];
 let framing = { ...CLAUDE_SPAN_FRAMING };
+let summary = '';
 if (!check) {
   const corpus = buildCorpus(transcripts, 'dev');
   const c2 = fitCoefficients(
     corpus,
     corpus.map((s) => claude2Counter(s.text)),
   );
+  // Feature groups whose Claude/Claude-2 ratio may differ: words and letters, code
+  // punctuation and digits, whitespace. Everything else (other scripts, emoji, symbols)
+  // is too rare in the sessions to measure and keeps the overall factor α.
+  const GROUPS: string[][] = [
+    ['lower', 'upper', 'words', 'longWord', 'hump', 'latinExt', 'latinSwitch'],
+    ['digits', 'digitRuns', 'alnumSwitch', 'punct', 'punctRuns'],
+    ['spaces', 'wsRun2', 'wsLong', 'tabs', 'newlines', 'newlineRuns'],
+  ];
+  const groupOf = FEATURE_NAMES.map((n) => GROUPS.findIndex((g) => g.includes(n)));
   const scratch = new Float64Array(FEATURE_COUNT);
-  const e2 = (s: Span) => s.texts.reduce((sum, t) => sum + weigh(extractFeatures(t, scratch), c2), 0);
+  const sums = new Map<Span, number[]>(); // per span: [group 0, 1, 2, rest]
+  for (const sp of spans) {
+    const g = [0, 0, 0, 0];
+    for (const t of sp.texts) {
+      extractFeatures(t, scratch);
+      for (let i = 0; i < FEATURE_COUNT; i++) {
+        const k = groupOf[i] as number;
+        g[k < 0 ? 3 : k]! += (scratch[i] as number) * (c2[i] as number);
+      }
+    }
+    sums.set(sp, g);
+  }
+  const e2 = (sp: Span) => (sums.get(sp) as number[]).reduce((a, b) => a + b, 0);
+  const frame = (sp: Span) => [sp.messages, sp.toolCalls, sp.toolResults];
   const fitSpans = (set: Span[]) =>
     nnls(
-      set.map((s) => [e2(s), s.messages, s.toolCalls, s.toolResults]),
-      set.map((s) => s.actual),
-      set.map((s) => 1 / s.actual),
+      set.map((sp) => [e2(sp), ...frame(sp)]),
+      set.map((sp) => sp.actual),
+      set.map((sp) => 1 / sp.actual),
     ) as [number, number, number, number];
+  const predict = (sp: Span, x: number[]) =>
+    [e2(sp), ...frame(sp)].reduce((sum, v, i) => sum + v * (x[i] as number), 0);
   // Robust refit: spans whose measured size is off by more than 1.5× from a first fit
-  // carry content the transcript lacks (dropped thinking, images) or lost content.
+  // carry content the transcript lacks (images, thinking) or lost content.
   const first = fitSpans(dev);
-  const predict = (s: Span, x: number[]) =>
-    (x[0] as number) * e2(s) +
-    (x[1] as number) * s.messages +
-    (x[2] as number) * s.toolCalls +
-    (x[3] as number) * s.toolResults;
-  const inliers = dev.filter((s) => Math.abs(Math.log(predict(s, first) / s.actual)) < Math.log(1.5));
+  const inliers = dev.filter((sp) => Math.abs(Math.log(predict(sp, first) / sp.actual)) < Math.log(1.5));
   console.log(`robust refit on ${inliers.length} of ${dev.length} dev spans`);
-  const [alpha, perMessage, perToolCall, perToolResult] = fitSpans(inliers);
-  console.log(
-    `fit: α = ${alpha.toFixed(4)} × Claude-2 estimate; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`,
+  const [alpha, ...framed] = fitSpans(inliers) as [number, number, number, number];
+  // Per-group factors, the rest fixed at α.
+  const grouped = nnls(
+    inliers.map((sp) => [...(sums.get(sp) as number[]).slice(0, 3), ...frame(sp)]),
+    inliers.map((sp) => sp.actual - alpha * ((sums.get(sp) as number[])[3] as number)),
+    inliers.map((sp) => 1 / sp.actual),
   );
-  coefficients = finishCoefficients(c2.map((c) => c * alpha));
+  const devError = (pred: (sp: Span) => number) => {
+    const e = inliers.map((sp) => Math.abs(pred(sp) - sp.actual) / sp.actual).sort((a, b) => a - b);
+    return e[Math.floor(e.length / 2)] as number;
+  };
+  const single = devError((sp) => predict(sp, [alpha, ...framed]));
+  const perGroup = devError(
+    (sp) =>
+      alpha * ((sums.get(sp) as number[])[3] as number) +
+      [...(sums.get(sp) as number[]).slice(0, 3), ...frame(sp)].reduce((sum, v, i) => sum + v * (grouped[i] as number), 0),
+  );
+  console.log(`single factor α = ${alpha.toFixed(4)}: dev median error ${(single * 100).toFixed(2)}%`);
+  console.log(`group factors ${grouped.slice(0, 3).map((x) => x.toFixed(3)).join(' / ')}: dev median error ${(perGroup * 100).toFixed(2)}%`);
+  const useGroups = perGroup < single;
+  const factors = useGroups ? grouped.slice(0, 3) : [alpha, alpha, alpha];
+  const [perMessage, perToolCall, perToolResult] = (useGroups ? grouped.slice(3) : framed) as [number, number, number];
+  console.log(`chosen: ${useGroups ? 'group factors' : 'single factor'}; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`);
+  coefficients = finishCoefficients(c2.map((c, i) => c * ((groupOf[i] as number) < 0 ? alpha : (factors[groupOf[i] as number] as number))));
   framing = {
     perMessage: Math.round(perMessage * 10) / 10,
     perToolCall: Math.round(perToolCall * 10) / 10,
     perToolResult: Math.round(perToolResult * 10) / 10,
   };
+  summary = useGroups
+    ? `group factors ${factors.map((x) => x.toFixed(4)).join(' / ')} (letters / punctuation+digits / whitespace), α = ${alpha.toFixed(4)} for the rest`
+    : `α = ${alpha.toFixed(4)}`;
   const out = resolve(import.meta.dirname, '../src/estimate/claude-coefficients.ts');
   writeFileSync(
     out,
     `// GENERATED by packages/tokenizers/scripts/calibrate-claude.ts — do not edit by hand.
 // Data: ${usingFullSet() ? 'the shared transcripts (../shared/data/transcripts)' : 'the committed transcript sample'}: ${dev.length} dev spans of
-// Claude 4.x usage (prompt_tokens growth between consecutive calls), α = ${alpha.toFixed(4)} × the
+// Claude 4.x usage (prompt_tokens growth between consecutive calls); ${summary} × the
 // character-class fit of the Claude-2 tokenizer on the fallback corpus (scripts/lib/corpus.ts).
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
@@ -92,14 +134,10 @@ export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(framing)} as const;
 // Held-out evaluation, per model, on spans over 2,000 measured tokens (and on all).
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0
-    ? Number.NaN
-    : s.length % 2
-      ? (s[(s.length - 1) / 2] as number)
-      : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const ours = (s: Span) =>
-  s.texts.reduce((sum, t) => sum + estimateClaudeTokens(t), 0) +
+  s.texts.reduce((sum, t) => sum + estimateWith(t, coefficients), 0) +
   framing.perMessage * s.messages +
   framing.perToolCall * s.toolCalls +
   framing.perToolResult * s.toolResults;

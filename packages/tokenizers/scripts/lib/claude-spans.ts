@@ -3,12 +3,14 @@
 // and tool definitions (never recorded) are in both prompts and cancel out.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fnv1a, messageTexts, type Split } from './corpus.js';
+import { type Split, messageTexts } from './corpus.js';
+import { claude2Counter } from './reference.js';
 
 /** A usage record as in `*.usage.jsonl`. */
 interface UsageLike {
   message_index: number;
   prompt_tokens: number;
+  output_tokens?: number;
   raw?: Record<string, unknown>;
 }
 
@@ -66,19 +68,12 @@ export function claudeModels(dir: string): Map<string, string> {
     const m = /^\| `([^`]+)\.jsonl`[^|]*\|[^|]*\| ([^|]*) \|/.exec(line);
     if (!m) continue;
     const models = new Set(
-      [...(m[2] as string).matchAll(/claude-(opus|sonnet|haiku)-(\d)-(\d)/g)].map(
-        (x) => `${x[1]}-${x[2]}-${x[3]}`,
-      ),
+      [...(m[2] as string).matchAll(/claude-(opus|sonnet|haiku)-(\d)-(\d)/g)].map((x) => `${x[1]}-${x[2]}-${x[3]}`),
     );
     if (models.size === 1) map.set(m[1] as string, [...models][0] as string);
     else if (models.size > 1) map.set(m[1] as string, 'mixed');
   }
   return map;
-}
-
-/** Held-out spans: one in two, by a hash of transcript and position (clean spans are few). */
-export function spanSplit(transcript: string, from: number): Split {
-  return fnv1a(`${transcript}#${from}`) % 2 === 0 ? 'test' : 'dev';
 }
 
 const apiRole = (role: unknown) => (role === 'assistant' ? 'assistant' : 'user');
@@ -97,6 +92,15 @@ export function claudeSpans(transcripts: readonly UsageTranscript[], dir: string
       // A drop means compaction or a cache/model switch: not a clean difference.
       if (!(b.message_index > a.message_index) || actual <= 0 || !prefixReused(a, b)) continue;
       const msgs = t.messages.slice(a.message_index, b.message_index);
+      // The span opens with the assistant message call k produced: its reported output
+      // far above what its recorded text can hold means thinking the transcript dropped.
+      // Bound: 1.3 × its Claude-2 count + 50 per tool call + 30 (fixed, not fitted).
+      const producedMsg = t.messages[a.message_index];
+      const bound =
+        1.3 * messageTexts(producedMsg).reduce((n, x) => n + claude2Counter(x), 0) +
+        50 * (producedMsg?.tool_calls?.length ?? 0) +
+        30;
+      if (typeof a.output_tokens === 'number' && a.output_tokens > bound) continue;
       let messages = 0;
       let prev = apiRole(t.messages[a.message_index - 1]?.role);
       let toolCalls = 0;
@@ -118,9 +122,17 @@ export function claudeSpans(transcripts: readonly UsageTranscript[], dir: string
         messages,
         toolCalls,
         toolResults,
-        split: spanSplit(t.name, a.message_index),
+        split: 'dev',
       });
     }
+  }
+  // Held out: every other span of each model, in transcript order (clean spans are few,
+  // so a stratified split keeps every model in both halves).
+  const seen = new Map<string, number>();
+  for (const s of spans) {
+    const i = seen.get(s.model) ?? 0;
+    seen.set(s.model, i + 1);
+    s.split = i % 2 === 1 ? 'test' : 'dev';
   }
   return spans;
 }

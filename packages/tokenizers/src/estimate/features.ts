@@ -14,6 +14,8 @@ export const FEATURE_NAMES = [
   'hump', // lower→upper inside a run (camelCase)
   'latinExt', // accented / extended Latin letters
   'latinSwitch', // ASCII letter ↔ accented letter adjacency (breaks merges)
+  'extWords', // Latin runs holding an accented letter (non-English words split more)
+  'extWordLetters', // letters of those runs
   'cyrillic', // Cyrillic letters
   'greek', // Greek letters
   'arabic', // Arabic script (and presentation forms), Syriac, Thaana
@@ -21,6 +23,7 @@ export const FEATURE_NAMES = [
   'indic', // Devanagari and the other Indic scripts
   'seAsian', // Thai, Lao, Myanmar, Khmer
   'han', // CJK ideographs (BMP and astral)
+  'rareHan', // ideographs outside the ~500 most frequent (split into byte tokens more often)
   'kana', // Hiragana, Katakana
   'hangul', // Hangul syllables and jamo
   'cjkPunct', // CJK punctuation, full-width forms
@@ -79,6 +82,16 @@ const F_SCRIPTWORDS = f('scriptWords');
 const F_LONGWORD = f('longWord');
 const F_HUMP = f('hump');
 const F_LATINSWITCH = f('latinSwitch');
+const F_EXTWORDS = f('extWords');
+const F_EXTLETTERS = f('extWordLetters');
+const F_RAREHAN = f('rareHan');
+
+// The most frequent Chinese characters (general frequency lists); one token in every
+// large vocabulary, while rarer ideographs often cost two or three.
+const COMMON_HAN = new Uint8Array(0x10000);
+for (const ch of
+  '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坐集编宝谈府拉黑且随格尽剑讲布杀微怕母调局根曾准团段终乐切级克精哪官示冷域')
+  COMMON_HAN[ch.charCodeAt(0)] = 1;
 const F_DIGITS = f('digits');
 const F_DIGITRUNS = f('digitRuns');
 const F_ALNUM = f('alnumSwitch');
@@ -199,6 +212,7 @@ export function extractFeatures(
   let script = 0; // script of the current letter run
   let run = 0; // length of the current letter run
   let wsRun = 0; // length of the current space/tab run
+  let extRun = false; // the current Latin run holds an accented letter
   for (let i = 0; i < n; i++) {
     const u = text.charCodeAt(i);
     let c: number;
@@ -224,12 +238,23 @@ export function extractFeatures(
       } else {
         run = 1;
         script = s;
+        extRun = false;
         out[s === 1 ? F_WORDS : F_SCRIPTWORDS]++;
+      }
+      if (s === 1) {
+        if (extRun) out[F_EXTLETTERS]++;
+        else if (c === C_LATIN) {
+          // First accented letter: the run so far now counts as a foreign word.
+          extRun = true;
+          out[F_EXTWORDS]++;
+          out[F_EXTLETTERS] += run;
+        }
       }
       if (prev === C_DIGIT) out[F_ALNUM]++;
     } else {
       script = 0;
       run = 0;
+      extRun = false;
     }
     if (c === C_SPACE || c === C_TAB) {
       wsRun++;
@@ -252,6 +277,11 @@ export function extractFeatures(
       case C_LATIN:
         out[CLASS_FEATURE[c] as number]++;
         if (prev === C_LOWER || prev === C_UPPER) out[F_LATINSWITCH]++;
+        break;
+      case C_HAN:
+        out[CLASS_FEATURE[c] as number]++;
+        // Astral ideographs (u is a high surrogate here) are never common.
+        if (COMMON_HAN[u] !== 1) out[F_RAREHAN]++;
         break;
       case C_DIGIT:
         out[F_DIGITS]++;
