@@ -18,8 +18,8 @@ import { resolve } from 'node:path';
 import { loadTranscripts, transcriptDir, usingFullSet } from '../../../test-support/transcripts.js';
 import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
 import { estimateWith } from '../src/estimate/fallback.js';
-import { FEATURE_COUNT, FEATURE_NAMES, extractFeatures } from '../src/estimate/features.js';
-import { type Span, claudeSpans } from './lib/claude-spans.js';
+import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../src/estimate/features.js';
+import { claudeSpans, type Span } from './lib/claude-spans.js';
 import { buildCorpus } from './lib/corpus.js';
 import { finishCoefficients, fitCoefficients } from './lib/fit.js';
 import { nnls } from './lib/nnls.js';
@@ -95,15 +95,31 @@ if (!check) {
   const perGroup = devError(
     (sp) =>
       alpha * ((sums.get(sp) as number[])[3] as number) +
-      [...(sums.get(sp) as number[]).slice(0, 3), ...frame(sp)].reduce((sum, v, i) => sum + v * (grouped[i] as number), 0),
+      [...(sums.get(sp) as number[]).slice(0, 3), ...frame(sp)].reduce(
+        (sum, v, i) => sum + v * (grouped[i] as number),
+        0,
+      ),
   );
   console.log(`single factor α = ${alpha.toFixed(4)}: dev median error ${(single * 100).toFixed(2)}%`);
-  console.log(`group factors ${grouped.slice(0, 3).map((x) => x.toFixed(3)).join(' / ')}: dev median error ${(perGroup * 100).toFixed(2)}%`);
+  console.log(
+    `group factors ${grouped
+      .slice(0, 3)
+      .map((x) => x.toFixed(3))
+      .join(' / ')}: dev median error ${(perGroup * 100).toFixed(2)}%`,
+  );
   const useGroups = perGroup < single;
   const factors = useGroups ? grouped.slice(0, 3) : [alpha, alpha, alpha];
-  const [perMessage, perToolCall, perToolResult] = (useGroups ? grouped.slice(3) : framed) as [number, number, number];
-  console.log(`chosen: ${useGroups ? 'group factors' : 'single factor'}; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`);
-  coefficients = finishCoefficients(c2.map((c, i) => c * ((groupOf[i] as number) < 0 ? alpha : (factors[groupOf[i] as number] as number))));
+  const [perMessage, perToolCall, perToolResult] = (useGroups ? grouped.slice(3) : framed) as [
+    number,
+    number,
+    number,
+  ];
+  console.log(
+    `chosen: ${useGroups ? 'group factors' : 'single factor'}; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`,
+  );
+  coefficients = finishCoefficients(
+    c2.map((c, i) => c * ((groupOf[i] as number) < 0 ? alpha : (factors[groupOf[i] as number] as number))),
+  );
   framing = {
     perMessage: Math.round(perMessage * 10) / 10,
     perToolCall: Math.round(perToolCall * 10) / 10,
@@ -134,7 +150,11 @@ export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(framing)} as const;
 // Held-out evaluation, per model, on spans over 2,000 measured tokens (and on all).
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? (s[(s.length - 1) / 2] as number)
+      : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const ours = (s: Span) =>
   s.texts.reduce((sum, t) => sum + estimateWith(t, coefficients), 0) +

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
-import { FEATURE_COUNT, extractFeatures, weigh } from '../src/estimate/features.js';
+import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
 import { fitCoefficients } from './lib/fit.js';
@@ -43,11 +43,16 @@ for (const v of REFERENCE_VOCABULARIES) {
   devCounts[v] = counts(dev, v);
   testCounts[v] = counts(test, v);
   console.log(`counted ${v} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  coefficients[v] = check ? [...((FALLBACK_COEFFICIENTS as Record<string, readonly number[]>)[v] ?? [])] : fit(devCounts[v]!);
+  coefficients[v] = check
+    ? [...((FALLBACK_COEFFICIENTS as Record<string, readonly number[]>)[v] ?? [])]
+    : fit(devCounts[v]!);
 }
 // Generic: the mean count over every fitted vocabulary.
 const mean = (c: Record<string, number[]>, n: number) =>
-  Array.from({ length: n }, (_, i) => REFERENCE_VOCABULARIES.reduce((s, v) => s + c[v]![i]!, 0) / REFERENCE_VOCABULARIES.length);
+  Array.from(
+    { length: n },
+    (_, i) => REFERENCE_VOCABULARIES.reduce((s, v) => s + c[v]![i]!, 0) / REFERENCE_VOCABULARIES.length,
+  );
 coefficients.generic = check ? [...FALLBACK_COEFFICIENTS.generic] : fit(mean(devCounts, dev.length));
 
 if (!check) {
@@ -74,7 +79,8 @@ ${body}
 
 // Held-out evaluation: estimate (this vocabulary's coefficients), generic, chars/4.
 const testFeatures = test.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT)).slice());
-const estimate = (c: number[]) => (i: number) => Math.max(test[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(testFeatures[i]!, c)));
+const estimate = (c: number[]) => (i: number) =>
+  Math.max(test[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(testFeatures[i]!, c)));
 const chars4 = (i: number) => Math.ceil(test[i]!.text.length / 4);
 const rows = [...REFERENCE_VOCABULARIES, 'generic' as const].map((v) => {
   const target = v === 'generic' ? mean(testCounts, test.length) : testCounts[v]!;

@@ -3,7 +3,7 @@
 // and tool definitions (never recorded) are in both prompts and cancel out.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Split, messageTexts } from './corpus.js';
+import { messageTexts, type Split } from './corpus.js';
 import { claude2Counter } from './reference.js';
 
 /** A usage record as in `*.usage.jsonl`. */
@@ -68,7 +68,9 @@ export function claudeModels(dir: string): Map<string, string> {
     const m = /^\| `([^`]+)\.jsonl`[^|]*\|[^|]*\| ([^|]*) \|/.exec(line);
     if (!m) continue;
     const models = new Set(
-      [...(m[2] as string).matchAll(/claude-(opus|sonnet|haiku)-(\d)-(\d)/g)].map((x) => `${x[1]}-${x[2]}-${x[3]}`),
+      [...(m[2] as string).matchAll(/claude-(opus|sonnet|haiku)-(\d)-(\d)/g)].map(
+        (x) => `${x[1]}-${x[2]}-${x[3]}`,
+      ),
     );
     if (models.size === 1) map.set(m[1] as string, [...models][0] as string);
     else if (models.size > 1) map.set(m[1] as string, 'mixed');

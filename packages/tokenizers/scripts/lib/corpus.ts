@@ -133,10 +133,14 @@ function codeSample(r: Rand, split: Split): string {
       const depth = int(r, 1, 3);
       const pad = indent.repeat(depth);
       const k = int(r, 0, 4);
-      if (k === 0) lines.push(`${pad}const ${ident(r, 1)} = ${ident(r, 1)}.${ident(r, 1)}(${int(r, 0, 9999)});`);
+      if (k === 0)
+        lines.push(`${pad}const ${ident(r, 1)} = ${ident(r, 1)}.${ident(r, 1)}(${int(r, 0, 9999)});`);
       else if (k === 1) lines.push(`${pad}if (${ident(r, 1)} >= ${int(r, 0, 512)}) {`);
       else if (k === 2) lines.push(`${pad}return \`${ident(r, 0)}-\${${ident(r, 1)}}\`;`);
-      else if (k === 3) lines.push(`${pad}${ident(r, 3)}[${int(r, 0, 64)}] += ${ident(r, 1)} * 0x${int(r, 0, 65535).toString(16)};`);
+      else if (k === 3)
+        lines.push(
+          `${pad}${ident(r, 3)}[${int(r, 0, 64)}] += ${ident(r, 1)} * 0x${int(r, 0, 65535).toString(16)};`,
+        );
       else lines.push(`${pad}}`);
     }
     if (lang !== 1) lines.push('}');
@@ -150,7 +154,8 @@ function jsonValue(r: Rand, depth: number): unknown {
   if (k === 0) return int(r, -1000, 100000);
   if (k === 1) return r() < 0.5;
   if (k === 2) return sentences(r, 'english', 'dev', 1)[0]?.slice(0, int(r, 5, 60));
-  if (k === 3) return `${fnv1a(String(r())).toString(16)}-${int(r, 1000, 9999)}-${fnv1a(String(r())).toString(16)}`;
+  if (k === 3)
+    return `${fnv1a(String(r())).toString(16)}-${int(r, 1000, 9999)}-${fnv1a(String(r())).toString(16)}`;
   if (k === 4) return Math.round(r() * 1e6) / 1e3;
   if (k === 5) return Array.from({ length: int(r, 0, 4) }, () => jsonValue(r, depth + 1));
   const o: Record<string, unknown> = {};
@@ -171,7 +176,8 @@ function whitespaceSample(r: Rand, split: Split): string {
     if (k === 0) out.push(' '.repeat(int(r, 1, 40)) + ident(r));
     else if (k === 1) out.push('\t'.repeat(int(r, 1, 6)) + sentences(r, 'english', split, 1)[0]);
     else if (k === 2) out.push('\n'.repeat(int(r, 1, 6)));
-    else if (k === 3) out.push(`| ${ident(r).padEnd(int(r, 10, 30))}| ${String(int(r, 0, 999)).padStart(int(r, 4, 12))} |`);
+    else if (k === 3)
+      out.push(`| ${ident(r).padEnd(int(r, 10, 30))}| ${String(int(r, 0, 999)).padStart(int(r, 4, 12))} |`);
     else out.push(`${sentences(r, 'english', split, 1)[0]}${' '.repeat(int(r, 0, 8))}`);
   }
   return out.join('\n');
@@ -235,7 +241,8 @@ export function generatedSamples(split: Split, perClass: number): Sample[] {
     for (let i = 0; i < perClass; i++) {
       let text: string;
       if (SCRIPT_CLASSES.includes(cls)) {
-        const sep = cls.startsWith('cjk_zh') || cls === 'cjk_ja' || cls === 'thai' ? '' : r() < 0.7 ? ' ' : '\n';
+        const sep =
+          cls.startsWith('cjk_zh') || cls === 'cjk_ja' || cls === 'thai' ? '' : r() < 0.7 ? ' ' : '\n';
         text = sentences(r, cls, split, int(r, 1, 12)).join(sep);
       } else if (cls === 'code') text = codeSample(r, split);
       else if (cls === 'json') text = jsonSample(r);

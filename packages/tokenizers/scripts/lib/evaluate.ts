@@ -13,7 +13,11 @@ export interface Evaluation {
 }
 
 /** Evaluates `estimate(i)` against `exact[i]` over `samples` (samples with 0 exact tokens skipped). */
-export function evaluate(samples: readonly Sample[], exact: readonly number[], estimate: (i: number) => number): Evaluation {
+export function evaluate(
+  samples: readonly Sample[],
+  exact: readonly number[],
+  estimate: (i: number) => number,
+): Evaluation {
   const byClass = new Map<string, number[]>();
   const all: number[] = [];
   samples.forEach((s, i) => {
@@ -21,9 +25,9 @@ export function evaluate(samples: readonly Sample[], exact: readonly number[], e
     if (!(y > 0)) return;
     const e = Math.abs(estimate(i) - y) / y;
     all.push(e);
-    let list = byClass.get(s.cls);
-    if (!list) byClass.set(s.cls, (list = []));
+    const list = byClass.get(s.cls) ?? [];
     list.push(e);
+    byClass.set(s.cls, list);
   });
   const perClass: Record<string, number> = {};
   for (const [c, list] of byClass) perClass[c] = list.reduce((a, b) => a + b, 0) / list.length;
@@ -46,10 +50,21 @@ export function formatTable(
   const head = ['class', ...rows.map((r) => r.name)];
   const lines = [head.join(' | '), head.map(() => '---').join(' | ')];
   for (const c of classes)
-    lines.push([c, ...rows.map((r) => `${pct(r.est.perClass[c] ?? 0)} (${pct(r.chars4.perClass[c] ?? 0)})`)].join(' | '));
+    lines.push(
+      [c, ...rows.map((r) => `${pct(r.est.perClass[c] ?? 0)} (${pct(r.chars4.perClass[c] ?? 0)})`)].join(
+        ' | ',
+      ),
+    );
   lines.push(['MEAN', ...rows.map((r) => `${pct(r.est.mean)} (${pct(r.chars4.mean)})`)].join(' | '));
   lines.push(['p90', ...rows.map((r) => `${pct(r.est.p90)} (${pct(r.chars4.p90)})`)].join(' | '));
-  lines.push(['worst class', ...rows.map((r) => `${pct(r.est.worstClass)} (${pct(r.chars4.worstClass)})`)].join(' | '));
-  lines.push(['generic coeffs MEAN', ...rows.map((r) => `${pct(r.generic.mean)} / worst ${pct(r.generic.worstClass)}`)].join(' | '));
+  lines.push(
+    ['worst class', ...rows.map((r) => `${pct(r.est.worstClass)} (${pct(r.chars4.worstClass)})`)].join(' | '),
+  );
+  lines.push(
+    [
+      'generic coeffs MEAN',
+      ...rows.map((r) => `${pct(r.generic.mean)} / worst ${pct(r.generic.worstClass)}`),
+    ].join(' | '),
+  );
   return `per-sample mean |error| on held-out text: fitted estimate (chars/4)\n${lines.map((l) => `| ${l} |`).join('\n')}`;
 }

@@ -1,5 +1,5 @@
 // The fallback fit shared by fit-fallback.ts and calibrate-claude.ts.
-import { FEATURE_NAMES, extractFeatures } from '../../src/estimate/features.js';
+import { extractFeatures, FEATURE_NAMES } from '../../src/estimate/features.js';
 import type { Sample } from './corpus.js';
 import { nnls } from './nnls.js';
 

@@ -5,7 +5,11 @@
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
 /** Claude 4.x token cost per character-class feature. */
-export const CLAUDE_COEFFICIENTS: readonly number[] = [0.01302, 0.1343, 1.02078, 0.10719, 0, 1.77151, 1.55893, 0, 0, 0.3545, 0.6731, 1.52219, 1.28581, 1.18424, 1.56621, 2.08407, 0.13215, 0.11414, 0.95225, 1.51509, 10.01275, 0.27602, 0.81787, 0.2576, 0, 0.25726, 0.03025, 0.40938, 0.30876, 0.66617, 0.08878, 1.20437, 1.14085, 3.43792, 1.45188, 5.40936, 0.13215];
+export const CLAUDE_COEFFICIENTS: readonly number[] = [
+  0.01302, 0.1343, 1.02078, 0.10719, 0, 1.77151, 1.55893, 0, 0, 0.3545, 0.6731, 1.52219, 1.28581, 1.18424,
+  1.56621, 2.08407, 0.13215, 0.11414, 0.95225, 1.51509, 10.01275, 0.27602, 0.81787, 0.2576, 0, 0.25726,
+  0.03025, 0.40938, 0.30876, 0.66617, 0.08878, 1.20437, 1.14085, 3.43792, 1.45188, 5.40936, 0.13215,
+];
 
 /** Fitted framing of a conversation span (tokens per new API message, tool call, tool result). */
-export const CLAUDE_SPAN_FRAMING = {"perMessage":0,"perToolCall":41.1,"perToolResult":41.1} as const;
+export const CLAUDE_SPAN_FRAMING = { perMessage: 0, perToolCall: 41.1, perToolResult: 41.1 } as const;

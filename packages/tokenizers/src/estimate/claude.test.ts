@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Span, claudeSpans } from '../../scripts/lib/claude-spans.js';
-import { claude2Counter } from '../../scripts/lib/reference.js';
 import { loadTranscripts, transcriptDir } from '../../../../test-support/transcripts.js';
+import { claudeSpans, type Span } from '../../scripts/lib/claude-spans.js';
+import { claude2Counter } from '../../scripts/lib/reference.js';
 import { CLAUDE_FRAMING, estimateClaudeTokens } from './index.js';
 
 const spans = claudeSpans(loadTranscripts(), transcriptDir()).filter((s) => s.split === 'test');
@@ -18,7 +18,8 @@ const ours = (s: Span) =>
   CLAUDE_FRAMING.perToolResult * s.toolResults;
 const claude2 = (s: Span) => s.texts.reduce((sum, t) => sum + claude2Counter(t), 0);
 const chars4 = (s: Span) => s.texts.reduce((sum, t) => sum + t.length, 0) / 4;
-const err = (set: Span[], f: (s: Span) => number) => median(set.map((s) => Math.abs(f(s) - s.actual) / s.actual));
+const err = (set: Span[], f: (s: Span) => number) =>
+  median(set.map((s) => Math.abs(f(s) - s.actual) / s.actual));
 
 describe('estimateClaudeTokens on held-out provider usage', () => {
   it('has held-out spans to check', () => {

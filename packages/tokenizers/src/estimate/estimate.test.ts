@@ -1,10 +1,10 @@
 import { isCtxkitError } from '@ctxkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadTranscripts } from '../../../../test-support/transcripts.js';
 import { buildCorpus } from '../../scripts/lib/corpus.js';
 import { evaluate } from '../../scripts/lib/evaluate.js';
 import { REFERENCE_VOCABULARIES, referenceCounter } from '../../scripts/lib/reference.js';
-import { loadTranscripts } from '../../../../test-support/transcripts.js';
 import { estimateClaudeTokens, estimateTokens } from './index.js';
 import type { EstimateVocabulary } from './vocabulary.js';
 
@@ -13,7 +13,24 @@ const VOCABS: EstimateVocabulary[] = [...REFERENCE_VOCABULARIES, 'generic', 'cla
 // Any UTF-16 code units, lone surrogates included.
 const anyText = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('a', 'Z', '7', ' ', '\t', '\n', '{', '"', 'é', 'ж', '中', 'ア', '한', '😀', '\u200d', '\ufe0f'),
+    fc.constantFrom(
+      'a',
+      'Z',
+      '7',
+      ' ',
+      '\t',
+      '\n',
+      '{',
+      '"',
+      'é',
+      'ж',
+      '中',
+      'ア',
+      '한',
+      '😀',
+      '\u200d',
+      '\ufe0f',
+    ),
     fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
     fc.integer({ min: 0x10000, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp)),
   ),

@@ -1,7 +1,7 @@
 import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
-import { FEATURE_COUNT, extractFeatures, weigh } from './features.js';
+import { extractFeatures, FEATURE_COUNT, weigh } from './features.js';
 import type { EstimateVocabulary } from './vocabulary.js';
 
 // Reused scratch buffer: the estimators are synchronous, so one is enough.

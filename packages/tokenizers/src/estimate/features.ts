@@ -89,8 +89,7 @@ const F_RAREHAN = f('rareHan');
 // The most frequent Chinese characters (general frequency lists); one token in every
 // large vocabulary, while rarer ideographs often cost two or three.
 const COMMON_HAN = new Uint8Array(0x10000);
-for (const ch of
-  '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坐集编宝谈府拉黑且随格尽剑讲布杀微怕母调局根曾准团段终乐切级克精哪官示冷域')
+for (const ch of '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坐集编宝谈府拉黑且随格尽剑讲布杀微怕母调局根曾准团段终乐切级克精哪官示冷域')
   COMMON_HAN[ch.charCodeAt(0)] = 1;
 const F_DIGITS = f('digits');
 const F_DIGITRUNS = f('digitRuns');
@@ -198,6 +197,11 @@ function classify(cp: number): number {
   return C_OTHER;
 }
 
+// Typed-array slots always exist; the cast only satisfies noUncheckedIndexedAccess.
+function bump(out: Float64Array, i: number, by = 1): void {
+  out[i] = (out[i] as number) + by;
+}
+
 /**
  * Counts the features of `text` in one pass, into `out` (zeroed first).
  * Lone surrogates count as `lone`; nothing throws.
@@ -234,23 +238,23 @@ export function extractFeatures(
     if (s !== 0) {
       if (s === script) {
         run++;
-        if (run >= 9) out[F_LONGWORD]++;
+        if (run >= 9) bump(out, F_LONGWORD);
       } else {
         run = 1;
         script = s;
         extRun = false;
-        out[s === 1 ? F_WORDS : F_SCRIPTWORDS]++;
+        bump(out, s === 1 ? F_WORDS : F_SCRIPTWORDS);
       }
       if (s === 1) {
-        if (extRun) out[F_EXTLETTERS]++;
+        if (extRun) bump(out, F_EXTLETTERS);
         else if (c === C_LATIN) {
           // First accented letter: the run so far now counts as a foreign word.
           extRun = true;
-          out[F_EXTWORDS]++;
-          out[F_EXTLETTERS] += run;
+          bump(out, F_EXTWORDS);
+          bump(out, F_EXTLETTERS, run);
         }
       }
-      if (prev === C_DIGIT) out[F_ALNUM]++;
+      if (prev === C_DIGIT) bump(out, F_ALNUM);
     } else {
       script = 0;
       run = 0;
@@ -258,52 +262,52 @@ export function extractFeatures(
     }
     if (c === C_SPACE || c === C_TAB) {
       wsRun++;
-      if (wsRun === 2) out[F_WSRUN2]++;
-      else if (wsRun >= 5) out[F_WSLONG]++;
+      if (wsRun === 2) bump(out, F_WSRUN2);
+      else if (wsRun >= 5) bump(out, F_WSLONG);
     } else {
       wsRun = 0;
     }
 
     switch (c) {
       case C_LOWER:
-        out[F_LOWER]++;
-        if (prev === C_LATIN) out[F_LATINSWITCH]++;
+        bump(out, F_LOWER);
+        if (prev === C_LATIN) bump(out, F_LATINSWITCH);
         break;
       case C_UPPER:
-        out[F_UPPER]++;
-        if (prev === C_LOWER) out[F_HUMP]++;
-        if (prev === C_LATIN) out[F_LATINSWITCH]++;
+        bump(out, F_UPPER);
+        if (prev === C_LOWER) bump(out, F_HUMP);
+        if (prev === C_LATIN) bump(out, F_LATINSWITCH);
         break;
       case C_LATIN:
-        out[CLASS_FEATURE[c] as number]++;
-        if (prev === C_LOWER || prev === C_UPPER) out[F_LATINSWITCH]++;
+        bump(out, CLASS_FEATURE[c] as number);
+        if (prev === C_LOWER || prev === C_UPPER) bump(out, F_LATINSWITCH);
         break;
       case C_HAN:
-        out[CLASS_FEATURE[c] as number]++;
+        bump(out, CLASS_FEATURE[c] as number);
         // Astral ideographs (u is a high surrogate here) are never common.
-        if (COMMON_HAN[u] !== 1) out[F_RAREHAN]++;
+        if (COMMON_HAN[u] !== 1) bump(out, F_RAREHAN);
         break;
       case C_DIGIT:
-        out[F_DIGITS]++;
-        if (prev !== C_DIGIT) out[F_DIGITRUNS]++;
-        if (prev >= 0 && SCRIPT[prev] !== 0) out[F_ALNUM]++;
+        bump(out, F_DIGITS);
+        if (prev !== C_DIGIT) bump(out, F_DIGITRUNS);
+        if (prev >= 0 && SCRIPT[prev] !== 0) bump(out, F_ALNUM);
         break;
       case C_SPACE:
-        out[F_SPACES]++;
+        bump(out, F_SPACES);
         break;
       case C_TAB:
-        out[F_TABS]++;
+        bump(out, F_TABS);
         break;
       case C_NEWLINE:
-        out[F_NEWLINES]++;
-        if (prev !== C_NEWLINE) out[F_NLRUNS]++;
+        bump(out, F_NEWLINES);
+        if (prev !== C_NEWLINE) bump(out, F_NLRUNS);
         break;
       case C_PUNCT:
-        out[F_PUNCT]++;
-        if (prev !== C_PUNCT) out[F_PUNCTRUNS]++;
+        bump(out, F_PUNCT);
+        if (prev !== C_PUNCT) bump(out, F_PUNCTRUNS);
         break;
       default:
-        out[CLASS_FEATURE[c] as number]++;
+        bump(out, CLASS_FEATURE[c] as number);
     }
     prev = c;
   }
