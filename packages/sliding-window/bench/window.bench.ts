@@ -192,6 +192,8 @@ function stress(): void {
   let outputs = 0;
   let budgetErrors = 0;
   let evicted = 0;
+  let compared = 0;
+  const seed = 20_261_125;
   const deps = { Manager: SlidingWindowContextManager, fitToBudget, validateConversation };
   const start = performance.now();
   fc.assert(
@@ -205,11 +207,15 @@ function stress(): void {
         outputs += r.outputs;
         budgetErrors += r.budgetErrors;
         evicted += r.evicted;
+        if (r.compared) compared++;
       },
     ),
-    { numRuns: N },
+    { numRuns: N, seed },
   );
-  console.log(`\n## Stress: ${N.toLocaleString()} generated histories (${ms(performance.now() - start)})`);
+  console.log(
+    `\n## Stress: ${N.toLocaleString()} generated histories, seed ${seed} (${ms(performance.now() - start)}); ` +
+      `${compared.toLocaleString()} final windows compared with fitToBudget`,
+  );
   console.log(
     '| outputs checked | invalid | over budget | lost pins | wrong/missed BUDGET_EXCEEDED | shape | differs from fitToBudget | BUDGET_EXCEEDED (legit) | evicted messages |',
   );

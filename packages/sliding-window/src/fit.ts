@@ -83,6 +83,9 @@ export function fitToBudget(messages: readonly Message[], options: FitOptions): 
   messages.forEach((message, index) => {
     const { tokens } = state.prepare(message);
     state.append(message, tokens, message.pinned === true || isPinned(message, index));
+    // 'last' replays the manager's adds, so both give the same window; where the manager would refuse
+    // an add, evict what may leave and go on: only the end has to fit.
+    if (strategy === 'last') state.evictTo(budget, true);
   });
   const required = strategy === 'last' ? state.required() : state.requiredFirst();
   if (required > budget) {

@@ -214,6 +214,8 @@ export interface ScriptReport {
   outputs: number;
   budgetErrors: number;
   evicted: number;
+  /** Whether the final window was compared with `fitToBudget` (no refused add, no pin change mid-way). */
+  compared: boolean;
 }
 
 /**
@@ -321,7 +323,8 @@ export function checkScript(
     }
   }
   // Without refused adds or pin changes mid-way, the window equals fitToBudget over the same history.
-  if (budgetErrors === 0 && !pinOps && all.length > 0) {
+  const compared = budgetErrors === 0 && !pinOps && all.length > 0;
+  if (compared) {
     try {
       const fit = deps.fitToBudget(all, { maxTokens: budget, count, keepFirstUserMessage });
       const out = w.messages();
@@ -331,5 +334,5 @@ export function checkScript(
       v.mismatch++;
     }
   }
-  return { violations: v, outputs, budgetErrors, evicted: w.dropped().length };
+  return { violations: v, outputs, budgetErrors, evicted: w.dropped().length, compared };
 }

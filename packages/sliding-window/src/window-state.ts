@@ -243,18 +243,25 @@ export class WindowState {
    * Evicts the oldest evictable groups until the total fits `budget`. The newest group and the newest
    * user message are never evicted; an exchange's user message leaves together with the last of its
    * turns, so the kept part always starts at a user message (or right after a pinned one).
+   * With `bestEffort`, stops when nothing more may leave instead of throwing (fitToBudget's replay).
    */
-  evictTo(budget: number): EvictionBatch {
+  evictTo(budget: number, bestEffort = false): EvictionBatch {
     const batch: Entry[] = [];
     const before = this.total;
     while (this.total > budget) {
       const front = this.popFront();
-      if (!front || front === this.newest) throw this.internal('no evictable group left', budget);
+      if (!front) break;
+      if (front === this.newest) {
+        this.pushFront(front);
+        break;
+      }
       if (front.kind === 'user' && (front.turnsInQueue > 0 || front === this.currentHead)) {
         // The user message stays while turns of its exchange are kept: evict its oldest turn instead.
         const turn = this.popFront();
         if (!turn || turn === this.newest || turn.head !== front) {
-          throw this.internal('exchange bookkeeping out of order', budget);
+          if (turn) this.pushFront(turn);
+          this.pushFront(front);
+          break;
         }
         this.remove(turn, batch);
         if (front.turnsInQueue === 0 && front !== this.currentHead) this.remove(front, batch);
@@ -264,6 +271,8 @@ export class WindowState {
       }
     }
     this.compact();
+    // Unreachable when `required` was checked first; loud rather than silently over budget.
+    if (this.total > budget && !bestEffort) throw this.internal('no evictable group left', budget);
     if (batch.length > 1) batch.sort((a, b) => a.seq - b.seq);
     return { messages: batch.map((e) => e.message), tokens: before - this.total };
   }
