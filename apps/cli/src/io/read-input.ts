@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 
 /** A file (or standard input) read as text. */
 export interface InputText {
@@ -17,12 +17,15 @@ const SNIFF_BYTES = 8192;
 
 /**
  * Reads a file (or standard input for `-`) as UTF-8 text.
- * @throws {CtxkitError} `IO_ERROR` for a missing or unreadable file or a directory;
+ * @throws {CtxkitError} `INVALID_ARGUMENT` for `-` when standard input is a terminal;
+ * `IO_ERROR` for a missing or unreadable file or a directory;
  * `INVALID_MESSAGE` for a binary file.
  */
 export function readInputText(name: string, options: { allowEmpty?: boolean } = {}): InputText {
   let buffer: Buffer;
   if (name === '-') {
+    // Reading a terminal would wait for the user to type a conversation: say what is expected instead.
+    if (process.stdin.isTTY) throw usageError('no input: give a file, or pipe the input into standard input');
     try {
       buffer = readFileSync(0);
     } catch (error) {
