@@ -86,9 +86,22 @@ describe('properties over generated agent histories', () => {
         expect(isSubsequence(fit.messages, all)).toBe(true);
         expect(everyTurnKeepsItsQuestion(fit.messages, all)).toBe(true);
         for (const m of all) if (m.role === 'system' || m.pinned) expect(fit.messages).toContain(m);
-        // Unpinned messages kept form a prefix of the unpinned ones: nothing kept after a gap.
         const first = all.find((m) => m.role === 'user');
         if (first) expect(fit.messages).toContain(first);
+        // The unpinned groups kept form a prefix: nothing is kept after the first one left out.
+        const groups = groupTurns(all);
+        const held = new Set<number>();
+        let head = -1;
+        groups.forEach((g, i) => {
+          if (g.role === 'user') head = i;
+          if (g.messages.some((m) => m.role === 'system' || m.pinned || m === first)) {
+            held.add(i);
+            if (g.role !== 'user' && g.role !== 'system' && head >= 0) held.add(head);
+          }
+        });
+        const kept = new Set(fit.messages);
+        const flags = groups.filter((_, i) => !held.has(i)).map((g) => kept.has(g.messages[0] as Message));
+        expect(flags.indexOf(false) === -1 || !flags.slice(flags.indexOf(false)).includes(true)).toBe(true);
       }),
       { numRuns: 2_000 },
     );
