@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { inputError, usageError } from '../errors.js';
 
 /** A file (or standard input) read as text. */
@@ -15,6 +16,31 @@ export interface InputText {
 // beats a JSON parse error pointing at line 1 of a PNG.
 const SNIFF_BYTES = 8192;
 
+// readFileSync(0) throws EAGAIN when the parent left the pipe non-blocking; read in chunks and wait
+// briefly instead, so `… | ctxkit count -` works from every shell.
+function readStdin(): Buffer {
+  const chunks: Buffer[] = [];
+  const chunk = Buffer.alloc(65536);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * Reads a file (or standard input for `-`) as UTF-8 text.
  * @throws {CtxkitError} `INVALID_ARGUMENT` for `-` when standard input is a terminal;
@@ -25,9 +51,11 @@ export function readInputText(name: string, options: { allowEmpty?: boolean } = 
   let buffer: Buffer;
   if (name === '-') {
     // Reading a terminal would wait for the user to type a conversation: say what is expected instead.
-    if (process.stdin.isTTY) throw usageError('no input: give a file, or pipe the input into standard input');
+    // isatty(0), not process.stdin: creating that stream makes fd 0 non-blocking, and readFileSync(0)
+    // then fails with EAGAIN on a large piped input.
+    if (isatty(0)) throw usageError('no input: give a file, or pipe the input into standard input');
     try {
-      buffer = readFileSync(0);
+      buffer = readStdin();
     } catch (error) {
       throw inputError('cannot read standard input', { reason: String(error) }, 'IO_ERROR');
     }
