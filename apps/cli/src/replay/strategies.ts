@@ -4,6 +4,7 @@ import {
   type Message,
   messageText,
   repairConversation,
+  toolArgumentsToString,
   validateConversation,
 } from '@ctxkit/core';
 import { fitToBudget } from '@ctxkit/sliding-window';
@@ -84,7 +85,16 @@ export function compressStrategy(summarizer: Summarizer, summarizerName: string)
         const result = await compressor.compress(input, { contextLimit: limit, tokenizer });
         if (!result.triggered || result.after >= result.before) return { context: input, events: [] };
         const items = ledgerItems(result.ledger);
-        const text = result.messages.map((m) => messageText(m)).join('\n');
+        // Facts may survive in message text or in the kept calls' arguments (a pruned output's
+        // command and path stay in the call that produced it).
+        const text = result.messages
+          .map((m) =>
+            [
+              messageText(m),
+              ...(m.tool_calls ?? []).map((c) => toolArgumentsToString(c.function.arguments)),
+            ].join('\n'),
+          )
+          .join('\n');
         const summarized = result.steps.find((s) => s.summarizer !== undefined);
         return {
           context: result.messages,
