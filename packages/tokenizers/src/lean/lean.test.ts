@@ -70,7 +70,7 @@ describe('vocabulary files', () => {
       vocab,
       merges: undefined,
       splitStart: undefined,
-      splitRanks: undefined,
+      splits: undefined,
       settings,
     });
     const engine = new LeanEngine(readLeanFile(file));
