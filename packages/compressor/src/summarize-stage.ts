@@ -1,0 +1,160 @@
+import type { Message } from '@ctxkit/core';
+import { ExtractiveSummarizer } from './extractive.js';
+import { ensureLedger, extractLedger, type Ledger, renderFacts } from './ledger.js';
+import { garbageReason } from './quality.js';
+import { chooseRegion } from './region.js';
+import { summaryMessage, summaryText, unwrapOriginal } from './summary-message.js';
+import type { CompressionStep, SummarizeFunction, Summarizer, SummaryRequest } from './types.js';
+import type { Work } from './work.js';
+import { isSummary } from './work.js';
+
+/** Settings the summarize stage needs from the compressor. @internal */
+export interface SummarizeSettings {
+  summarizer: Summarizer | SummarizeFunction | undefined;
+  maxAttempts: number;
+  attemptTimeoutMs: number;
+  /** `performance.now()` by which every attempt must have ended: compress start + attempts × timeout. */
+  deadline: number;
+  signal: AbortSignal | undefined;
+}
+
+const extractive = new ExtractiveSummarizer();
+
+function callSummarizer(s: Summarizer | SummarizeFunction, request: SummaryRequest): Promise<string> {
+  return typeof s === 'function' ? s(request) : s.summarize(request);
+}
+
+/** Runs `task`, rejecting when `signal` aborts even if the task ignores the signal. */
+function raceAbort<T>(task: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    task.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200);
+  return String(error).slice(0, 200);
+}
+
+/**
+ * Stages 3 and 4: summarizes the oldest region into one summary message, with
+ * the configured summarizer (bounded attempts and time) or deterministically.
+ * @returns the step and the summary, or `undefined` when there is nothing to summarize.
+ * @internal
+ */
+export async function summarizeStage(
+  work: Work,
+  goal: number,
+  settings: SummarizeSettings,
+): Promise<{ step: CompressionStep; summary: string; ledger: Ledger } | undefined> {
+  const tk = work.tokenizer;
+  let budget = Math.min(8000, Math.max(256, Math.floor(goal * 0.25)));
+  let region = chooseRegion(work, goal, budget);
+  if (!region) return undefined;
+  let regionMsgs = region.indexes.map((i) => work.messages[i]!);
+  let ledger = extractLedger(regionMsgs.map(unwrapOriginal));
+  const factsTokens = tk.countTokens(renderFacts(ledger));
+  if (factsTokens + 200 > budget) {
+    budget = factsTokens + 400;
+    region = chooseRegion(work, goal, budget) ?? region;
+    regionMsgs = region.indexes.map((i) => work.messages[i]!);
+    ledger = extractLedger(regionMsgs.map(unwrapOriginal));
+  }
+  const regionTokens = regionMsgs.reduce((s, m) => s + work.count(m), 0);
+  // What the summary may cost for the result to reach the goal (the wrapper takes ~40 tokens).
+  const room = goal - (work.total() - regionTokens) - 40;
+  if (room < budget) budget = Math.max(64, room);
+  const previous = regionMsgs.filter(isSummary).map(summaryText).pop();
+  const forSummary = regionMsgs.filter((m) => !isSummary(m));
+  const base = { messages: forSummary, ledger, maxTokens: budget, tokenizer: tk };
+  if (previous !== undefined) Object.assign(base, { previousSummary: previous });
+
+  const failures: string[] = [];
+  let text: string | undefined;
+  let by = 'extractive';
+  if (settings.summarizer) {
+    const s = settings.summarizer;
+    by = typeof s === 'function' ? s.name || 'function' : (s.name ?? 'summarizer');
+    for (let attempt = 0; attempt < settings.maxAttempts && text === undefined; attempt++) {
+      if (settings.signal?.aborted) break;
+      // The last attempts get what is left, so the whole stage ends within attempts × timeout
+      // of the start of compress (a little is kept for the deterministic summary).
+      const ms = Math.min(settings.attemptTimeoutMs, settings.deadline - performance.now() - 25);
+      if (ms <= 0) {
+        failures.push('no time left for another attempt');
+        break;
+      }
+      const ctrl = new AbortController();
+      const timer = setTimeout(
+        () => ctrl.abort(new Error(`summarizer timed out after ${Math.round(ms)} ms`)),
+        ms,
+      );
+      const onOuter = () => ctrl.abort(settings.signal?.reason);
+      settings.signal?.addEventListener('abort', onOuter, { once: true });
+      try {
+        const out = await raceAbort(callSummarizer(s, { ...base, signal: ctrl.signal }), ctrl.signal);
+        const raw = typeof out === 'string' ? out.trim() : '';
+        const bad = garbageReason(raw);
+        const tokens = bad ? 0 : tk.countTokens(raw);
+        if (bad) failures.push(bad);
+        else if (tokens >= regionTokens)
+          failures.push(`not smaller than its input (${tokens} ≥ ${regionTokens} tokens)`);
+        else if (tk.countTokens(ensureLedger(raw, ledger)) > budget * 1.25)
+          failures.push(`over its budget (${tokens} tokens, budget ${budget})`);
+        else text = raw;
+      } catch (error) {
+        failures.push(reasonOf(error));
+      } finally {
+        clearTimeout(timer);
+        settings.signal?.removeEventListener('abort', onOuter);
+      }
+    }
+  }
+  const kind = text === undefined ? 'fallback-summary' : 'summarize';
+  if (text === undefined) {
+    text = extractive.summarizeSync(base);
+    by = 'extractive';
+  }
+  const final = ensureLedger(text, ledger);
+  // Originals span the region, protected messages left in place included (so a restore is exact).
+  const from = region.indexes[0]!;
+  const span = work.messages.slice(from, region.cut);
+  const removedSet = new Set(region.indexes);
+  const kept = span.flatMap((_, k) => (removedSet.has(from + k) ? [] : [k]));
+  const message = summaryMessage(final, ledger, span, kept);
+  const before = work.total();
+  const removed = new Set(region.indexes);
+  const next: Message[] = [];
+  work.messages.forEach((m, i) => {
+    if (i === region.cut) next.push(message);
+    if (!removed.has(i)) next.push(m);
+  });
+  if (region.cut >= work.messages.length) next.push(message);
+  const previousMessages = work.messages;
+  work.messages = next;
+  if (work.total() >= before) {
+    // A summary that saves nothing (tiny regions) is not a compaction: keep the messages.
+    work.messages = previousMessages;
+    return undefined;
+  }
+  const step: CompressionStep = {
+    kind,
+    tokensSaved: before - work.total(),
+    messages: regionMsgs.length,
+    summarizer: by,
+  };
+  if (failures.length > 0) step.failures = failures;
+  return { step, summary: final, ledger };
+}

@@ -1,0 +1,30 @@
+// Test-only helpers shared by the suites (not exported from the package).
+import { type Message, messageText, toolArgumentsToObject } from '@ctxkit/core';
+
+/** All text a conversation shows a model: contents plus tool-call argument values. */
+export function visibleText(messages: readonly Message[]): string {
+  const out: string[] = [];
+  for (const m of messages) {
+    out.push(messageText(m));
+    for (const c of m.tool_calls ?? []) {
+      for (const v of Object.values(toolArgumentsToObject(c.function.arguments))) {
+        out.push(typeof v === 'string' ? v : JSON.stringify(v));
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+/** The messages `pred` selects, in order. */
+export function pick(messages: readonly Message[], pred: (m: Message, i: number) => boolean): Message[] {
+  return messages.filter(pred);
+}
+
+/** Index of the latest user message that is not a summary. */
+export function latestUserIndex(messages: readonly Message[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === 'user' && !(m.metadata?.ctxkit as { kind?: string } | undefined)) return i;
+  }
+  return -1;
+}

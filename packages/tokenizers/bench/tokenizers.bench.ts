@@ -1,0 +1,69 @@
+// `pnpm -F @ctxkit/tokenizers bench [filter]`: every tokenizer in bench/entries.ts, each in
+// a fresh child process (so cold loads share no warm caches), grouped by vocabulary, with
+// ratios against the group's baseline measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ENTRIES } from './entries.js';
+
+interface Result {
+  loadMs: number;
+  heapMB: number;
+  rssMB: number;
+  mixedMBps: number;
+  mixedCovered: number;
+  transcriptMBps: number;
+  transcriptCovered: number;
+  transcriptMB: number;
+  p50: number;
+  p99: number;
+}
+
+const filter = process.argv[2];
+const child = join(import.meta.dirname, 'run-child.ts');
+
+function run(name: string): Result | string {
+  const out = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--conditions=@ctxkit/source', '--import', 'tsx', child, name],
+    { encoding: 'utf8', cwd: join(import.meta.dirname, '..'), maxBuffer: 1 << 24 },
+  );
+  if (out.status !== 0)
+    return (out.stderr || out.stdout).split('\n').find((l) => l.includes('Error')) ?? 'failed';
+  return JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as Result;
+}
+
+const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '');
+
+console.log(`# @ctxkit/tokenizers benchmark — Node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  'load: fresh process (import + vocabulary build + first count); heap: heapUsed growth after load (gc);',
+);
+console.log('MB/s: million UTF-16 chars per second; p50/p99: one 2 KB message (ctxkit: countMessage).');
+console.log('ratios: divided by the group baseline (marked *), measured in this run.\n');
+console.log(
+  '| vocabulary | tokenizer | load ms | ×base | heap MB | RSS MB | mixed 1 MB MB/s | ×base | transcripts MB/s | ×base | p50 ms | p99 ms | p50 ×base |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+const baselines = new Map<string, Result>();
+let transcriptMB = 0;
+for (const e of ENTRIES) {
+  if (filter && !e.group.includes(filter) && !e.name.includes(filter)) continue;
+  const r = run(e.name);
+  if (typeof r === 'string') {
+    console.log(`| ${e.group} | ${e.name} | failed: ${r.slice(0, 80)} |`);
+    continue;
+  }
+  transcriptMB = r.transcriptMB;
+  if (e.baseline) baselines.set(e.group, r);
+  const b = baselines.get(e.group);
+  const partial = (c: number) => (c < 0.999 ? ` (${Math.round(c * 100)}%)` : '');
+  console.log(
+    `| ${e.group} | ${e.name}${e.baseline ? ' *' : ''} | ${f(r.loadMs, 0)} | ${ratio(r.loadMs, b?.loadMs)} | ${f(r.heapMB)} | ${f(r.rssMB, 0)} | ` +
+      `${f(r.mixedMBps, 2)}${partial(r.mixedCovered)} | ${ratio(r.mixedMBps, b?.mixedMBps)} | ${f(r.transcriptMBps, 2)}${partial(r.transcriptCovered)} | ` +
+      `${ratio(r.transcriptMBps, b?.transcriptMBps)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${ratio(r.p50, b?.p50)} |`,
+  );
+}
+console.log(
+  `\ntranscripts: ${transcriptMB.toFixed(2)} M chars; (n%) = share covered within the per-corpus time cap.`,
+);

@@ -1,0 +1,76 @@
+import { detectModel, type ModelDetection } from './detect.js';
+import { tokenizerFor, type VocabularyTokenizer } from './tokenizer.js';
+import type { VocabularyId } from './vocabularies.js';
+
+/** Options for {@link createTokenizer}. */
+export interface CreateTokenizerOptions {
+  /** Use this vocabulary instead of the detected one. */
+  vocabulary?: VocabularyId;
+}
+
+/** A tokenizer for a model, with the detection that chose its vocabulary. */
+export interface ModelTokenizer extends VocabularyTokenizer {
+  /** Why this vocabulary was chosen. */
+  readonly detection: ModelDetection;
+}
+
+/**
+ * A tokenizer for a provider/model pair. Synchronous: the vocabulary loads on first use.
+ * Unknown models get the fallback estimate (`exact: false`); this never throws for a model.
+ * @throws {CtxkitError} `INVALID_ARGUMENT` only for an unknown `options.vocabulary`.
+ */
+export function createTokenizer(
+  provider: string,
+  model: string,
+  options?: CreateTokenizerOptions,
+): ModelTokenizer {
+  const detected = detectModel(provider, model);
+  const detection: ModelDetection = options?.vocabulary
+    ? {
+        ...detected,
+        vocabulary: options.vocabulary,
+        exact: detected.vocabulary === options.vocabulary && detected.exact,
+        reason: `vocabulary ${options.vocabulary} forced by options`,
+      }
+    : detected;
+  const exact = detection.exact;
+  const tokenizer = tokenizerFor(detection.vocabulary, detection.family, exact) as ModelTokenizer;
+  Object.defineProperty(tokenizer, 'detection', { value: detection, enumerable: true });
+  return tokenizer;
+}
+
+/**
+ * Like {@link createTokenizer}, but loads the vocabulary before resolving.
+ * @throws {CtxkitError} `TOKENIZER_LOAD_FAILED` when the vocabulary data cannot be read.
+ */
+export async function loadTokenizer(
+  provider: string,
+  model: string,
+  options?: CreateTokenizerOptions,
+): Promise<ModelTokenizer> {
+  const tokenizer = createTokenizer(provider, model, options);
+  tokenizer.preload();
+  return tokenizer;
+}
+
+/**
+ * A tokenizer for one vocabulary, the unit a pool keys on: one instance serves every model
+ * that maps to the vocabulary. The vocabulary loads on first use.
+ * @throws {CtxkitError} `INVALID_ARGUMENT` for an unknown vocabulary id.
+ */
+export function createVocabularyTokenizer(vocabulary: VocabularyId): VocabularyTokenizer {
+  return tokenizerFor(vocabulary);
+}
+
+/**
+ * Like {@link createVocabularyTokenizer}, loaded before resolving.
+ * @throws {CtxkitError} `INVALID_ARGUMENT` for an unknown id, `TOKENIZER_LOAD_FAILED` when data cannot be read.
+ */
+export async function loadVocabulary(vocabulary: VocabularyId): Promise<VocabularyTokenizer> {
+  const tokenizer = tokenizerFor(vocabulary);
+  tokenizer.preload();
+  return tokenizer;
+}
+
+/** Alias of {@link createTokenizer}, the name of the original request. */
+export const createEnhancedTokenizer = createTokenizer;

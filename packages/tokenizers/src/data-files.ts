@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { brotliDecompressSync } from 'node:zlib';
+import { CtxkitError } from '@ctxkit/core';
+
+/**
+ * `require` usable from both the ESM and the CJS build: it loads vocabulary ranks
+ * synchronously and only on first use, so importing the package reads no vocabulary.
+ * (tsup's `shims` turn `import.meta.url` into `__filename` for the CJS build.)
+ */
+export const lazyRequire = createRequire(import.meta.url);
+
+// This file sits in `src/` (sources) and is bundled into `dist/index.*`; both are one
+// level below the package root, so `../data/` is the package's shipped data folder.
+const DATA_DIR = new URL('../data/', import.meta.url);
+
+/** Reads and decompresses one brotli-compressed data file shipped in the package's `data/` folder. */
+export function readDataFile(name: string): string {
+  const url = new URL(name, DATA_DIR);
+  try {
+    return brotliDecompressSync(readFileSync(url)).toString('utf8');
+  } catch (cause) {
+    throw new CtxkitError(
+      'TOKENIZER_LOAD_FAILED',
+      `Cannot read vocabulary data ${name} from ${url.pathname}; reinstall @ctxkit/tokenizers`,
+      { file: name },
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { detectModel } from './detect.js';
+import type { VocabularyId } from './vocabularies.js';
+
+const CASES: [provider: string, model: string, vocabulary: VocabularyId, exact: boolean][] = [
+  ['openai', 'gpt-4o', 'o200k_base', true],
+  ['openrouter', 'openai/gpt-4o', 'o200k_base', true],
+  ['openai', 'gpt-4o-mini-2024-07-18', 'o200k_base', true],
+  ['openai', 'GPT-4.1-mini', 'o200k_base', true],
+  ['openai', 'gpt-5', 'o200k_base', true],
+  ['openai', 'gpt-5-codex', 'o200k_base', true],
+  ['openai', 'o1', 'o200k_base', true],
+  ['openai', 'o3-mini', 'o200k_base', true],
+  ['openai', 'o4-mini', 'o200k_base', true],
+  ['openai', 'gpt-4', 'cl100k_base', true],
+  ['openai', 'gpt-4-0613', 'cl100k_base', true],
+  ['openai', 'gpt-4-turbo', 'cl100k_base', true],
+  ['openai', 'gpt-3.5-turbo', 'cl100k_base', true],
+  ['openai', 'text-embedding-3-small', 'cl100k_base', true],
+  ['ollama', 'gpt-oss:20b', 'o200k_harmony', true],
+  ['openrouter', 'openai/gpt-oss-120b', 'o200k_harmony', true],
+  ['anthropic', 'claude-sonnet-4-5-20250929', 'claude', false],
+  ['bedrock', 'anthropic.claude-3-5-sonnet-20240620-v1:0', 'claude', false],
+  ['vertex', 'claude-3-5-sonnet@20240620', 'claude', false],
+  ['openrouter', 'anthropic/claude-opus-4.6', 'claude', false],
+  ['ollama', 'llama3.1:8b', 'llama3', true],
+  ['ollama', 'llama3:latest', 'llama3', true],
+  ['together', 'meta-llama/Llama-3.3-70B-Instruct', 'llama3', true],
+  ['groq', 'llama-3.3-70b-versatile', 'llama3', true],
+  ['ollama', 'qwen2.5-coder:7b-instruct-q4_K_M', 'qwen2', true],
+  ['ollama', 'qwen3:8b', 'qwen2', true],
+  ['ollama', 'qwen3-coder:480b-cloud', 'qwen2', true],
+  ['openrouter', 'qwen/qwen-2.5-72b-instruct', 'qwen2', true],
+  ['ollama', 'qwq:32b', 'qwen2', true],
+  ['ollama', 'gemma3:12b', 'gemma3', true],
+  ['google', 'gemini-2.0-flash', 'gemma3', true],
+  ['google', 'gemini-2.5-pro', 'gemma3', true],
+  ['google', 'gemini-3-pro-preview', 'gemma3', true],
+  ['google', 'gemini-3.1-pro', 'fallback', false],
+  ['ollama', 'mistral:7b', 'mistral_v1', true],
+  ['mistral', 'mistral-large-latest', 'mistral_v1', true],
+  ['ollama', 'mixtral:8x7b', 'mistral_v1', true],
+  ['mistral', 'codestral-2405', 'mistral_v1', true],
+  ['ollama', 'mistral-nemo:12b', 'tekken', true],
+  ['mistral', 'open-mistral-nemo', 'tekken', true],
+  ['ollama', 'devstral:24b', 'tekken', false],
+  ['mistral', 'ministral-8b-latest', 'tekken', false],
+  ['mistral', 'magistral-medium-latest', 'tekken', false],
+  ['ollama', 'mistral-small3.1', 'tekken', false],
+  ['mistral', 'mistral-small-3.2', 'tekken', false],
+  ['mistral', 'pixtral-12b', 'tekken', false],
+  ['deepseek', 'deepseek-chat', 'deepseek_v3', true],
+  ['deepseek', 'deepseek-reasoner', 'deepseek_v3', true],
+  ['ollama', 'deepseek-r1:14b', 'deepseek_v3', true],
+  ['openrouter', 'deepseek/deepseek-v3.1', 'deepseek_v3', true],
+  ['ollama', 'dolphin-mixtral:8x7b', 'mistral_v1', true],
+  ['ollama', 'dolphin3:8b', 'fallback', false],
+  ['ollama', 'phi4:14b', 'fallback', false],
+  ['whatever', 'some-new-model', 'fallback', false],
+];
+
+describe('detectModel', () => {
+  it.each(CASES)('%s %s → %s', (provider, model, vocabulary, exact) => {
+    const d = detectModel(provider, model);
+    expect({ vocabulary: d.vocabulary, exact: d.exact }).toEqual({ vocabulary, exact });
+    expect(d.reason.length).toBeGreaterThan(0);
+  });
+
+  it('is case-insensitive and ignores :cloud / -cloud tags', () => {
+    expect(detectModel('OLLAMA', 'Qwen3:8B').vocabulary).toBe('qwen2');
+    expect(detectModel('ollama', 'gpt-oss:120b-cloud').vocabulary).toBe('o200k_harmony');
+    expect(detectModel('ollama', 'deepseek-v3.1:671b-cloud').vocabulary).toBe('deepseek_v3');
+  });
+
+  it('"dolphin" never matches "phi"', () => {
+    expect(detectModel('ollama', 'dolphin-llama3:8b').vocabulary).toBe('llama3');
+    expect(detectModel('ollama', 'dolphin-mistral:7b').vocabulary).toBe('mistral_v1');
+  });
+
+  it('never throws, for any input', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (p, m) => {
+        const d = detectModel(p as string, m as string);
+        expect(typeof d.vocabulary).toBe('string');
+      }),
+    );
+  });
+
+  it('unknown models get the fallback with a reason', () => {
+    const d = detectModel('acme', 'brand-new-9000');
+    expect(d).toMatchObject({ vocabulary: 'fallback', exact: false, family: 'unknown' });
+    expect(d.reason).toContain('brand-new-9000');
+  });
+});
