@@ -6,6 +6,29 @@ import { defineConfig } from 'vitepress';
 const sidebarFile = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
 const apiSidebar = existsSync(sidebarFile) ? JSON.parse(readFileSync(sidebarFile, 'utf8')) : [];
 
+// One entry per package that has a getting-started page (guide/packages/<name>.md).
+const packagePages = ['core', 'tokenizers', 'sliding-window', 'compressor', 'tracker'];
+
+const guideSidebar = [
+  {
+    text: 'Getting started',
+    items: [
+      { text: 'Overview', link: '/guide/getting-started' },
+      ...packagePages.map((name) => ({ text: `@ctxkit/${name}`, link: `/guide/packages/${name}` })),
+    ],
+  },
+  {
+    text: 'Guides',
+    items: [
+      { text: 'Choosing a tokenizer', link: '/guide/tokenizers' },
+      { text: 'Context-management strategies', link: '/guide/context-management' },
+      { text: 'Usage tracking, cost and export', link: '/guide/usage-tracking' },
+      { text: 'The Nanocoder integration', link: '/guide/nanocoder' },
+      { text: 'Benchmarks', link: '/benchmarks' },
+    ],
+  },
+];
+
 export default defineConfig({
   title: 'ctxkit',
   description:
@@ -22,18 +45,8 @@ export default defineConfig({
     ],
     search: { provider: 'local' },
     sidebar: {
-      '/guide/': [
-        {
-          text: 'Guide',
-          items: [
-            { text: 'Getting started', link: '/guide/getting-started' },
-            { text: 'Choosing a tokenizer', link: '/guide/tokenizers' },
-            { text: 'Context management', link: '/guide/context-management' },
-            { text: 'Usage tracking and cost', link: '/guide/usage-tracking' },
-            { text: 'Nanocoder integration', link: '/guide/nanocoder' },
-          ],
-        },
-      ],
+      '/guide/': guideSidebar,
+      '/benchmarks': guideSidebar,
       '/api/': [{ text: 'API reference', items: apiSidebar }],
     },
   },
