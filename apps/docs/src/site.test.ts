@@ -70,29 +70,52 @@ describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
     await page.close();
   });
 
-  it('opens an API page for each package', async () => {
-    const api = resolve(docsRoot, 'api');
-    const packages = readdirSync(api).filter((d) => d.startsWith('@ctxkit') || d === 'functions');
-    expect(packages.length).toBeGreaterThan(0);
+  it('opens the API reference of each package, and one of its pages', async () => {
+    // typedoc writes one folder per package under api/@ctxkit.
+    const packages = readdirSync(resolve(docsRoot, 'api/@ctxkit'));
+    expect(packages).toEqual(expect.arrayContaining(['core', 'sliding-window', 'tracker']));
     const page = await open('/api/');
-    const links = await page
-      .locator('.VPDoc a[href*="/api/"]')
-      .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
-    expect(links.length).toBeGreaterThan(0);
-    for (const link of [...new Set(links)].slice(0, 12)) {
-      await page.goto(`${server.url}${link}`, { waitUntil: 'networkidle' });
-      await expect(page.locator('h1').first().textContent()).resolves.not.toBe('');
+    for (const name of packages) {
+      const index = `/api/@ctxkit/${name}/`;
+      await page.goto(`${server.url}${index}`, { waitUntil: 'networkidle' });
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.toContain(`@ctxkit/${name}`);
+      // Follow the first link to one of the package's own export pages (a class, function, …).
+      const links = await page
+        .locator(`.VPDoc a[href*="/api/@ctxkit/${name}/"]`)
+        .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
+      const exportPage = links.find((l) => l !== index && l.split('/').length > 5);
+      expect(exportPage, `no export page linked from ${index}`).toBeDefined();
+      await page.goto(`${server.url}${exportPage}`, { waitUntil: 'networkidle' });
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.not.toBe('');
     }
     await page.close();
   });
 
-  it('finds an export with the search box', async () => {
+  it('opens every guide page from the sidebar', async () => {
+    const page = await open('/guide/getting-started');
+    const links = await page
+      .locator('.VPSidebar a[href*="/guide/"], .VPSidebar a[href$="/benchmarks"]')
+      .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
+    expect(links.length).toBeGreaterThanOrEqual(8);
+    for (const link of new Set(links)) {
+      await page.goto(`${server.url}${link}`, { waitUntil: 'networkidle' });
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.not.toBe('');
+    }
+    await page.close();
+  });
+
+  it('finds exports of several packages with the search box', async () => {
     const page = await open('/');
     await page.locator('.DocSearch-Button, .VPNavBarSearchButton, #local-search button').first().click();
-    await page.locator('.VPLocalSearchBox input').fill('validateConversation');
-    const result = page.locator('.VPLocalSearchBox .result').first();
-    await result.waitFor({ timeout: 10_000 });
-    await expect(result.textContent()).resolves.toContain('validateConversation');
+    const input = page.locator('.VPLocalSearchBox input');
+    for (const term of ['validateConversation', 'SlidingWindowContextManager', 'TokenUsageTracker']) {
+      await input.fill(term);
+      const result = page.locator('.VPLocalSearchBox .result').first();
+      await expect.poll(() => result.textContent(), { timeout: 10_000 }).toContain(term);
+    }
+    // Opening a result navigates to its page.
+    await page.locator('.VPLocalSearchBox .result').first().click();
+    await page.waitForURL(/\/api\//, { timeout: 10_000 });
     await page.close();
   });
 
