@@ -1,0 +1,16 @@
+/**
+ * `@ctxkit/pool` — load each vocabulary once. A reference-counted pool of
+ * tokenizers keyed by vocabulary (not by provider and model), with load
+ * coalescing, retry after failure and LRU eviction within a memory budget.
+ *
+ * @packageDocumentation
+ */
+
+export { PooledTokenizer } from './handle.js';
+export {
+  type PoolDetection,
+  type PoolEntryStats,
+  TokenizerPool,
+  type TokenizerPoolOptions,
+  type TokenizerPoolStats,
+} from './pool.js';
