@@ -7,7 +7,7 @@ const sidebarFile = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.
 const apiSidebar = existsSync(sidebarFile) ? JSON.parse(readFileSync(sidebarFile, 'utf8')) : [];
 
 // One entry per package that has a getting-started page (guide/packages/<name>.md).
-const packagePages = ['core', 'tokenizers', 'sliding-window', 'compressor', 'tracker'];
+const packagePages = ['core', 'tokenizers', 'pool', 'cache', 'sliding-window', 'compressor', 'tracker'];
 
 const guideSidebar = [
   {
