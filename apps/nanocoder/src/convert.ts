@@ -1,0 +1,65 @@
+import { type Message, toolArgumentsToObject } from '@ctxkit/core';
+import type { NanocoderMessage } from './types.js';
+
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+
+/**
+ * Nanocoder message → ctxkit message, leniently: Nanocoder's own counters
+ * treat a missing `content` as `''`, so this does too rather than throwing in
+ * the middle of its render loop. Tool-call arguments stay parsed objects (ctxkit
+ * accepts both forms); `structuredContent` rides along in `metadata`.
+ */
+export function toCtxkit(m: NanocoderMessage): Message {
+  const out: Message = {
+    role: ROLES.has(m.role) ? m.role : 'assistant',
+    content: typeof m.content === 'string' ? m.content : m.content == null ? '' : String(m.content),
+  };
+  if (m.tool_calls && m.tool_calls.length > 0) {
+    out.tool_calls = m.tool_calls.map((c) => ({
+      id: c.id,
+      type: 'function' as const,
+      function: { name: c.function?.name ?? '', arguments: c.function?.arguments ?? {} },
+    }));
+  }
+  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  if (m.name !== undefined) out.name = m.name;
+  if (m.reasoning !== undefined) out.reasoning = m.reasoning;
+  if (m.images && m.images.length > 0) {
+    out.images = m.images.map((i) => ({ data: i.data, mediaType: i.mediaType }));
+  }
+  if (m.structuredContent !== undefined) out.metadata = { structuredContent: m.structuredContent };
+  return out;
+}
+
+/**
+ * ctxkit message → Nanocoder message. A message ctxkit kept verbatim maps back
+ * to the very object Nanocoder handed in (`originals`), so nothing Nanocoder
+ * attached to it is lost; a new one (a summary) is converted.
+ */
+export function toNanocoderMessage(
+  m: Message,
+  originals?: ReadonlyMap<Message, NanocoderMessage>,
+): NanocoderMessage {
+  const original = originals?.get(m);
+  if (original !== undefined) return original;
+  const content =
+    typeof m.content === 'string'
+      ? m.content
+      : m.content.map((p) => (p.type === 'text' ? p.text : p.url ? `[image: ${p.url}]` : '')).join('\n');
+  const out: NanocoderMessage = { role: m.role, content };
+  if (m.tool_calls && m.tool_calls.length > 0) {
+    out.tool_calls = m.tool_calls.map((c) => ({
+      id: c.id,
+      function: {
+        name: c.function.name,
+        arguments: toolArgumentsToObject(c.function.arguments),
+      },
+    }));
+  }
+  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  if (m.name !== undefined) out.name = m.name;
+  if (m.reasoning !== undefined) out.reasoning = m.reasoning;
+  if (m.images && m.images.length > 0)
+    out.images = m.images.map((i) => ({ data: i.data, mediaType: i.mediaType }));
+  return out;
+}

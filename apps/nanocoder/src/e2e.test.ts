@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderQwenChat } from './testing/chatml.js';
+import { makeSandbox, node22, runCli, type Sandbox } from './testing/run-nanocoder.js';
+import { type ScriptedServer, startScriptedServer } from './testing/scripted-server.js';
+import { FILES, PROMPT, sessionFiles, sessionTurns } from './testing/session.js';
+
+// The real Nanocoder CLI, headless (`--plain --json run`), against a loopback
+// OpenAI-compatible server that rejects any request over an 8k window counted
+// with the exact Qwen2 vocabulary — the way a small local model fails.
+const CONTEXT = 8192;
+const MODEL = 'qwen2.5-coder:7b';
+const qwen = createVocabularyTokenizer('qwen2');
+const node = node22();
+
+interface Outcome {
+  code: number | null;
+  json: { kind?: string; finalText?: string } | undefined;
+  seen: ScriptedServer['seen'];
+  sandbox: Sandbox;
+  stderr: string;
+}
+
+async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise<Outcome> {
+  if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
+  const server = await startScriptedServer({
+    turns: sessionTurns(),
+    contextLimit: CONTEXT,
+    model: MODEL,
+    countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+  });
+  const sandbox = makeSandbox(sessionFiles(90), [
+    { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: configuredWindow },
+  ]);
+  try {
+    const run = await runCli(
+      node,
+      sandbox,
+      ['--plain', '--json', '--trust-directory', '--mode', 'yolo', 'run', PROMPT],
+      { withCtxkit },
+    );
+    let json: Outcome['json'];
+    try {
+      json = JSON.parse(run.stdout) as Outcome['json'];
+    } catch {
+      json = undefined;
+    }
+    return { code: run.code, json, seen: [...server.seen], sandbox, stderr: run.stderr };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('real Nanocoder, headless, 8k window', () => {
+  let without: Outcome;
+  let withCtxkit: Outcome;
+  let misconfigured: Outcome;
+  beforeAll(async () => {
+    qwen.countTokens('warm up'); // load the vocabulary once, outside the runs
+    [without, withCtxkit, misconfigured] = await Promise.all([
+      session(false),
+      session(true),
+      // The window configured for the model is wrong (4x the server's), as with Ollama's num_ctx.
+      session(true, CONTEXT * 4),
+    ]);
+  }, 150_000);
+  afterAll(() => {
+    for (const o of [without, withCtxkit, misconfigured]) {
+      if (o) rmSync(o.sandbox.root, { recursive: true, force: true });
+    }
+  });
+
+  it('overflows without ctxkit: the server rejects a request and the run fails', () => {
+    const rejected = without.seen.filter((r) => r.rejected);
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected[0]?.tokens).toBeGreaterThan(CONTEXT);
+    expect(without.code).not.toBe(0);
+    expect(without.json?.kind).not.toBe('success');
+  });
+
+  it('completes with ctxkit: every request fits and the answer keeps every fact', () => {
+    expect(withCtxkit.code).toBe(0);
+    expect(withCtxkit.json?.kind).toBe('success');
+    expect(withCtxkit.seen.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
+    // The session ran all the way: five reads and the answer.
+    expect(withCtxkit.seen.filter((r) => r.kind === 'turn').length).toBe(FILES.length + 1);
+    for (const f of FILES) expect(withCtxkit.json?.finalText).toContain(`${f.constant} = ${f.value}`);
+    // And it got there by compacting: later requests are smaller than the history they carry.
+    const sizes = withCtxkit.seen.map((r) => r.tokens);
+    expect(Math.max(...sizes)).toBeLessThan(Math.max(...without.seen.map((r) => r.tokens)));
+  });
+
+  it('persists one tracker event per model call in the XDG data dir', () => {
+    const dir = join(withCtxkit.sandbox.dataHome, 'ctxkit', 'usage');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+    expect(files.length).toBeGreaterThan(0);
+    const lines = files
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter((l) => l.trim().length > 0)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = lines.filter(
+      (l) => (l.usage as { inputTokens?: number } | undefined)?.inputTokens !== undefined,
+    );
+    expect(events.length).toBe(withCtxkit.seen.length);
+    // The provider-reported prompt sizes, as the server counted them, in order.
+    expect(events.map((e) => (e.usage as { inputTokens: number }).inputTokens)).toEqual(
+      withCtxkit.seen.map((r) => r.tokens),
+    );
+    expect(events.every((e) => e.model === MODEL && e.provider === 'local')).toBe(true);
+  });
+
+  it('with a wrong configured window: learns the real one from the rejection, compacts and retries once', () => {
+    expect(misconfigured.code).toBe(0);
+    expect(misconfigured.json?.kind).toBe('success');
+    const rejected = misconfigured.seen.filter((r) => r.rejected);
+    expect(rejected).toHaveLength(1);
+    const after = misconfigured.seen.slice(misconfigured.seen.indexOf(rejected[0] as never) + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
+    for (const f of FILES) expect(misconfigured.json?.finalText).toContain(`${f.constant} = ${f.value}`);
+  });
+});

@@ -1,0 +1,34 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { findNanocoderRoot, NANOCODER_PACKAGE } from './compat.js';
+
+/**
+ * Where Nanocoder is installed, in this order: `CTXKIT_NANOCODER_ROOT`, the
+ * script being run (`node … nanocoder/dist/cli.js`), then a package resolvable
+ * from each folder in `from` (Nanocoder has no `exports` map, so its
+ * `package.json` resolves). Symlinks are resolved, as Node's loader does.
+ */
+export function locateNanocoder(
+  from: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  script: string | undefined = process.argv[1],
+): string | undefined {
+  const found = (() => {
+    if (env.CTXKIT_NANOCODER_ROOT) return env.CTXKIT_NANOCODER_ROOT;
+    if (script) {
+      const root = findNanocoderRoot(script);
+      if (root) return root;
+    }
+    for (const dir of from) {
+      try {
+        const manifest = createRequire(join(dir, 'noop.js')).resolve(`${NANOCODER_PACKAGE}/package.json`);
+        return dirname(manifest);
+      } catch {
+        // Not resolvable from here; try the next folder.
+      }
+    }
+    return undefined;
+  })();
+  return found !== undefined && existsSync(found) ? realpathSync(found) : found;
+}

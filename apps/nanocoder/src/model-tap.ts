@@ -1,0 +1,105 @@
+/**
+ * Usage as the AI SDK's provider layer reports it for one model call
+ * (`LanguageModelV3Usage`): richer than what Nanocoder keeps, which is only
+ * input/output/total — cache reads/writes and reasoning tokens are dropped there.
+ */
+export interface ProviderCallUsage {
+  inputTokens: { total?: number; noCache?: number; cacheRead?: number; cacheWrite?: number };
+  outputTokens: { total?: number; text?: number; reasoning?: number };
+  /** The provider's own usage object (e.g. OpenAI's `prompt_tokens_details`). */
+  raw?: Record<string, unknown>;
+}
+
+/** What a tapped call reports. */
+export interface TappedCall {
+  usage: ProviderCallUsage;
+  /** The model the provider says answered, when it says so. */
+  responseModel?: string;
+  /** The AI SDK provider id, e.g. `local.chat`. */
+  provider?: string;
+  modelId?: string;
+  /** Milliseconds from the request to the end of the response. */
+  durationMs?: number;
+}
+
+interface StreamResult {
+  stream: ReadableStream<{ type: string; usage?: ProviderCallUsage; modelId?: string }>;
+}
+
+/**
+ * Wraps an AI SDK language model so every `doStream`/`doGenerate` reports its
+ * usage to `onCall` — without changing what the SDK sees (the stream parts pass
+ * through untouched). A wrapper, not a fork: any property not intercepted is
+ * the model's own.
+ */
+export function tapLanguageModel<M extends object>(model: M, onCall: (call: TappedCall) => void): M {
+  const base = model as unknown as {
+    provider?: string;
+    modelId?: string;
+    doStream?: (options: unknown) => Promise<StreamResult>;
+    doGenerate?: (
+      options: unknown,
+    ) => Promise<{ usage?: ProviderCallUsage; response?: { modelId?: string } }>;
+  };
+  if (typeof base.doStream !== 'function' && typeof base.doGenerate !== 'function') return model;
+  const info = () => ({
+    ...(base.provider ? { provider: base.provider } : {}),
+    ...(base.modelId ? { modelId: base.modelId } : {}),
+  });
+  const report = (call: TappedCall) => {
+    try {
+      onCall(call);
+    } catch {
+      // Usage recording must never break the agent's model call.
+    }
+  };
+  return new Proxy(model, {
+    get(target, prop) {
+      if (prop === 'doStream' && typeof base.doStream === 'function') {
+        return async (options: unknown) => {
+          const started = performance.now();
+          const result = await (base.doStream as (o: unknown) => Promise<StreamResult>).call(target, options);
+          let responseModel: string | undefined;
+          const stream = result.stream.pipeThrough(
+            new TransformStream({
+              transform(part, controller) {
+                if (part.type === 'response-metadata' && part.modelId) responseModel = part.modelId;
+                if (part.type === 'finish' && part.usage) {
+                  const durationMs = Math.round(performance.now() - started);
+                  report({
+                    usage: part.usage,
+                    durationMs,
+                    ...info(),
+                    ...(responseModel ? { responseModel } : {}),
+                  });
+                }
+                controller.enqueue(part);
+              },
+            }),
+          );
+          return { ...result, stream };
+        };
+      }
+      if (prop === 'doGenerate' && typeof base.doGenerate === 'function') {
+        return async (options: unknown) => {
+          const started = performance.now();
+          const result = await (base.doGenerate as NonNullable<typeof base.doGenerate>).call(target, options);
+          if (result.usage) {
+            const responseModel = result.response?.modelId;
+            const durationMs = Math.round(performance.now() - started);
+            report({
+              usage: result.usage,
+              durationMs,
+              ...info(),
+              ...(responseModel ? { responseModel } : {}),
+            });
+          }
+          return result;
+        };
+      }
+      // Getters run on the real model (it may use private fields), methods stay bound to it.
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

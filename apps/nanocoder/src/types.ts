@@ -1,0 +1,98 @@
+/**
+ * Nanocoder's shapes (`@nanocollective/nanocoder` 1.30.0, `dist/types/*.d.ts`),
+ * restated so this package's published types do not require Nanocoder to be
+ * installed. `contract.ts` proves, at typecheck time against the pinned
+ * devDependency, that they match in both directions.
+ */
+
+/** A JSON value, as Nanocoder's `structuredContent` (the AI SDK's `JSONValue`). */
+export type NanocoderJsonValue =
+  | null
+  | string
+  | number
+  | boolean
+  | { [key: string]: NanocoderJsonValue | undefined }
+  | NanocoderJsonValue[];
+
+/** Nanocoder's `ToolCall`: arguments are a parsed object, not a JSON string. */
+export interface NanocoderToolCall {
+  id: string;
+  function: { name: string; arguments: Record<string, unknown> };
+}
+
+/** Nanocoder's `ImageAttachment` (base64 data). */
+export interface NanocoderImage {
+  data: string;
+  mediaType: string;
+  source?: string;
+}
+
+/** Nanocoder's `Message`. */
+export interface NanocoderMessage {
+  role: 'user' | 'assistant' | 'system' | 'tool';
+  content: string;
+  tool_calls?: NanocoderToolCall[];
+  tool_call_id?: string;
+  name?: string;
+  reasoning?: string;
+  structuredContent?: NanocoderJsonValue;
+  images?: NanocoderImage[];
+}
+
+/** Nanocoder's `Tokenizer`: note `encode` returns a token COUNT. */
+export interface NanocoderTokenizer {
+  /** Token count of a text. */
+  encode(text: string): number;
+  /** Tokens a message costs in a request. */
+  countTokens(message: NanocoderMessage): number;
+  /** A name for display, e.g. `ctxkit-hf:qwen2`. */
+  getName(): string;
+  /** Releases the tokenizer (returns it to the pool). */
+  free?(): void;
+}
+
+/** Nanocoder's `TokenBreakdown` (what `/usage` and the context bar show). */
+export interface TokenBreakdown {
+  system: number;
+  userMessages: number;
+  assistantMessages: number;
+  toolDefinitions: number;
+  toolResults: number;
+  total: number;
+}
+
+/** Nanocoder's `CompressionMode` (mechanical compaction aggressiveness). */
+export type NanocoderCompressionMode = 'default' | 'aggressive' | 'conservative';
+
+/** Nanocoder's `CompressionStrategy`. */
+export type NanocoderCompressionStrategy = 'llm' | 'mechanical';
+
+/** The `config` argument of Nanocoder's `performAutoCompact`. */
+export interface AutoCompactConfig {
+  enabled: boolean;
+  threshold: number;
+  mode: NanocoderCompressionMode;
+  strategy?: NanocoderCompressionStrategy;
+  notifyUser: boolean;
+}
+
+/** Provider-reported usage as Nanocoder keeps it (`ApiUsage`). */
+export interface NanocoderApiUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** The slice of Nanocoder's `LLMClient` ctxkit uses (the summarizer calls `chat`). */
+export interface NanocoderChatClient {
+  getCurrentModel(): string;
+  chat(
+    messages: NanocoderMessage[],
+    tools: Record<string, never>,
+    callbacks: Record<string, never>,
+    signal?: AbortSignal,
+  ): Promise<{
+    choices: Array<{ message: { role: 'assistant'; content: string } }>;
+    usage?: NanocoderApiUsage;
+  }>;
+}
