@@ -23,7 +23,10 @@ function ctxkit(vocabulary: VocabularyId): Entry {
     name: `ctxkit ${vocabulary}`,
     group: vocabulary,
     async load() {
-      const { createVocabularyTokenizer } = await import('../src/index.js');
+      // The built package when present (what users load), else the sources.
+      const { createVocabularyTokenizer } = (await import('../dist/index.js').catch(
+        () => import('../src/index.js'),
+      )) as typeof import('../src/index.js');
       const t = createVocabularyTokenizer(vocabulary);
       t.preload();
       return {

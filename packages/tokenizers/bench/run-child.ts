@@ -26,7 +26,8 @@ for (let i = 0; messages.length < 300; i += 7919)
 
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
-const heap0 = process.memoryUsage().heapUsed;
+const mem0 = process.memoryUsage();
+const heap0 = mem0.heapUsed;
 const t0 = performance.now();
 const loaded = await entry.load();
 loaded.countText('warm up: the first count builds lazily loaded state');
@@ -72,6 +73,8 @@ process.stdout.write(
   JSON.stringify({
     loadMs,
     heapMB: (mem.heapUsed - heap0) / 1e6,
+    // Resident cost of the load: heap plus memory outside the V8 heap (external includes array buffers).
+    residentMB: (mem.heapUsed + mem.external - heap0 - mem0.external) / 1e6,
     rssMB: mem.rss / 1e6,
     mixedMBps: mixedRun.mbps,
     mixedCovered: mixedRun.covered,

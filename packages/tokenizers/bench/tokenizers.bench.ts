@@ -8,6 +8,7 @@ import { ENTRIES } from './entries.js';
 interface Result {
   loadMs: number;
   heapMB: number;
+  residentMB: number;
   rssMB: number;
   mixedMBps: number;
   mixedCovered: number;
@@ -37,14 +38,14 @@ const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) ? `
 
 console.log(`# @ctxkit/tokenizers benchmark — Node ${process.version}, ${new Date().toISOString()}`);
 console.log(
-  'load: fresh process (import + vocabulary build + first count); heap: heapUsed growth after load (gc);',
+  'load: fresh process (import + vocabulary build + first count); heap: heapUsed growth after load (gc); resident: heap + external + array buffers growth;',
 );
 console.log('MB/s: million UTF-16 chars per second; p50/p99: one 2 KB message (ctxkit: countMessage).');
 console.log('ratios: divided by the group baseline (marked *), measured in this run.\n');
 console.log(
-  '| vocabulary | tokenizer | load ms | ×base | heap MB | RSS MB | mixed 1 MB MB/s | ×base | transcripts MB/s | ×base | p50 ms | p99 ms | p50 ×base |',
+  '| vocabulary | tokenizer | load ms | ×base | heap MB | resident MB | RSS MB | mixed 1 MB MB/s | ×base | transcripts MB/s | ×base | p50 ms | p99 ms | p50 ×base |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 const baselines = new Map<string, Result>();
 let transcriptMB = 0;
 for (const e of ENTRIES) {
@@ -59,7 +60,7 @@ for (const e of ENTRIES) {
   const b = baselines.get(e.group);
   const partial = (c: number) => (c < 0.999 ? ` (${Math.round(c * 100)}%)` : '');
   console.log(
-    `| ${e.group} | ${e.name}${e.baseline ? ' *' : ''} | ${f(r.loadMs, 0)} | ${ratio(r.loadMs, b?.loadMs)} | ${f(r.heapMB)} | ${f(r.rssMB, 0)} | ` +
+    `| ${e.group} | ${e.name}${e.baseline ? ' *' : ''} | ${f(r.loadMs, 0)} | ${ratio(r.loadMs, b?.loadMs)} | ${f(r.heapMB)} | ${f(r.residentMB)} | ${f(r.rssMB, 0)} | ` +
       `${f(r.mixedMBps, 2)}${partial(r.mixedCovered)} | ${ratio(r.mixedMBps, b?.mixedMBps)} | ${f(r.transcriptMBps, 2)}${partial(r.transcriptCovered)} | ` +
       `${ratio(r.transcriptMBps, b?.transcriptMBps)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${ratio(r.p50, b?.p50)} |`,
   );

@@ -21,3 +21,18 @@ export function readDataFile(name: string): string {
     );
   }
 }
+
+/** Reads one binary file shipped in the package's `data/` folder (a compact vocabulary). */
+export function readDataBinary(name: string): Buffer {
+  const url = new URL(name, DATA_DIR);
+  try {
+    return readFileSync(url);
+  } catch (cause) {
+    throw new CtxkitError(
+      'TOKENIZER_LOAD_FAILED',
+      `Cannot read vocabulary file ${name} from ${url.pathname}; reinstall @ctxkit/tokenizers`,
+      { file: name },
+      { cause },
+    );
+  }
+}

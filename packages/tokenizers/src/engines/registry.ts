@@ -1,26 +1,13 @@
 import { CtxkitError } from '@ctxkit/core';
 import type { VocabularyId } from '../vocabularies.js';
 import type { TextEngine } from './engine.js';
-import { loadHfEngine } from './hf.js';
-import { loadOpenAIEngine, loadRankedEngine, loadTekkenEngine } from './tiktoken.js';
+import { loadLeanEngine } from './lean.js';
 
 export type ExactVocabulary = Exclude<VocabularyId, 'claude' | 'fallback'>;
 
 function build(vocabulary: ExactVocabulary): TextEngine {
-  switch (vocabulary) {
-    case 'o200k_base':
-    case 'o200k_harmony': // harmony = o200k_base ranks + control tokens; content never holds those
-      return loadOpenAIEngine('o200k_base');
-    case 'cl100k_base':
-      return loadOpenAIEngine('cl100k_base');
-    case 'tekken':
-      return loadTekkenEngine();
-    case 'llama3':
-    case 'qwen2':
-      return loadRankedEngine(vocabulary);
-    default:
-      return loadHfEngine(vocabulary);
-  }
+  // harmony = o200k_base ranks + control tokens; content never holds those, so one file serves both.
+  return loadLeanEngine(vocabulary === 'o200k_harmony' ? 'o200k_base' : vocabulary);
 }
 
 // One engine per vocabulary data, shared by every tokenizer that uses it and released when

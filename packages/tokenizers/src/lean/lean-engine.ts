@@ -1,0 +1,190 @@
+// The lean tokenizer engine: one compact vocabulary file per vocabulary and
+// one code path for tiktoken-style, HF byte-level and sentencepiece-style BPE.
+// text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
+import { AddedTokens } from './added-tokens.js';
+import type { LeanVocabulary } from './lean-file.js';
+import { mergeIds } from './pair-merges.js';
+import { RankMerger } from './rank-merge.js';
+import { SplitRankMerger } from './score-merge.js';
+
+const encoder = new TextEncoder();
+/** Distinct pieces whose counts are remembered; cleared when full (bounded, no per-hit bookkeeping). */
+const CACHE_LIMIT = 32_768;
+/** Longer pieces are not cached: they rarely repeat and would pin memory. */
+const CACHE_PIECE_LIMIT = 256;
+
+export class LeanEngine {
+  private scratch = new Uint8Array(1024);
+  private ids = new Int32Array(1024);
+  private readonly cache = new Map<string, number>();
+  private readonly rank: RankMerger;
+  private readonly splitRank: SplitRankMerger | undefined;
+  private starts = new Int32Array(1024);
+  private readonly added: AddedTokens;
+  private readonly regexes: RegExp[];
+
+  constructor(readonly data: LeanVocabulary) {
+    this.rank = new RankMerger(data.vocab);
+    this.splitRank =
+      data.settings.mode === 'splits'
+        ? new SplitRankMerger(data.vocab, data.splitStart!, data.splitRanks!)
+        : undefined;
+    this.added = new AddedTokens(data.settings.added);
+    this.regexes = data.settings.splits.map((p) => new RegExp(p, 'gu'));
+  }
+
+  /** Bytes held: the vocabulary file plus the bounded piece cache at its limit (upper estimate). */
+  get residentBytes(): number {
+    return this.data.fileBytes;
+  }
+
+  count(text: string): number {
+    let total = 0;
+    this.added.split(
+      text,
+      (segment) => {
+        this.pieces(this.normalize(segment), (piece) => {
+          let n = this.cache.get(piece);
+          if (n === undefined) {
+            n = this.piece(piece, null);
+            if (piece.length <= CACHE_PIECE_LIMIT) {
+              if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+              this.cache.set(piece, n);
+            }
+          }
+          total += n;
+        });
+      },
+      () => {
+        total++;
+      },
+    );
+    return total;
+  }
+
+  encode(text: string): number[] {
+    const out: number[] = [];
+    this.added.split(
+      text,
+      (segment) => this.pieces(this.normalize(segment), (piece) => this.piece(piece, out)),
+      (id) => out.push(id),
+    );
+    const offset = this.data.settings.idOffset;
+    if (offset !== 0) for (let i = 0; i < out.length; i++) out[i]! += offset;
+    return out;
+  }
+
+  free(): void {
+    this.cache.clear();
+  }
+
+  private normalize(segment: string): string {
+    const s = this.data.settings;
+    // Lone surrogates become U+FFFD, as on the way to any provider (UTF-8).
+    let text = (segment as unknown as { isWellFormed(): boolean }).isWellFormed()
+      ? segment
+      : (segment as unknown as { toWellFormed(): string }).toWellFormed();
+    if (s.normalize === 'NFC') text = text.normalize('NFC');
+    if (s.prepend && text.length > 0) text = s.prepend + text;
+    if (s.replaceSpace) text = text.replaceAll(' ', s.replaceSpace);
+    return text;
+  }
+
+  /** Calls `emit` for every pre-tokenizer piece. */
+  private pieces(text: string, emit: (piece: string) => void): void {
+    if (text.length === 0) return;
+    if (this.regexes.length === 0) {
+      emit(text);
+      return;
+    }
+    if (this.data.settings.splitMode === 'tiktoken') {
+      const re = this.regexes[0]!;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        if (m[0].length === 0) re.lastIndex++;
+        else emit(m[0]);
+      }
+      return;
+    }
+    this.isolated(text, 0, emit);
+  }
+
+  /** HF `Split` with behavior Isolated, applied level by level: matches and the gaps between them. */
+  private isolated(text: string, level: number, emit: (piece: string) => void): void {
+    if (level === this.regexes.length) {
+      emit(text);
+      return;
+    }
+    const re = this.regexes[level]!;
+    let last = 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const saved = re.lastIndex;
+      if (m.index > last) this.isolated(text.slice(last, m.index), level + 1, emit);
+      this.isolated(m[0], level + 1, emit);
+      last = m.index + m[0].length;
+      re.lastIndex = saved;
+    }
+    if (last < text.length) this.isolated(last === 0 ? text : text.slice(last), level + 1, emit);
+  }
+
+  /** BPE of one piece: returns its token count, pushing ids to `out` if given. */
+  private piece(piece: string, out: number[] | null): number {
+    if (this.scratch.length < piece.length * 3) this.scratch = new Uint8Array(piece.length * 3);
+    const buf = this.scratch;
+    const len = encoder.encodeInto(piece, buf).written;
+    const { vocab, merges, settings } = this.data;
+    if (settings.wholePiece) {
+      const id = vocab.lookup(buf, 0, len);
+      if (id !== -1) {
+        out?.push(id);
+        return 1;
+      }
+    }
+    if (settings.mode === 'rank') return this.rank.merge(buf, len, out);
+    if (this.splitRank) return this.splitsPiece(buf, len, out);
+    // merges mode: build the initial symbol ids
+    if (this.ids.length < len) this.ids = new Int32Array(len * 2);
+    const ids = this.ids;
+    let n = 0;
+    if (settings.symbols === 'bytes') {
+      for (let i = 0; i < len; i++) ids[n++] = settings.byteIds[buf[i]!]!;
+    } else {
+      let i = 0;
+      while (i < len) {
+        const b = buf[i]!;
+        const width = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+        const id = vocab.lookup(buf, i, i + width);
+        if (id !== -1) ids[n++] = id;
+        else for (let k = i; k < i + width; k++) ids[n++] = settings.byteIds[buf[k]!]!;
+        i += width;
+      }
+    }
+    return mergeIds(merges!, ids, n, out);
+  }
+
+  /** Sentencepiece symbols: whole characters, or single bytes (byte fallback) for a character not in the vocabulary. */
+  private splitsPiece(buf: Uint8Array, len: number, out: number[] | null): number {
+    const { vocab, settings } = this.data;
+    if (this.starts.length < len + 1) this.starts = new Int32Array(len * 2 + 1);
+    const starts = this.starts;
+    let parts = 0;
+    let i = 0;
+    while (i < len) {
+      const b = buf[i]!;
+      const width = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+      if (vocab.lookup(buf, i, i + width) !== -1) starts[parts++] = i;
+      else for (let k = i; k < i + width; k++) starts[parts++] = k;
+      i += width;
+    }
+    starts[parts] = len;
+    return this.splitRank!.merge(buf, starts, parts, out, (s, e) => {
+      const id = vocab.lookup(buf, s, e);
+      return id !== -1 ? id : settings.byteIds[buf[s]!]!;
+    });
+  }
+}

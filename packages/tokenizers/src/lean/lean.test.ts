@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { readDataBinary } from '../data-files.js';
+import { AddedTokens } from './added-tokens.js';
+import { CompactVocab } from './compact-vocab.js';
+import { LeanEngine } from './lean-engine.js';
+import { readLeanFile, writeLeanFile } from './lean-file.js';
+import { mergeIds, PairMerges } from './pair-merges.js';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('CompactVocab', () => {
+  it('finds every token by its bytes and nothing else', () => {
+    const tokens = ['a', 'b', 'ab', 'abc', 'é', '👍'].map(bytes);
+    const v = CompactVocab.build(tokens);
+    tokens.forEach((t, id) => expect(v.lookup(t, 0, t.length)).toBe(id));
+    expect(v.lookup(bytes('ba'), 0, 2)).toBe(-1);
+    expect(v.lookup(bytes('xabx'), 1, 3)).toBe(2);
+  });
+  it('keeps the lowest id for duplicate byte strings and allows holes', () => {
+    const v = CompactVocab.build([bytes('x'), undefined, bytes('x')]);
+    expect(v.lookup(bytes('x'), 0, 1)).toBe(0);
+    expect(v.size).toBe(3);
+  });
+});
+
+describe('merge rules', () => {
+  it('merges lowest rank first, leftmost on ties', () => {
+    // ids: a=0 b=1 ab=2 ba=3; rules: (b,a)->ba rank 0, (a,b)->ab rank 1
+    const merges = PairMerges.build([
+      [1, 0, 3],
+      [0, 1, 2],
+    ]);
+    const out: number[] = [];
+    mergeIds(merges, Int32Array.from([0, 1, 0, 1]), 4, out); // a b a b -> a (ba) b
+    expect(out).toEqual([0, 3, 1]);
+  });
+});
+
+describe('AddedTokens', () => {
+  it('cuts added tokens out leftmost-longest', () => {
+    const added = new AddedTokens([
+      { content: '\n', id: 1 },
+      { content: '\n\n', id: 2 },
+      { content: '<tool_call>', id: 3 },
+    ]);
+    const seen: (string | number)[] = [];
+    added.split(
+      'a\n\n\nb<tool_call><tool',
+      (s) => seen.push(s),
+      (id) => seen.push(id),
+    );
+    expect(seen).toEqual(['a', 2, 1, 'b', 3, '<tool']);
+  });
+});
+
+describe('vocabulary files', () => {
+  it('round-trip through the file format', () => {
+    const vocab = CompactVocab.build(['a', 'b', 'ab', ' '].map(bytes));
+    const settings = {
+      mode: 'rank' as const,
+      symbols: 'bytes' as const,
+      splits: ['\\S+|\\s+'],
+      splitMode: 'tiktoken' as const,
+      wholePiece: true,
+      added: [],
+      idOffset: 10,
+      byteIds: [],
+    };
+    const file = writeLeanFile({
+      vocab,
+      merges: undefined,
+      splitStart: undefined,
+      splitRanks: undefined,
+      settings,
+    });
+    const engine = new LeanEngine(readLeanFile(file));
+    expect(engine.encode('ab ba')).toEqual([12, 13, 11, 10]); // ids shifted by idOffset
+    expect(engine.count('abab')).toBe(2);
+  });
+  it('rejects a corrupt or truncated file with a clear error', () => {
+    expect(() => readLeanFile(new Uint8Array(8))).toThrow(/too short/);
+    expect(() => readLeanFile(new Uint8Array(64))).toThrow(/bad magic/);
+    const real = readDataBinary('mistral_v1.bin');
+    expect(() => readLeanFile(real.subarray(0, real.length - 100))).toThrow(/truncated/);
+  });
+  it('loads a shipped vocabulary as views over one buffer', () => {
+    const file = readDataBinary('o200k_base.bin');
+    const data = readLeanFile(file);
+    expect(data.vocab.size).toBe(199_998);
+    expect(data.vocab.bytes.buffer).toBe(data.vocab.table.buffer);
+    expect(data.fileBytes).toBe(file.length);
+  });
+});

@@ -1,0 +1,166 @@
+// HF-style BPE merging on token ids: adjacent symbols (a, b) merge when the
+// vocabulary lists the merge "a b", lowest merge rank first, leftmost on ties
+// (the order of the Rust `tokenizers` priority queue). The merge table is an
+// open-addressing hash from an id pair to (rank, merged id) in typed arrays.
+
+const EMPTY = -1;
+
+function pairHash(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x632be5ab, 0x85ebca77)) >>> 0;
+}
+
+/** Merge rules as typed arrays: keys [a, b] and values [rank, merged] per slot. */
+export class PairMerges {
+  private readonly mask: number;
+  constructor(
+    readonly keys: Int32Array,
+    readonly values: Int32Array,
+  ) {
+    this.mask = keys.length / 2 - 1;
+  }
+
+  /** Slot of (a, b), or -1. */
+  find(a: number, b: number): number {
+    const { keys, mask } = this;
+    let slot = pairHash(a, b) & mask;
+    for (;;) {
+      const k = keys[slot * 2]!;
+      if (k === EMPTY) return -1;
+      if (k === a && keys[slot * 2 + 1] === b) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  rank(slot: number): number {
+    return this.values[slot * 2]!;
+  }
+
+  merged(slot: number): number {
+    return this.values[slot * 2 + 1]!;
+  }
+
+  get byteLength(): number {
+    return this.keys.byteLength + this.values.byteLength;
+  }
+
+  /** Builds the table from [a, b, merged] triples in rank order. */
+  static build(rules: readonly [number, number, number][]): PairMerges {
+    let cap = 1;
+    while (cap < rules.length * 1.6) cap <<= 1;
+    const keys = new Int32Array(cap * 2).fill(EMPTY);
+    const values = new Int32Array(cap * 2);
+    const table = new PairMerges(keys, values);
+    rules.forEach(([a, b, m], rank) => {
+      if (table.find(a, b) !== -1) return; // first (lowest) rank wins
+      let slot = pairHash(a, b) & (cap - 1);
+      while (keys[slot * 2] !== EMPTY) slot = (slot + 1) & (cap - 1);
+      keys[slot * 2] = a;
+      keys[slot * 2 + 1] = b;
+      values[slot * 2] = rank;
+      values[slot * 2 + 1] = m;
+    });
+    return table;
+  }
+}
+
+/**
+ * Merges `ids[0..n)` in place by the rules; returns the resulting symbol count
+ * and, if `out` is given, pushes the final ids. A heap keeps it O(n log n) for
+ * long words (a sentencepiece vocabulary sees a whole line as one word).
+ */
+export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
+  if (n < 2) {
+    if (out && n === 1) out.push(ids[0]!);
+    return n;
+  }
+  const next = new Int32Array(n);
+  const prev = new Int32Array(n);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    next[i] = i + 1;
+    prev[i] = i - 1;
+  }
+  let hr = new Int32Array(n); // rank
+  let hp = new Int32Array(n); // left position
+  let ha = new Int32Array(n); // left id at push (validity)
+  let hb = new Int32Array(n); // right id at push (validity)
+  let size = 0;
+  const less = (x: number, y: number) => hr[x]! < hr[y]! || (hr[x] === hr[y] && hp[x]! < hp[y]!);
+  const swap = (x: number, y: number) => {
+    let t = hr[x]!;
+    hr[x] = hr[y]!;
+    hr[y] = t;
+    t = hp[x]!;
+    hp[x] = hp[y]!;
+    hp[y] = t;
+    t = ha[x]!;
+    ha[x] = ha[y]!;
+    ha[y] = t;
+    t = hb[x]!;
+    hb[x] = hb[y]!;
+    hb[y] = t;
+  };
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  const push = (pos: number) => {
+    const right = next[pos]!;
+    if (right >= n) return;
+    const slot = merges.find(ids[pos]!, ids[right]!);
+    if (slot === -1) return;
+    if (size === hr.length) {
+      hr = grow(hr);
+      hp = grow(hp);
+      ha = grow(ha);
+      hb = grow(hb);
+    }
+    let i = size++;
+    hr[i] = merges.rank(slot);
+    hp[i] = pos;
+    ha[i] = ids[pos]!;
+    hb[i] = ids[right]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(i, p)) break;
+      swap(i, p);
+      i = p;
+    }
+  };
+  const pop = () => {
+    size--;
+    if (size === 0) return;
+    swap(0, size);
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && less(l, m)) m = l;
+      if (r < size && less(r, m)) m = r;
+      if (m === i) break;
+      swap(i, m);
+      i = m;
+    }
+  };
+  for (let i = 0; i < n - 1; i++) push(i);
+  let count = n;
+  while (size > 0) {
+    const pos = hp[0]!;
+    const a = ha[0]!;
+    const b = hb[0]!;
+    pop();
+    const right = next[pos]!;
+    if (!alive[pos] || right >= n || ids[pos] !== a || ids[right] !== b) continue; // stale
+    ids[pos] = merges.merged(merges.find(a, b));
+    alive[right] = 0;
+    next[pos] = next[right]!;
+    if (next[pos]! < n) prev[next[pos]!] = pos;
+    count--;
+    if (prev[pos]! >= 0) push(prev[pos]!);
+    push(pos);
+  }
+  if (out) for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
+  return count;
+}
