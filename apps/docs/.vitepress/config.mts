@@ -39,6 +39,7 @@ const guideSidebar = [
     items: [
       { text: 'Overview', link: '/guide/getting-started' },
       ...packagePages.map((name) => ({ text: `@ctxkit/${name}`, link: `/guide/packages/${name}` })),
+      { text: 'ctxkit (command line)', link: '/guide/cli' },
     ],
   },
   {
