@@ -1,0 +1,357 @@
+// End-to-end: spawns the BUILT binary (dist/cli.js), as a user's shell would, on real transcripts,
+// checked against the packages themselves (run on sources here), never against hard-coded figures.
+// One file, so the binary is built once (two files in parallel forks would race on tsup's clean).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Message } from '@ctxkit/core';
+import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTranscripts, REPO_ROOT } from '../../../test-support/transcripts.js';
+import { toClaudeCodeLog } from './testing/claude-code-log.js';
+
+const BIN = resolve(import.meta.dirname, '../dist/cli.js');
+const DATA = resolve(import.meta.dirname, '../data');
+const EMBEDDED = join(DATA, 'claude-code__codemie__session-196820da.jsonl');
+const readJsonl = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+const embedded: Message[] = readJsonl(EMBEDDED);
+const sidecar: { message_index: number; raw: Record<string, number> }[] = readJsonl(
+  EMBEDDED.replace(/\.jsonl$/, '.usage.jsonl'),
+);
+let tmp: string;
+
+/** Runs the built CLI; never inherits a TTY, so output must be plain. */
+function ctxkit(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: input ?? '',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(args: string[], input = '') {
+  const r = ctxkit([...args, '--json'], input);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+const ANSI = /\u001b\[/;
+
+beforeAll(() => {
+  // turbo builds the workspace dependencies first (dependsOn ^build), cached when unchanged.
+  execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=ctxkit', '--output-logs=errors-only'], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
+  tmp = mkdtempSync(join(tmpdir(), 'ctxkit-cli-'));
+}, 300_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('ctxkit command line conventions', () => {
+  it('has --help and --json on every command, exit 0', () => {
+    const top = ctxkit(['--help']);
+    expect(top.code).toBe(0);
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) /gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
+    expect(commands).toContain('validate');
+    for (const c of commands) {
+      const help = ctxkit([c, '--help']);
+      expect(help.code, c).toBe(0);
+      expect(help.stdout, c).toContain(`Usage: ctxkit ${c}`);
+      expect(help.stdout, c).toContain('--json');
+    }
+    for (const sub of ['report', 'sessions', 'export', 'import']) {
+      const help = ctxkit(['usage', sub, '--help']);
+      expect(help.code, sub).toBe(0);
+      expect(help.stdout, sub).toContain('--json');
+    }
+  });
+
+  it('exits 1 on usage errors, with a hint and no stack trace', () => {
+    for (const args of [['frobnicate'], ['validate'], ['validate', 'x.jsonl', '--bogus']]) {
+      const r = ctxkit(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/error:/);
+      expect(r.stderr).not.toMatch(STACK_LINE);
+    }
+    const json = ctxkit(['validate', '--json', '--bogus', 'x']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error.code).toBe('USAGE');
+  });
+
+  it('prints no colour codes when not on a TTY', () => {
+    const r = ctxkit(['validate', EMBEDDED]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(ANSI);
+    expect(r.stderr).not.toMatch(ANSI);
+  });
+});
+
+describe('bad input: a clear message and exit code 2, never a stack trace', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing file', () => ['validate', join(tmp, 'nope.jsonl')], /file not found: .*nope\.jsonl/],
+    ['directory', () => ['validate', tmp], /is a directory/],
+    ['binary file', () => ['validate', process.execPath], /binary file/],
+    [
+      'empty file',
+      () => {
+        writeFileSync(join(tmp, 'empty.jsonl'), '\n  \n');
+        return ['validate', join(tmp, 'empty.jsonl')];
+      },
+      /is empty/,
+    ],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, () => {
+      const r = ctxkit(args());
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(STACK_LINE);
+      const json = ctxkit([...args(), '--json']);
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout).error.message).toMatch(message);
+    });
+  }
+
+  it('empty standard input', () => {
+    const r = ctxkit(['validate', '-'], '');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/standard input is empty/);
+  });
+
+  it('a malformed JSONL line: skipped and counted by default, fatal with --strict, line number reported', () => {
+    const t = loadTranscripts().find((x) => x.messages.length >= 6)!;
+    const lines = t.messages.map((m) => JSON.stringify(m));
+    lines.splice(3, 0, '{"role":"user","content":"torn');
+    const file = join(tmp, 'torn.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const lenient = ctxkit(['validate', file, '--json']);
+    expect(lenient.code).toBe(0);
+    const report = JSON.parse(lenient.stdout);
+    expect(report.messages).toBe(t.messages.length);
+    expect(report.skippedLines).toHaveLength(1);
+    expect(report.skippedLines[0].line).toBe(4);
+    expect(lenient.stderr).toMatch(/skipped 1 unusable line\(s\); first at line 4/);
+    const strict = ctxkit(['validate', file, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/line 4: malformed JSON/);
+    expect(strict.stderr).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('bench', () => {
+  it('finds every package benchmark of the checkout, and rejects an unknown one (exit 1)', () => {
+    const expected: string[] = [];
+    for (const group of ['packages', 'apps']) {
+      const dir = join(REPO_ROOT, group);
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name, 'package.json');
+        if (!existsSync(file)) continue;
+        const manifest = JSON.parse(readFileSync(file, 'utf8'));
+        if (manifest.scripts?.bench) expected.push(manifest.name);
+      }
+    }
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--list', '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).sort()).toEqual(expected.sort());
+    const bad = spawnSync(process.execPath, [BIN, 'bench', '--filter', '@ctxkit/absent'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/no benchmark in @ctxkit\/absent/);
+  });
+});
+
+describe('reading real transcripts', () => {
+  it('validates the embedded transcript and reads it from standard input too', () => {
+    const file = ctxkit(['validate', EMBEDDED, '--json']);
+    expect(file.code).toBe(0);
+    const a = JSON.parse(file.stdout);
+    expect(a.format).toBe('ctxkit-jsonl');
+    expect(a.valid).toBe(true);
+    expect(a.toolCalls).toBeGreaterThan(0);
+    const piped = ctxkit(['validate', '-', '--json'], readFileSync(EMBEDDED, 'utf8'));
+    expect(JSON.parse(piped.stdout).messages).toBe(a.messages);
+  });
+});
+
+describe('count and detect', () => {
+  it('counts files exactly as the tokenizer does, and a conversation per role', () => {
+    const tok = createTokenizer('', 'gpt-4o');
+    const text = readFileSync(EMBEDDED, 'utf8');
+    const files = json(['count', EMBEDDED, join(DATA, '../SOURCES.md')]);
+    expect(files.exact).toBe(true);
+    expect(files.files[0].tokens).toBe(tok.countTokens(text));
+    expect(files.total).toBe(files.files[0].tokens + files.files[1].tokens);
+    const conv = json(['count', '--messages', EMBEDDED]);
+    expect(conv.total).toBe(tok.countMessages(embedded));
+    const assistantTokens = embedded
+      .filter((m) => m.role === 'assistant')
+      .reduce((n, m) => n + tok.countMessage(m), 0);
+    expect(conv.roles.assistant.tokens).toBe(assistantTokens);
+    expect(conv.roles.tool.messages).toBe(embedded.filter((m) => m.role === 'tool').length);
+    // Standard input gives the same count as the file.
+    expect(json(['count', '-'], text).total).toBe(files.files[0].tokens);
+  });
+
+  it('estimates an unknown model with a warning, exit 0', () => {
+    const r = ctxkit(['count', '--model', 'totally-unknown-model-9', EMBEDDED, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: unknown model "totally-unknown-model-9"/);
+    const out = JSON.parse(r.stdout);
+    expect(out.exact).toBe(false);
+    expect(out.total).toBeGreaterThan(0);
+  });
+
+  it('detect reports what detectModel decides', () => {
+    for (const [provider, model] of [
+      ['openai', 'gpt-4o'],
+      ['ollama', 'qwen3:8b'],
+      ['anthropic', 'claude-sonnet-4-5'],
+    ] as const) {
+      const out = json(['detect', provider, model]);
+      const expected = detectModel(provider, model);
+      expect(out.vocabulary).toBe(expected.vocabulary);
+      expect(out.exact).toBe(expected.exact);
+      expect(out.reason).toBe(expected.reason);
+    }
+  });
+});
+
+describe('replay on real transcripts', () => {
+  const limit = 32_000;
+  const turns = embedded.filter((m, i) => m.role === 'assistant' && i > 0).length;
+  const runs: Record<string, ReturnType<typeof json>> = {};
+  beforeAll(() => {
+    for (const s of ['none', 'window', 'compress']) {
+      runs[s] = json(['replay', '--demo', '--limit', String(limit), '--strategy', s, '--no-ollama']);
+    }
+  }, 240_000);
+
+  it('--strategy none sends the whole history each turn, counted as the tokenizer counts it', () => {
+    const r = runs.none;
+    const tok = createTokenizer('', 'claude-sonnet-4-5-20250929');
+    expect(r.turns).toBe(turns);
+    expect(r.requests).toHaveLength(turns);
+    for (const q of r.requests) expect(q.tokens).toBe(q.baselineTokens);
+    const last = r.requests.at(-1);
+    expect(last.tokens).toBe(tok.countMessages(embedded.slice(0, last.messageIndex)));
+    expect(last.messages).toBe(last.messageIndex);
+    const budget = r.limit - r.reserve;
+    expect(r.overflows.baseline).toBe(r.requests.filter((q: { tokens: number }) => q.tokens > budget).length);
+    expect(r.overflows.baseline).toBeGreaterThan(0);
+  });
+
+  it('window and compress keep every request under the budget and valid', () => {
+    for (const s of ['window', 'compress']) {
+      const r = runs[s];
+      const budget = r.limit - r.reserve;
+      expect(r.requests, s).toHaveLength(turns);
+      for (const q of r.requests) {
+        expect(q.valid, `${s} turn ${q.turn}`).toBe(true);
+        expect(q.tokens, `${s} turn ${q.turn}`).toBeLessThanOrEqual(budget);
+      }
+      expect(r.overflows.strategy).toBe(0);
+      expect(r.overflows.prevented).toBe(runs.none.overflows.baseline);
+      expect(r.inputTokens).toBeLessThan(runs.none.inputTokens);
+      expect(r.countCache.hitRate).toBeGreaterThan(0);
+    }
+    expect(runs.window.evictedMessages).toBeGreaterThan(0);
+  });
+
+  it('compress reports each compaction with its ratio and ledger facts kept', () => {
+    const r = runs.compress;
+    const compactions = r.requests.flatMap((q: { events: { kind: string }[] }) =>
+      q.events.filter((e) => e.kind === 'compaction'),
+    );
+    expect(compactions.length).toBe(r.compactions);
+    expect(compactions.length).toBeGreaterThan(0);
+    for (const c of compactions) {
+      expect(c.after).toBeLessThan(c.before);
+      expect(c.ratio).toBeCloseTo(c.after / c.before, 10);
+      expect(c.ledgerFactsKept).toBeLessThanOrEqual(c.ledgerFacts);
+    }
+    expect(r.cost).not.toBeNull();
+    expect(r.cost.total).toBeGreaterThan(0);
+  });
+
+  it('replays a Claude Code session log, taking the model from it, and other agents at a tiny limit', () => {
+    const file = join(tmp, 'session.jsonl');
+    writeFileSync(file, toClaudeCodeLog(embedded.slice(0, 40), { model: 'claude-opus-4-6' }));
+    const cc = json(['replay', file, '--limit', '8k', '--no-ollama']);
+    expect(cc.format).toBe('claude-code-jsonl');
+    expect(cc.model).toBe('claude-opus-4-6');
+    expect(cc.invalidRequests).toBe(0);
+    const others = loadTranscripts()
+      .filter((t) => !t.name.startsWith('claude-code') && t.messages.some((m) => m.tool_calls?.length))
+      .slice(0, 2);
+    for (const t of others) {
+      const r = json(['replay', t.file, '--limit', '4k', '--no-ollama', '--model', 'gpt-4o']);
+      expect(r.invalidRequests, t.name).toBe(0);
+      expect(r.overflows.strategy, t.name).toBeLessThanOrEqual(r.overflows.baseline);
+    }
+  });
+
+  it('rejects a bad limit (exit 1) and a missing file (exit 2)', () => {
+    expect(ctxkit(['replay', EMBEDDED, '--limit', 'lots']).code).toBe(1);
+    expect(ctxkit(['replay', EMBEDDED, '--strategy', 'magic']).code).toBe(1);
+    expect(ctxkit(['replay', join(tmp, 'absent.jsonl'), '--limit', '8k']).code).toBe(2);
+  });
+});
+
+describe('usage', () => {
+  it('imports the provider usage of a Claude Code log and reports it daily, per session, as CSV and HTML', () => {
+    const store = join(tmp, 'usage');
+    const assistants = embedded.flatMap((m, i) => (m.role === 'assistant' ? [i] : []));
+    const byIndex = new Map(sidecar.map((u) => [u.message_index, u.raw]));
+    const log = join(tmp, 'real-usage.jsonl');
+    writeFileSync(
+      log,
+      toClaudeCodeLog(embedded, {
+        sessionId: 'sess-196820da',
+        model: 'claude-sonnet-4-5-20250929',
+        usageFor: (k) => byIndex.get(assistants[k]!) as never,
+      }),
+    );
+    const imported = json(['usage', 'import', log, '--dir', store]);
+    expect(imported.imported[0].calls).toBe(assistants.length);
+    const expectedInput = assistants.reduce((n, i) => {
+      const u = byIndex.get(i);
+      return n + (u ? u.input_tokens! + u.cache_creation_input_tokens! + u.cache_read_input_tokens! : 3);
+    }, 0);
+    const report = json(['usage', 'report', '--dir', store, '--by', 'day']);
+    expect(report.totals.calls).toBe(assistants.length);
+    expect(report.totals.inputTokens).toBe(expectedInput);
+    expect(report.groups[0].key).toBe('2026-02-10');
+    // Importing again adds nothing.
+    json(['usage', 'import', log, '--dir', store]);
+    expect(json(['usage', '--dir', store]).totals.inputTokens).toBe(expectedInput);
+    const sessions = json(['usage', 'sessions', '--dir', store]);
+    expect(sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(['sess-196820da']);
+    const csv = ctxkit(['usage', 'export', '--dir', store, '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toMatch(/^group,provider,model,calls/);
+    const html = join(tmp, 'report.html');
+    expect(ctxkit(['usage', '--dir', store, '--html', html]).code).toBe(0);
+    expect(existsSync(html) && readFileSync(html, 'utf8')).toMatch(/<html/i);
+    expect(ctxkit(['usage', '--dir', store, '--since', 'yesterday-ish']).code).toBe(1);
+    expect(ctxkit(['usage', '--dir', join(tmp, 'no-store')]).code).toBe(2);
+  });
+});
