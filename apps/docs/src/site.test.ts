@@ -79,14 +79,22 @@ describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
   });
 
   it('opens the API reference of each package, and one of its pages', async () => {
-    // typedoc writes one folder per package under api/@ctxkit.
-    const packages = readdirSync(resolve(docsRoot, 'api/@ctxkit'));
-    expect(packages).toEqual(expect.arrayContaining(['core', 'sliding-window', 'tracker']));
+    // typedoc writes one folder per package: api/@ctxkit/<name>, and api/<name> for unscoped ones (the CLI).
+    const api = resolve(docsRoot, 'api');
+    const packages = [
+      ...readdirSync(resolve(api, '@ctxkit')).map((name) => `@ctxkit/${name}`),
+      ...readdirSync(api, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('@') && !d.name.startsWith('_'))
+        .map((d) => d.name),
+    ];
+    expect(packages).toEqual(
+      expect.arrayContaining(['@ctxkit/core', '@ctxkit/sliding-window', '@ctxkit/tracker']),
+    );
     const page = await open('/api/');
     for (const name of packages) {
-      const index = `/api/@ctxkit/${name}/`;
+      const index = `/api/${name}/`;
       await visit(page, index);
-      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.toContain(`@ctxkit/${name}`);
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.toContain(name);
       // Follow the first link to one of the package's own export pages (a class, function, …).
       // Hrefs in the server-rendered page are relative; compare resolved paths.
       const links = await page
