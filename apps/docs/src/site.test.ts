@@ -34,6 +34,14 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
+// Later pages of one test: wait for the load event and the rendered title, not for 500 ms of network
+// silence (that alone cost ~0.7 s a page). A request that fails later is still caught: the server
+// records every 404 and the page's listeners stay attached until the test closes it.
+async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  await page.locator('.VPDoc h1').first().waitFor();
+}
+
 describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
   beforeAll(async () => {
     // The build runs typedoc with validation warnings as errors, then VitePress (dead links fail it).
@@ -70,29 +78,61 @@ describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
     await page.close();
   });
 
-  it('opens an API page for each package', async () => {
+  it('opens the API reference of each package, and one of its pages', async () => {
+    // typedoc writes one folder per package: api/@ctxkit/<name>, and api/<name> for unscoped ones (the CLI).
     const api = resolve(docsRoot, 'api');
-    const packages = readdirSync(api).filter((d) => d.startsWith('@ctxkit') || d === 'functions');
-    expect(packages.length).toBeGreaterThan(0);
+    const packages = [
+      ...readdirSync(resolve(api, '@ctxkit')).map((name) => `@ctxkit/${name}`),
+      ...readdirSync(api, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('@') && !d.name.startsWith('_'))
+        .map((d) => d.name),
+    ];
+    expect(packages).toEqual(
+      expect.arrayContaining(['@ctxkit/core', '@ctxkit/sliding-window', '@ctxkit/tracker']),
+    );
     const page = await open('/api/');
-    const links = await page
-      .locator('.VPDoc a[href*="/api/"]')
-      .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
-    expect(links.length).toBeGreaterThan(0);
-    for (const link of [...new Set(links)].slice(0, 12)) {
-      await page.goto(`${server.url}${link}`, { waitUntil: 'networkidle' });
-      await expect(page.locator('h1').first().textContent()).resolves.not.toBe('');
+    for (const name of packages) {
+      const index = `/api/${name}/`;
+      await visit(page, index);
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.toContain(name);
+      // Follow the first link to one of the package's own export pages (a class, function, …).
+      // Hrefs in the server-rendered page are relative; compare resolved paths.
+      const links = await page
+        .locator('.VPDoc a')
+        .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
+      const exportPage = links.find((l) => l.startsWith(index) && l !== index);
+      expect(exportPage, `no export page linked from ${index}`).toBeDefined();
+      await visit(page, exportPage as string);
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.not.toBe('');
     }
     await page.close();
   });
 
-  it('finds an export with the search box', async () => {
+  it('opens every guide page from the sidebar', async () => {
+    const page = await open('/guide/getting-started');
+    const links = await page
+      .locator('.VPSidebar a[href*="/guide/"], .VPSidebar a[href$="/benchmarks"]')
+      .evaluateAll((as) => as.map((a) => (a as unknown as { pathname: string }).pathname));
+    expect(links.length).toBeGreaterThanOrEqual(8);
+    for (const link of new Set(links)) {
+      await visit(page, link);
+      await expect(page.locator('.VPDoc h1').first().textContent()).resolves.not.toBe('');
+    }
+    await page.close();
+  });
+
+  it('finds exports of several packages with the search box', async () => {
     const page = await open('/');
     await page.locator('.DocSearch-Button, .VPNavBarSearchButton, #local-search button').first().click();
-    await page.locator('.VPLocalSearchBox input').fill('validateConversation');
-    const result = page.locator('.VPLocalSearchBox .result').first();
-    await result.waitFor({ timeout: 10_000 });
-    await expect(result.textContent()).resolves.toContain('validateConversation');
+    const input = page.locator('.VPLocalSearchBox input');
+    for (const term of ['validateConversation', 'SlidingWindowContextManager', 'TokenUsageTracker']) {
+      await input.fill(term);
+      const result = page.locator('.VPLocalSearchBox .result').first();
+      await expect.poll(() => result.textContent(), { timeout: 10_000 }).toContain(term);
+    }
+    // Opening a result navigates to its page.
+    await page.locator('.VPLocalSearchBox .result').first().click();
+    await page.waitForURL(/\/api\//, { timeout: 10_000 });
     await page.close();
   });
 
