@@ -23,11 +23,18 @@ import { defaultUsageDirectory, sessionFileName, sessionIdFromFileName } from '.
 import { filterAndDedupe } from './query.js';
 import type { CompactResult, RetentionPolicy, StoreQuery, StoreReadResult, UsageStore } from './types.js';
 
+/** Flush intervals up to this keep the process alive until the flush (see enqueue). */
+const KEEP_ALIVE_FLUSH_MS = 1000;
+
 /** Options of {@link JsonlUsageStore}. */
 export interface JsonlUsageStoreOptions {
   /** Directory of the session files; default {@link defaultUsageDirectory}. */
   directory?: string;
-  /** Longest time a record waits in the buffer before it is written (ms, default 50). */
+  /**
+   * Longest time a record waits in the buffer before it is written (ms, default 50). Up to 1 s the
+   * pending flush keeps the process alive (an awaited `record()` always settles); a longer interval
+   * never delays exit, and the exit hooks write the buffer.
+   */
   flushIntervalMs?: number;
   /**
    * Buffered records that trigger a flush on the next event-loop turn (default 1024); at 16x this the
@@ -130,14 +137,14 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       this.flushSync();
     } else if (this.pending.length >= this.maxBuffered) {
       // Full buffer: flush on the next turn of the event loop, outside this record() call.
-      if (!this.immediate) {
-        this.immediate = setImmediate(() => this.flushSync());
-        this.immediate.unref();
-      }
+      if (!this.immediate) this.immediate = setImmediate(() => this.flushSync());
     } else if (!this.timer) {
-      // unref: a pending flush must not keep the process alive; beforeExit/exit hooks write it instead.
+      // A short flush interval keeps the process alive until the flush: a caller awaiting record() must
+      // see it resolve even when nothing else keeps the process alive (left to the beforeExit hook, a
+      // second awaited record() in a short script never settled). A long interval never delays exit:
+      // the beforeExit/exit hooks write the buffer instead.
       this.timer = setTimeout(() => this.flushSync(), this.flushIntervalMs);
-      this.timer.unref();
+      if (this.flushIntervalMs > KEEP_ALIVE_FLUSH_MS) this.timer.unref();
     }
     return promise;
   }
