@@ -3,6 +3,8 @@
 // (the order of the Rust `tokenizers` priority queue). The merge table is an
 // open-addressing hash from an id pair to (rank, merged id) in typed arrays.
 
+import { MergeHeap } from './merge-heap.js';
+
 const EMPTY = -1;
 
 function pairHash(a: number, b: number): number {
@@ -63,10 +65,12 @@ export class PairMerges {
   }
 }
 
+const heap = new MergeHeap();
+
 /**
  * Merges `ids[0..n)` in place by the rules; returns the resulting symbol count
  * and, if `out` is given, pushes the final ids. A heap keeps it O(n log n) for
- * long words (a sentencepiece vocabulary sees a whole line as one word).
+ * long words.
  */
 export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
   if (n < 2) {
@@ -80,77 +84,20 @@ export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: nu
     next[i] = i + 1;
     prev[i] = i - 1;
   }
-  let hr = new Int32Array(n); // rank
-  let hp = new Int32Array(n); // left position
-  let ha = new Int32Array(n); // left id at push (validity)
-  let hb = new Int32Array(n); // right id at push (validity)
-  let size = 0;
-  const less = (x: number, y: number) => hr[x]! < hr[y]! || (hr[x] === hr[y] && hp[x]! < hp[y]!);
-  const swap = (x: number, y: number) => {
-    let t = hr[x]!;
-    hr[x] = hr[y]!;
-    hr[y] = t;
-    t = hp[x]!;
-    hp[x] = hp[y]!;
-    hp[y] = t;
-    t = ha[x]!;
-    ha[x] = ha[y]!;
-    ha[y] = t;
-    t = hb[x]!;
-    hb[x] = hb[y]!;
-    hb[y] = t;
-  };
-  const grow = (a: Int32Array) => {
-    const b = new Int32Array(a.length * 2);
-    b.set(a);
-    return b;
-  };
+  heap.clear();
   const push = (pos: number) => {
     const right = next[pos]!;
     if (right >= n) return;
     const slot = merges.find(ids[pos]!, ids[right]!);
-    if (slot === -1) return;
-    if (size === hr.length) {
-      hr = grow(hr);
-      hp = grow(hp);
-      ha = grow(ha);
-      hb = grow(hb);
-    }
-    let i = size++;
-    hr[i] = merges.rank(slot);
-    hp[i] = pos;
-    ha[i] = ids[pos]!;
-    hb[i] = ids[right]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(i, p)) break;
-      swap(i, p);
-      i = p;
-    }
-  };
-  const pop = () => {
-    size--;
-    if (size === 0) return;
-    swap(0, size);
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < size && less(l, m)) m = l;
-      if (r < size && less(r, m)) m = r;
-      if (m === i) break;
-      swap(i, m);
-      i = m;
-    }
+    if (slot !== -1) heap.push(merges.rank(slot), pos, ids[pos]!, ids[right]!);
   };
   for (let i = 0; i < n - 1; i++) push(i);
   let count = n;
-  while (size > 0) {
-    const pos = hp[0]!;
-    const a = ha[0]!;
-    const b = hb[0]!;
-    pop();
+  while (heap.size > 0) {
+    const pos = heap.pos[0]!;
+    const a = heap.a[0]!;
+    const b = heap.b[0]!;
+    heap.pop();
     const right = next[pos]!;
     if (!alive[pos] || right >= n || ids[pos] !== a || ids[right] !== b) continue; // stale
     ids[pos] = merges.merged(merges.find(a, b));

@@ -1,0 +1,68 @@
+// BPE over byte ranges of a buffer: parts start at given offsets; adjacent parts
+// [s,m) and [m,e) merge in the order of `rankOf(s, m, e)` (lowest first,
+// leftmost on ties) until no pair has a rank. A linked list over byte offsets
+// and a heap make it O(n log n), so a 1 MB single-word piece is fine. Used by
+// the tiktoken rule for long pieces and by the sentencepiece splits rule.
+import { MergeHeap } from './merge-heap.js';
+
+/** Reusable scratch state for {@link ByteRangeMerger.merge}. */
+export class ByteRangeMerger {
+  private next = new Int32Array(256);
+  private prev = new Int32Array(256);
+  private alive = new Uint8Array(256);
+  private readonly heap = new MergeHeap();
+
+  /**
+   * Merges the parts of `buf` that start at `starts[0..parts)` (ascending; `starts[parts]` is the
+   * end). Returns the final part count and pushes `idOf(s, e)` of each part to `out` if given.
+   */
+  merge(
+    buf: Uint8Array,
+    starts: Int32Array,
+    parts: number,
+    rankOf: (buf: Uint8Array, s: number, m: number, e: number) => number,
+    idOf: (s: number, e: number) => number,
+    out: number[] | null,
+  ): number {
+    const len = starts[parts]!;
+    if (this.next.length < len + 1) {
+      this.next = new Int32Array(len * 2 + 1);
+      this.prev = new Int32Array(len * 2 + 1);
+      this.alive = new Uint8Array(len * 2 + 1);
+    }
+    // next[p] is where the part after the part starting at p starts.
+    const { next, prev, alive, heap } = this;
+    prev.fill(-1, 0, len + 1);
+    alive.fill(0, 0, len + 1);
+    for (let i = 0; i < parts; i++) {
+      next[starts[i]!] = starts[i + 1]!;
+      alive[starts[i]!] = 1;
+      if (i > 0) prev[starts[i]!] = starts[i - 1]!;
+    }
+    heap.clear();
+    const push = (s: number) => {
+      const m = next[s]!;
+      if (m >= len) return;
+      const e = next[m]!;
+      const rank = rankOf(buf, s, m, e);
+      if (rank !== -1) heap.push(rank, s, e, 0);
+    };
+    for (let i = 0; i < parts - 1; i++) push(starts[i]!);
+    let count = parts;
+    while (heap.size > 0) {
+      const s = heap.pos[0]!;
+      const e = heap.a[0]!;
+      heap.pop();
+      const m = next[s]!;
+      if (!alive[s] || m >= len || next[m] !== e) continue; // stale: a neighbour merged first
+      alive[m] = 0;
+      next[s] = e;
+      if (e < len) prev[e] = s;
+      count--;
+      if (prev[s]! >= 0) push(prev[s]!);
+      push(s);
+    }
+    if (out) for (let p = starts[0]!; p < len; p = next[p]!) out.push(idOf(p, next[p]!));
+    return count;
+  }
+}

@@ -1,0 +1,83 @@
+// The priority queue every BPE merge loop here shares: entries (rank, pos, a, b)
+// in parallel typed arrays, lowest rank first and leftmost on ties — the order
+// of tiktoken's scan and of the Rust `tokenizers` queue. `a` and `b` are what
+// the caller needs to tell a stale entry from a live one.
+
+/** A binary min-heap of merge candidates ordered by (rank, pos). */
+export class MergeHeap {
+  rank = new Int32Array(64);
+  pos = new Int32Array(64);
+  a = new Int32Array(64);
+  b = new Int32Array(64);
+  size = 0;
+
+  /** Empties the heap (keeps its arrays). */
+  clear(): void {
+    this.size = 0;
+  }
+
+  push(rank: number, pos: number, a: number, b: number): void {
+    if (this.size === this.rank.length) this.grow();
+    let i = this.size++;
+    this.set(i, rank, pos, a, b);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  /** Removes the top entry (read it first from index 0 of the arrays). */
+  pop(): void {
+    const size = --this.size;
+    if (size === 0) return;
+    this.swap(0, size);
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && this.less(l, m)) m = l;
+      if (r < size && this.less(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private less(x: number, y: number): boolean {
+    const rx = this.rank[x]!;
+    const ry = this.rank[y]!;
+    return rx < ry || (rx === ry && this.pos[x]! < this.pos[y]!);
+  }
+
+  private set(i: number, rank: number, pos: number, a: number, b: number): void {
+    this.rank[i] = rank;
+    this.pos[i] = pos;
+    this.a[i] = a;
+    this.b[i] = b;
+  }
+
+  private swap(x: number, y: number): void {
+    const { rank, pos, a, b } = this;
+    const r = rank[x]!;
+    const p = pos[x]!;
+    const ax = a[x]!;
+    const bx = b[x]!;
+    this.set(x, rank[y]!, pos[y]!, a[y]!, b[y]!);
+    this.set(y, r, p, ax, bx);
+  }
+
+  private grow(): void {
+    const grow = (arr: Int32Array) => {
+      const bigger = new Int32Array(arr.length * 2);
+      bigger.set(arr);
+      return bigger;
+    };
+    this.rank = grow(this.rank);
+    this.pos = grow(this.pos);
+    this.a = grow(this.a);
+    this.b = grow(this.b);
+  }
+}
