@@ -1,13 +1,5 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: false,
-  // import.meta.url in the CJS build (data files and lazy ranks are resolved from it).
-  shims: true,
-});
+// import.meta.url in the CJS build (the vocabulary files are resolved from it).
+export default defineConfig({ ...packageBuild, shims: true });
