@@ -5,7 +5,7 @@ import { AddedTokens } from './added-tokens.js';
 import type { LeanVocabulary } from './lean-file.js';
 import { mergeIds } from './pair-merges.js';
 import { RankMerger } from './rank-merge.js';
-import { SplitRankMerger } from './score-merge.js';
+import { SplitRankMerger } from './split-merge.js';
 
 const encoder = new TextEncoder();
 /** Distinct pieces whose counts are remembered; cleared when full (bounded, no per-hit bookkeeping). */
@@ -35,7 +35,7 @@ export class LeanEngine {
     this.regexes = data.settings.splits.map((p) => new RegExp(p, 'gu'));
   }
 
-  /** Bytes held: the vocabulary file plus the bounded piece cache at its limit (upper estimate). */
+  /** Bytes the vocabulary holds: its file, which the arrays are views of (the bounded piece cache is not counted). */
   get residentBytes(): number {
     return this.data.fileBytes;
   }

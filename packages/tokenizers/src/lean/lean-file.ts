@@ -13,7 +13,7 @@ export interface LeanSettings {
   /**
    * `rank`: tiktoken's rule (merge the pair whose merged bytes have the lowest rank);
    * `merges`: an explicit HF merge list; `splits`: a sentencepiece-derived HF merge list, which lists
-   * every split of a token into two tokens, stored as each token's first merge rank (see score-merge.ts).
+   * every split of a token into two tokens, stored per token as (merge rank, split offset) pairs (see split-merge.ts).
    */
   mode: 'rank' | 'merges' | 'splits';
   /** Initial symbols: UTF-8 bytes (byte-level BPE) or code points with byte fallback (sentencepiece). */
