@@ -31,7 +31,13 @@ interface Outcome {
   stderr: string;
 }
 
-async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise<Outcome> {
+/**
+ * The Node to run Nanocoder with, the scripted model server (rejecting requests over CONTEXT tokens)
+ * and a sandbox whose Nanocoder config points at it with `configuredWindow` as the context window.
+ */
+async function scriptedSetup(
+  configuredWindow: number,
+): Promise<{ node: string; server: ScriptedServer; sandbox: Sandbox }> {
   if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
   const server = await startScriptedServer({
     turns: sessionTurns(),
@@ -42,6 +48,11 @@ async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise
   const sandbox = makeSandbox(sessionFiles(90), [
     { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: configuredWindow },
   ]);
+  return { node, server, sandbox };
+}
+
+async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise<Outcome> {
+  const { node, server, sandbox } = await scriptedSetup(configuredWindow);
   try {
     const run = await runCli(
       node,
@@ -133,16 +144,7 @@ describe('real Nanocoder, headless, 8k window', () => {
 
 describe('real Nanocoder as an ACP server over stdio, 8k window', () => {
   async function acpSession(withCtxkit: boolean) {
-    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
-    const server = await startScriptedServer({
-      turns: sessionTurns(),
-      contextLimit: CONTEXT,
-      model: MODEL,
-      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
-    });
-    const sandbox = makeSandbox(sessionFiles(90), [
-      { name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT },
-    ]);
+    const { node, server, sandbox } = await scriptedSetup(CONTEXT);
     try {
       const env: NodeJS.ProcessEnv = {
         ...process.env,

@@ -51,15 +51,8 @@ export interface NanocoderTokenizer {
   free?(): void;
 }
 
-/** Nanocoder's `TokenBreakdown` (what `/usage` and the context bar show). */
-export interface TokenBreakdown {
-  system: number;
-  userMessages: number;
-  assistantMessages: number;
-  toolDefinitions: number;
-  toolResults: number;
-  total: number;
-}
+/** Nanocoder's `TokenBreakdown` (what `/usage` and the context bar show): the same shape `@ctxkit/cache` counts in. */
+export type { TokenBreakdown } from '@ctxkit/cache';
 
 /** Nanocoder's `CompressionMode` (mechanical compaction aggressiveness). */
 export type NanocoderCompressionMode = 'default' | 'aggressive' | 'conservative';

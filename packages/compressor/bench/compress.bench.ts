@@ -16,9 +16,8 @@ import { createTokenizer } from '@ctxkit/tokenizers';
 import { compressMessages } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
-import { visibleText } from '../src/test-helpers.js';
+import { floorOf, visibleText } from '../src/test-helpers.js';
 import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
-import { Work } from '../src/work.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const RESERVE = 1000;
@@ -30,18 +29,6 @@ const nanoTokenizer = {
     tokenizer.countTokens(m.content ?? '') + tokenizer.countTokens(m.role),
   getName: () => 'o200k_base',
 };
-
-function floorOf(messages: Message[]): number {
-  const w = new Work(messages, tokenizer, undefined);
-  const p = w.protectedSet();
-  const starts = w.unitStarts();
-  const last = starts[starts.length - 1] ?? messages.length;
-  let floor = w.base;
-  messages.forEach((m, i) => {
-    if (p.has(i) || i >= last) floor += w.count(m);
-  });
-  return floor;
-}
 
 function share(items: string[], text: string): { kept: number; total: number } {
   return { kept: items.filter((i) => text.includes(i)).length, total: items.length };
@@ -102,7 +89,7 @@ for (const t of loadTranscripts()) {
     name: t.name,
     before,
     goal: r.goal,
-    feasible: floorOf(input) + 100 <= r.goal,
+    feasible: floorOf(input, tokenizer) + 100 <= r.goal,
     after: r.after,
     targetMet: r.targetMet,
     violations,

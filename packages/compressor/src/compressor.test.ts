@@ -5,9 +5,8 @@ import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ContextCompressor, compressContext } from './compressor.js';
 import { ledgerItems } from './ledger.js';
 import { compactionTag, restoreOriginals } from './summary-message.js';
-import { latestUserIndex, visibleText } from './test-helpers.js';
+import { floorOf, latestUserIndex, visibleText } from './test-helpers.js';
 import type { SummaryRequest } from './types.js';
-import { Work } from './work.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const transcripts = loadTranscripts();
@@ -20,19 +19,6 @@ function named(...names: string[]): Message[] {
     if (t) return t.messages as Message[];
   }
   throw new Error(`none of ${names.join(', ')} is available`);
-}
-
-/** Tokens nothing may remove: system, pinned, first and latest user message, the newest unit. */
-function floorOf(messages: Message[]): number {
-  const w = new Work(messages, tokenizer, undefined);
-  const p = w.protectedSet();
-  const starts = w.unitStarts();
-  const last = starts[starts.length - 1] ?? messages.length;
-  let floor = w.base;
-  messages.forEach((m, i) => {
-    if (p.has(i) || i >= last) floor += w.count(m);
-  });
-  return floor;
 }
 
 function checkInvariants(input: Message[], out: Message[], after: number, usable: number) {
@@ -80,7 +66,7 @@ describe('ContextCompressor on real transcripts', () => {
       const goal = Math.min(Math.floor(usable * 0.5), Math.floor(before * 0.7));
       expect(r.goal).toBe(goal);
       // Reachable when the untouchable messages plus a minimal summary message (~100 tokens) fit the goal.
-      if (floorOf(input) + 100 <= goal) {
+      if (floorOf(input, tokenizer) + 100 <= goal) {
         expect(r.targetMet).toBe(true);
         expect(r.after).toBeLessThanOrEqual(before * 0.7);
       }

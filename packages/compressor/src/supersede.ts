@@ -1,17 +1,9 @@
 import { messageText } from '@ctxkit/core';
 import { compactionTag, stubMessage } from './summary-message.js';
-import { type CallInfo, callInfo, callPath, fileOp } from './tool-info.js';
+import { type CallInfo, callInfo, callPath, fileOp, PATH_KEYS } from './tool-info.js';
 import type { Work } from './work.js';
 
-const PATH_ARG = new Set([
-  'file_path',
-  'filePath',
-  'path',
-  'file',
-  'filename',
-  'target_file',
-  'absolute_path',
-]);
+const PATH_ARG = new Set(PATH_KEYS);
 
 /** A read's range arguments (offset, limit, view_range…): everything but the path. */
 function rangeKey(call: CallInfo): string {

@@ -1,5 +1,6 @@
 // Test-only helpers shared by the suites (not exported from the package).
-import { type Message, messageText, toolArgumentsToObject } from '@ctxkit/core';
+import { type Message, messageText, type Tokenizer, toolArgumentsToObject } from '@ctxkit/core';
+import { Work } from './work.js';
 
 /** All text a conversation shows a model: contents plus tool-call argument values. */
 export function visibleText(messages: readonly Message[]): string {
@@ -27,4 +28,17 @@ export function latestUserIndex(messages: readonly Message[]): number {
     if (m.role === 'user' && !(m.metadata?.ctxkit as { kind?: string } | undefined)) return i;
   }
   return -1;
+}
+
+/** Tokens nothing may remove: system, pinned, first and latest user message, the newest unit. */
+export function floorOf(messages: Message[], tokenizer: Tokenizer): number {
+  const w = new Work(messages, tokenizer, undefined);
+  const p = w.protectedSet();
+  const starts = w.unitStarts();
+  const last = starts[starts.length - 1] ?? messages.length;
+  let floor = w.base;
+  messages.forEach((m, i) => {
+    if (p.has(i) || i >= last) floor += w.count(m);
+  });
+  return floor;
 }

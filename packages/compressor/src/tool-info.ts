@@ -38,7 +38,8 @@ function parseCall(call: ToolCall): CallInfo {
   return { id: call.id, name: call.function.name, args };
 }
 
-const PATH_KEYS = [
+/** Argument names that hold the file a tool call works on, in order of preference. */
+export const PATH_KEYS = [
   'file_path',
   'filePath',
   'path',
