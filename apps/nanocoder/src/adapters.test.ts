@@ -53,6 +53,15 @@ describe('createTokenizer (Nanocoder contract)', () => {
     );
     t.free();
   });
+
+  it('counts content that String() cannot convert (found by the property above)', () => {
+    const t = createTokenizer('ollama', 'llama3.1:8b');
+    const odd = (content: unknown) => t.countTokens({ role: 'user', content } as unknown as NanocoderMessage);
+    // Kept as its JSON text, not dropped: more tokens than an empty message.
+    expect(odd({ toString: '', note: 'keep me' })).toBeGreaterThan(odd(''));
+    expect(odd(Object.create(null))).toBeGreaterThanOrEqual(0);
+    t.free();
+  });
 });
 
 describe('ContextGuard', () => {

@@ -4,6 +4,24 @@ import type { NanocoderMessage } from './types.js';
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
 /**
+ * Any content value as text without throwing: `String()` fails on objects whose
+ * `toString` is not callable (`{ toString: '' }`); JSON keeps their data instead.
+ */
+function lenientText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value == null) return '';
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch {
+      return ''; // circular and unprintable: counted as empty rather than crashing the render loop
+    }
+  }
+}
+
+/**
  * Nanocoder message → ctxkit message, leniently: Nanocoder's own counters
  * treat a missing `content` as `''`, so this does too rather than throwing in
  * the middle of its render loop. Tool-call arguments stay parsed objects (ctxkit
@@ -12,7 +30,7 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 export function toCtxkit(m: NanocoderMessage): Message {
   const out: Message = {
     role: ROLES.has(m.role) ? m.role : 'assistant',
-    content: typeof m.content === 'string' ? m.content : m.content == null ? '' : String(m.content),
+    content: lenientText(m.content),
   };
   if (m.tool_calls && m.tool_calls.length > 0) {
     out.tool_calls = m.tool_calls.map((c) => ({
