@@ -20,8 +20,8 @@ interface HfTokenizerJson {
   } | null;
   pre_tokenizer: {
     type: string;
-    pretokenizers?: { type: string; pattern?: { Regex?: string } }[];
-    pattern?: { Regex?: string };
+    pretokenizers?: { type: string; pattern?: { Regex?: string; String?: string } }[];
+    pattern?: { Regex?: string; String?: string };
   } | null;
   added_tokens: { id: number; content: string; special: boolean }[];
   model: {
@@ -175,7 +175,12 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
     idOffset: 0,
     byteIds,
   };
-  if (sentencepiece && !pre) {
+  // Gemma 3 splits on " " after its normalizer has replaced every " " with "▁": a split
+  // that can never match, so for cutting words it is the same as no pre-tokenizer.
+  const spaceReplaced = norms.some((nm) => nm.type === 'Replace' && nm.pattern?.String === ' ');
+  const inertPre =
+    !pre || (spaceReplaced && steps.every((p) => p.type === 'Split' && p.pattern?.String === ' '));
+  if (sentencepiece && inertPre) {
     // Tokens that contain a ▁ right after another character: the only ones a word cut could split.
     const marker = '▁';
     const bridges = Object.keys(vocabMap).filter((k) =>

@@ -2,21 +2,20 @@
 // one code path for tiktoken-style, HF byte-level and sentencepiece-style BPE.
 // text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
 import { AddedTokens } from './added-tokens.js';
+import { hashBytes } from './compact-vocab.js';
 import type { LeanVocabulary } from './lean-file.js';
 import { mergeIds } from './pair-merges.js';
+import { PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';
 import { SplitRankMerger } from './split-merge.js';
 
 const encoder = new TextEncoder();
-/** Distinct pieces whose counts are remembered; cleared when full (bounded, no per-hit bookkeeping). */
-const CACHE_LIMIT = 32_768;
-/** Longer pieces are not cached: they rarely repeat and would pin memory. */
-const CACHE_PIECE_LIMIT = 256;
 
 export class LeanEngine {
   private scratch = new Uint8Array(1024);
   private ids = new Int32Array(1024);
-  private readonly cache = new Map<string, number>();
+  /** Counts of pieces seen before: repeated chat text is nearly free. Bounded: 1.11 MB at most. */
+  private readonly cache = new PieceCache();
   private readonly rank: RankMerger;
   private readonly splitRank: SplitRankMerger | undefined;
   private starts = new Int32Array(1024);
@@ -29,15 +28,15 @@ export class LeanEngine {
       data.settings.mode === 'splits'
         ? new SplitRankMerger(data.vocab, data.splitStart!, data.splits!)
         : undefined;
-    this.added = new AddedTokens(data.settings.added);
+    this.added = new AddedTokens(data.settings.added, data.vocab);
     // The matcher holds the added tokens now; dropping the parsed list halves their heap (Gemma 3 has 6,406).
     data.settings.added = [];
     this.regexes = data.settings.splits.map((p) => new RegExp(p, 'gu'));
   }
 
-  /** Bytes the vocabulary holds: its file, which the arrays are views of (the bounded piece cache is not counted). */
+  /** Bytes the vocabulary holds: its file, which the arrays are views of, plus the piece cache as it is now. */
   get residentBytes(): number {
-    return this.data.fileBytes;
+    return this.data.fileBytes + this.cache.byteLength;
   }
 
   count(text: string): number {
@@ -46,13 +45,13 @@ export class LeanEngine {
       text,
       (segment) => {
         this.pieces(this.normalize(segment), (piece) => {
-          let n = this.cache.get(piece);
-          if (n === undefined) {
-            n = this.piece(piece, null);
-            if (piece.length <= CACHE_PIECE_LIMIT) {
-              if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-              this.cache.set(piece, n);
-            }
+          const len = this.encodePiece(piece);
+          const buf = this.scratch;
+          const hash = hashBytes(buf, 0, len);
+          let n = this.cache.get(buf, len, hash);
+          if (n === -1) {
+            n = this.pieceBytes(len, null);
+            this.cache.set(buf, len, hash, n);
           }
           total += n;
         });
@@ -68,7 +67,8 @@ export class LeanEngine {
     const out: number[] = [];
     this.added.split(
       text,
-      (segment) => this.pieces(this.normalize(segment), (piece) => this.piece(piece, out)),
+      (segment) =>
+        this.pieces(this.normalize(segment), (piece) => this.pieceBytes(this.encodePiece(piece), out)),
       (id) => out.push(id),
     );
     const offset = this.data.settings.idOffset;
@@ -152,11 +152,15 @@ export class LeanEngine {
     if (last < text.length) this.isolated(last === 0 ? text : text.slice(last), level + 1, emit);
   }
 
-  /** BPE of one piece: returns its token count, pushing ids to `out` if given. */
-  private piece(piece: string, out: number[] | null): number {
+  /** Writes a piece's UTF-8 bytes to the scratch buffer; returns their length. */
+  private encodePiece(piece: string): number {
     if (this.scratch.length < piece.length * 3) this.scratch = new Uint8Array(piece.length * 3);
+    return encoder.encodeInto(piece, this.scratch).written;
+  }
+
+  /** BPE of the piece in `scratch[0..len)`: returns its token count, pushing ids to `out` if given. */
+  private pieceBytes(len: number, out: number[] | null): number {
     const buf = this.scratch;
-    const len = encoder.encodeInto(piece, buf).written;
     const { vocab, merges, settings } = this.data;
     if (settings.wholePiece) {
       const id = vocab.lookup(buf, 0, len);
@@ -202,12 +206,16 @@ export class LeanEngine {
       i += width;
     }
     starts[parts] = len;
+    if (!out) return this.splitRank!.merge(buf, starts, parts, null, noId);
     return this.splitRank!.merge(buf, starts, parts, out, (s, e) => {
       const id = vocab.lookup(buf, s, e);
       return id !== -1 ? id : settings.byteIds[buf[s]!]!;
     });
   }
 }
+
+/** The id callback when only counting (never called). */
+const noId = () => -1;
 
 /** Whether an occurrence of `bridge` in `text` covers the cut point `i` (a marker after another character). */
 function bridgesAt(text: string, i: number, bridge: string, marker: string): boolean {

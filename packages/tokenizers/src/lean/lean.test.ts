@@ -51,6 +51,47 @@ describe('AddedTokens', () => {
     );
     expect(seen).toEqual(['a', 2, 1, 'b', 3, '<tool']);
   });
+
+  it('matches runs by their longest listed length and mixed prefixes longest first', () => {
+    // Spaces: only runs of 2 and 4 are tokens; '<' starts a one-unit token and longer ones.
+    const added = new AddedTokens([
+      { content: '  ', id: 2 },
+      { content: '    ', id: 4 },
+      { content: '<', id: 10 },
+      { content: '<a>', id: 11 },
+      { content: '<ab>', id: 12 },
+      { content: 'é', id: 13 },
+    ]);
+    const seen: (string | number)[] = [];
+    added.split(
+      'x       y <ab><a><b é',
+      (s) => seen.push(s),
+      (id) => seen.push(id),
+    );
+    // 7 spaces → 4, 2, then a lone space (no 1-run token) stays ordinary text.
+    expect(seen).toEqual(['x', 4, 2, ' y ', 12, 11, 10, 'b ', 13]);
+  });
+
+  it('confirms tokens through the vocabulary only under their own id', () => {
+    // '<a>' is vocabulary id 0; '<b>' is vocabulary id 1 but added as 7 (so kept as a string);
+    // '<c>' is not in the vocabulary; '<d>' is in the vocabulary but not an added token.
+    const vocab = CompactVocab.build([bytes('<a>'), bytes('<b>'), bytes('<d>')]);
+    const added = new AddedTokens(
+      [
+        { content: '<a>', id: 0 },
+        { content: '<b>', id: 7 },
+        { content: '<c>', id: 9 },
+      ],
+      vocab,
+    );
+    const seen: (string | number)[] = [];
+    added.split(
+      '<a><b><c><d>',
+      (s) => seen.push(s),
+      (id) => seen.push(id),
+    );
+    expect(seen).toEqual([0, 7, 9, '<d>']);
+  });
 });
 
 describe('vocabulary files', () => {

@@ -66,20 +66,61 @@ export class PairMerges {
 }
 
 const heap = new MergeHeap();
+/** Words of up to this many symbols merge by a scan (no heap); longer ones by the heap. */
+const SCAN_LIMIT = 48;
+const scanSlots = new Int32Array(SCAN_LIMIT);
+// Linked-list scratch for the heap path, grown on demand and reused across calls.
+let next = new Int32Array(256);
+let prev = new Int32Array(256);
+let alive = new Uint8Array(256);
 
 /**
  * Merges `ids[0..n)` in place by the rules; returns the resulting symbol count
- * and, if `out` is given, pushes the final ids. A heap keeps it O(n log n) for
- * long words.
+ * and, if `out` is given, pushes the final ids. Lowest merge rank first, then
+ * leftmost: a scan for short words, a heap (O(n log n)) for long ones.
  */
 export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
   if (n < 2) {
     if (out && n === 1) out.push(ids[0]!);
     return n;
   }
-  const next = new Int32Array(n);
-  const prev = new Int32Array(n);
-  const alive = new Uint8Array(n).fill(1);
+  return n <= SCAN_LIMIT ? scanMerge(merges, ids, n, out) : heapMerge(merges, ids, n, out);
+}
+
+function scanMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
+  const slots = scanSlots;
+  for (let i = 0; i < n - 1; i++) slots[i] = merges.find(ids[i]!, ids[i + 1]!);
+  while (n > 1) {
+    let at = -1;
+    let min = 0;
+    for (let i = 0; i < n - 1; i++) {
+      const slot = slots[i]!;
+      if (slot === -1) continue;
+      const r = merges.rank(slot);
+      if (at === -1 || r < min) {
+        min = r;
+        at = i;
+      }
+    }
+    if (at === -1) break;
+    ids[at] = merges.merged(slots[at]!);
+    ids.copyWithin(at + 1, at + 2, n);
+    slots.copyWithin(at, at + 1, n - 1);
+    n--;
+    if (at > 0) slots[at - 1] = merges.find(ids[at - 1]!, ids[at]!);
+    if (at < n - 1) slots[at] = merges.find(ids[at]!, ids[at + 1]!);
+  }
+  if (out) for (let i = 0; i < n; i++) out.push(ids[i]!);
+  return n;
+}
+
+function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
+  if (next.length < n) {
+    next = new Int32Array(n * 2);
+    prev = new Int32Array(n * 2);
+    alive = new Uint8Array(n * 2);
+  }
+  alive.fill(1, 0, n);
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;

@@ -86,6 +86,8 @@ export const EDGE_CASES: readonly string[] = [
   '1234567890'.repeat(50),
   'https://example.com/path?query=1&x=%20#frag',
   '{"key":"value","nested":{"array":[1,2,3,null,true]}}',
+  // Gemma 3's one token across a word cut ('>▁</'), in and around markup.
+  '<td> </td><b>x</b> </i>> </ </',
   ...SPECIAL_TOKEN_STRINGS,
 ];
 
