@@ -34,52 +34,59 @@ console.log(
   `${usingFullSet() ? 'shared transcripts' : 'committed sample'}: ${spans.length} spans (${dev.length} dev, ${test.length} held out)`,
 );
 
-let coefficients = [...CLAUDE_COEFFICIENTS];
-let framing = { ...CLAUDE_SPAN_FRAMING };
-let summary = '';
-if (!check) {
-  const corpus = buildCorpus(transcripts, 'dev');
-  const c2 = fitCoefficients(
-    corpus,
-    corpus.map((s) => claude2Counter(s.text)),
-  );
-  // Feature groups whose Claude/Claude-2 ratio may differ: words and letters, code
-  // punctuation and digits, whitespace. Everything else (other scripts, emoji, symbols)
-  // is too rare in the sessions to measure and keeps the overall factor α.
-  const GROUPS: string[][] = [
-    ['lower', 'upper', 'words', 'longWord', 'hump', 'latinExt', 'latinSwitch'],
-    ['digits', 'digitRuns', 'alnumSwitch', 'punct', 'punctRuns'],
-    ['spaces', 'wsRun2', 'wsLong', 'tabs', 'newlines', 'newlineRuns'],
-  ];
-  const groupOf = FEATURE_NAMES.map((n) => GROUPS.findIndex((g) => g.includes(n)));
-  const scratch = new Float64Array(FEATURE_COUNT);
-  const sums = new Map<Span, number[]>(); // per span: [group 0, 1, 2, rest]
-  for (const sp of spans) {
-    const g = [0, 0, 0, 0];
-    for (const t of sp.texts) {
-      extractFeatures(t, scratch);
-      for (let i = 0; i < FEATURE_COUNT; i++) {
-        const k = groupOf[i] as number;
-        g[k < 0 ? 3 : k]! += (scratch[i] as number) * (c2[i] as number);
-      }
+// Claude-2 coefficients (no usage data involved: the last public Claude tokenizer, on the
+// fallback corpus), then each span's Claude-2 estimate split into feature groups whose
+// Claude/Claude-2 ratio may differ: words and letters, code punctuation and digits,
+// whitespace. Everything else (other scripts, emoji, symbols) is too rare in the sessions
+// to measure and keeps the overall factor α.
+const corpus = buildCorpus(transcripts, 'dev');
+const c2 = fitCoefficients(
+  corpus,
+  corpus.map((s) => claude2Counter(s.text)),
+);
+const GROUPS: string[][] = [
+  ['lower', 'upper', 'words', 'longWord', 'hump', 'latinExt', 'latinExtA', 'latinVi', 'latinSwitch'],
+  ['digits', 'digitRuns', 'alnumSwitch', 'punct', 'punctRuns'],
+  ['spaces', 'wsRun2', 'wsLong', 'tabs', 'newlines', 'newlineRuns'],
+];
+const groupOf = FEATURE_NAMES.map((n) => GROUPS.findIndex((g) => g.includes(n)));
+const scratch = new Float64Array(FEATURE_COUNT);
+const sums = new Map<Span, number[]>(); // per span: [group 0, 1, 2, rest]
+for (const sp of spans) {
+  const g = [0, 0, 0, 0];
+  for (const t of sp.texts) {
+    extractFeatures(t, scratch);
+    for (let i = 0; i < FEATURE_COUNT; i++) {
+      const k = groupOf[i] as number;
+      g[k < 0 ? 3 : k]! += (scratch[i] as number) * (c2[i] as number);
     }
-    sums.set(sp, g);
   }
+  sums.set(sp, g);
+}
+
+interface SpanModel {
+  coefficients: number[];
+  framing: { perMessage: number; perToolCall: number; perToolResult: number };
+  summary: string;
+}
+
+/** Fits the Claude factors and framing on a set of spans. */
+function fitOn(set: Span[], log: (line: string) => void): SpanModel {
   const e2 = (sp: Span) => (sums.get(sp) as number[]).reduce((a, b) => a + b, 0);
   const frame = (sp: Span) => [sp.messages, sp.toolCalls, sp.toolResults];
-  const fitSpans = (set: Span[]) =>
+  const fitSpans = (fitSet: Span[]) =>
     nnls(
-      set.map((sp) => [e2(sp), ...frame(sp)]),
-      set.map((sp) => sp.actual),
-      set.map((sp) => 1 / sp.actual),
+      fitSet.map((sp) => [e2(sp), ...frame(sp)]),
+      fitSet.map((sp) => sp.actual),
+      fitSet.map((sp) => 1 / sp.actual),
     ) as [number, number, number, number];
   const predict = (sp: Span, x: number[]) =>
     [e2(sp), ...frame(sp)].reduce((sum, v, i) => sum + v * (x[i] as number), 0);
   // Robust refit: spans whose measured size is off by more than 1.5× from a first fit
   // carry content the transcript lacks (images, thinking) or lost content.
-  const first = fitSpans(dev);
-  const inliers = dev.filter((sp) => Math.abs(Math.log(predict(sp, first) / sp.actual)) < Math.log(1.5));
-  console.log(`robust refit on ${inliers.length} of ${dev.length} dev spans`);
+  const first = fitSpans(set);
+  const inliers = set.filter((sp) => Math.abs(Math.log(predict(sp, first) / sp.actual)) < Math.log(1.5));
+  log(`robust refit on ${inliers.length} of ${set.length} spans`);
   const [alpha, ...framed] = fitSpans(inliers) as [number, number, number, number];
   // Per-group factors, the rest fixed at α.
   const grouped = nnls(
@@ -87,12 +94,12 @@ if (!check) {
     inliers.map((sp) => sp.actual - alpha * ((sums.get(sp) as number[])[3] as number)),
     inliers.map((sp) => 1 / sp.actual),
   );
-  const devError = (pred: (sp: Span) => number) => {
+  const fitError = (pred: (sp: Span) => number) => {
     const e = inliers.map((sp) => Math.abs(pred(sp) - sp.actual) / sp.actual).sort((a, b) => a - b);
     return e[Math.floor(e.length / 2)] as number;
   };
-  const single = devError((sp) => predict(sp, [alpha, ...framed]));
-  const perGroup = devError(
+  const single = fitError((sp) => predict(sp, [alpha, ...framed]));
+  const perGroup = fitError(
     (sp) =>
       alpha * ((sums.get(sp) as number[])[3] as number) +
       [...(sums.get(sp) as number[]).slice(0, 3), ...frame(sp)].reduce(
@@ -100,12 +107,14 @@ if (!check) {
         0,
       ),
   );
-  console.log(`single factor α = ${alpha.toFixed(4)}: dev median error ${(single * 100).toFixed(2)}%`);
-  console.log(
+  log(
+    `single factor α = ${alpha.toFixed(4)}: median error on the fitted spans ${(single * 100).toFixed(2)}%`,
+  );
+  log(
     `group factors ${grouped
       .slice(0, 3)
       .map((x) => x.toFixed(3))
-      .join(' / ')}: dev median error ${(perGroup * 100).toFixed(2)}%`,
+      .join(' / ')}: median error on the fitted spans ${(perGroup * 100).toFixed(2)}%`,
   );
   const useGroups = perGroup < single;
   const factors = useGroups ? grouped.slice(0, 3) : [alpha, alpha, alpha];
@@ -114,38 +123,53 @@ if (!check) {
     number,
     number,
   ];
-  console.log(
+  log(
     `chosen: ${useGroups ? 'group factors' : 'single factor'}; per message ${perMessage.toFixed(2)}, per tool call ${perToolCall.toFixed(2)}, per tool result ${perToolResult.toFixed(2)}`,
   );
-  coefficients = finishCoefficients(
-    c2.map((c, i) => c * ((groupOf[i] as number) < 0 ? alpha : (factors[groupOf[i] as number] as number))),
-  );
-  framing = {
-    perMessage: Math.round(perMessage * 10) / 10,
-    perToolCall: Math.round(perToolCall * 10) / 10,
-    perToolResult: Math.round(perToolResult * 10) / 10,
+  return {
+    coefficients: finishCoefficients(
+      c2.map((c, i) => c * ((groupOf[i] as number) < 0 ? alpha : (factors[groupOf[i] as number] as number))),
+    ),
+    framing: {
+      perMessage: Math.round(perMessage * 10) / 10,
+      perToolCall: Math.round(perToolCall * 10) / 10,
+      perToolResult: Math.round(perToolResult * 10) / 10,
+    },
+    summary: useGroups
+      ? `group factors ${factors.map((x) => x.toFixed(4)).join(' / ')} (letters / punctuation+digits / whitespace), α = ${alpha.toFixed(4)} for the rest`
+      : `α = ${alpha.toFixed(4)}`,
   };
-  summary = useGroups
-    ? `group factors ${factors.map((x) => x.toFixed(4)).join(' / ')} (letters / punctuation+digits / whitespace), α = ${alpha.toFixed(4)} for the rest`
-    : `α = ${alpha.toFixed(4)}`;
+}
+
+let committed: SpanModel = {
+  coefficients: [...CLAUDE_COEFFICIENTS],
+  framing: { ...CLAUDE_SPAN_FRAMING },
+  summary: '',
+};
+if (!check) {
+  committed = fitOn(dev, (line) => console.log(`dev fit: ${line}`));
   const out = resolve(import.meta.dirname, '../src/estimate/claude-coefficients.ts');
   writeFileSync(
     out,
     `// GENERATED by packages/tokenizers/scripts/calibrate-claude.ts — do not edit by hand.
 // Data: ${usingFullSet() ? 'the shared transcripts (../shared/data/transcripts)' : 'the committed transcript sample'}: ${dev.length} dev spans of
-// Claude 4.x usage (prompt_tokens growth between consecutive calls); ${summary} × the
+// Claude 4.x usage (prompt_tokens growth between consecutive calls); ${committed.summary} × the
 // character-class fit of the Claude-2 tokenizer on the fallback corpus (scripts/lib/corpus.ts).
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
 /** Claude 4.x token cost per character-class feature. */
-export const CLAUDE_COEFFICIENTS: readonly number[] = [${coefficients.join(', ')}];
+export const CLAUDE_COEFFICIENTS: readonly number[] = [${committed.coefficients.join(', ')}];
 
 /** Fitted framing of a conversation span (tokens per new API message, tool call, tool result). */
-export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(framing)} as const;
+export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(committed.framing)} as const;
 `,
   );
   console.log(`wrote ${out}`);
 }
+// The other fold of a 2-fold cross-validation: fitted on the held-out spans, evaluated on
+// the dev spans. With 4–9 large spans per model, one fold's median moves by points when one
+// span changes; both folds together give each model twice the evaluated spans.
+const swapped = fitOn(test, () => {});
 
 // Held-out evaluation, per model, on spans over 2,000 measured tokens (and on all).
 const median = (xs: number[]) => {
@@ -156,11 +180,12 @@ const median = (xs: number[]) => {
       ? (s[(s.length - 1) / 2] as number)
       : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
-const ours = (s: Span) =>
-  s.texts.reduce((sum, t) => sum + estimateWith(t, coefficients), 0) +
-  framing.perMessage * s.messages +
-  framing.perToolCall * s.toolCalls +
-  framing.perToolResult * s.toolResults;
+const estimate = (m: SpanModel) => (s: Span) =>
+  s.texts.reduce((sum, t) => sum + estimateWith(t, m.coefficients), 0) +
+  m.framing.perMessage * s.messages +
+  m.framing.perToolCall * s.toolCalls +
+  m.framing.perToolResult * s.toolResults;
+const ours = estimate(committed);
 const claude2 = (s: Span) => s.texts.reduce((sum, t) => sum + claude2Counter(t), 0);
 const chars4 = (s: Span) => s.texts.reduce((sum, t) => sum + t.length, 0) / 4;
 const methods = { 'ctxkit estimate': ours, 'Claude-2 tokenizer (raw)': claude2, 'chars/4': chars4 };
@@ -181,3 +206,23 @@ for (const [label, min] of [
 }
 console.log('held-out median |error| (median estimate/actual ratio)');
 console.log(lines.join('\n'));
+
+// 2-fold cross-validation: the committed fit on the held-out spans plus the swapped fit
+// (held-out spans → dev spans), so every span of a model is evaluated once, by a fit that
+// never saw it.
+const swappedEstimate = estimate(swapped);
+const cv = [
+  '| model | spans evaluated | ctxkit estimate | Claude-2 tokenizer (raw) | chars/4 |',
+  '|---|---|---|---|---|',
+];
+for (const model of [...new Set(spans.map((s) => s.model))].sort()) {
+  const set = spans.filter((s) => s.model === model && s.actual > 2000);
+  const byFold = (s: Span) => (s.split === 'test' ? ours(s) : swappedEstimate(s));
+  const cells = [byFold, claude2, chars4].map((m) => {
+    const errs = set.map((s) => Math.abs(m(s) - s.actual) / s.actual);
+    return `${(median(errs) * 100).toFixed(1)}% (×${median(set.map((s) => m(s) / s.actual)).toFixed(2)})`;
+  });
+  cv.push(`| ${model} > 2,000 tokens | ${set.length} | ${cells.join(' | ')} |`);
+}
+console.log('2-fold cross-validated median |error| on spans > 2,000 tokens (median estimate/actual ratio)');
+console.log(cv.join('\n'));

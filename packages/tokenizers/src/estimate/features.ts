@@ -9,11 +9,20 @@ export const FEATURE_NAMES = [
   'lower', // ASCII a-z
   'upper', // ASCII A-Z
   'words', // runs of Latin letters
-  'scriptWords', // runs of letters of one other alphabetic script (Cyrillic, Arabic, Hangul …)
+  'cyrillicWords', // runs of Cyrillic letters (one word each; per script, as vocabularies cover scripts unevenly)
+  'greekWords', // runs of Greek letters
+  'arabicWords', // runs of Arabic-script letters
+  'hebrewWords', // runs of Hebrew letters
+  'indicWords', // runs of Indic letters
+  'seAsianWords', // runs of Thai, Lao, Myanmar, Khmer letters (often whole phrases: no spaces)
+  'hangulWords', // runs of Hangul
   'longWord', // letters at position ≥ 9 of their run (long identifiers split more)
   'hump', // lower→upper inside a run (camelCase)
-  'latinExt', // accented / extended Latin letters
+  'latinExt', // accented Latin-1 letters (à é ñ ö ß: French, German, Spanish, Portuguese)
+  'latinExtA', // Latin Extended-A/B letters (ł ř ş ğ ı ő: Polish, Czech, Turkish, Hungarian …)
+  'latinVi', // Latin Extended Additional (ạ ế ữ: Vietnamese, which most vocabularies split per mark)
   'latinSwitch', // ASCII letter ↔ accented letter adjacency (breaks merges)
+  'accentLineWords', // Latin words of a line that holds an accented letter (foreign text: even its plain words split more)
   'extWords', // Latin runs holding an accented letter (non-English words split more)
   'extWordLetters', // letters of those runs
   'cyrillic', // Cyrillic letters
@@ -78,8 +87,10 @@ const f = (name: (typeof FEATURE_NAMES)[number]): number => FEATURE_NAMES.indexO
 const F_LOWER = f('lower');
 const F_UPPER = f('upper');
 const F_WORDS = f('words');
-const F_SCRIPTWORDS = f('scriptWords');
 const F_LONGWORD = f('longWord');
+const F_LATINEXTA = f('latinExtA');
+const F_LATINVI = f('latinVi');
+const F_ACCENTLINEWORDS = f('accentLineWords');
 const F_HUMP = f('hump');
 const F_LATINSWITCH = f('latinSwitch');
 const F_EXTWORDS = f('extWords');
@@ -128,7 +139,21 @@ const SCRIPT = new Int8Array(CLASS_COUNT);
 SCRIPT[C_LOWER] = 1;
 SCRIPT[C_UPPER] = 1;
 SCRIPT[C_LATIN] = 1;
-for (const c of [C_CYR, C_GREEK, C_ARABIC, C_HEBREW, C_INDIC, C_SEA, C_HANGUL]) SCRIPT[c] = c;
+// The word-run feature of each script.
+const WORD_FEATURE = new Int8Array(CLASS_COUNT).fill(-1);
+WORD_FEATURE[1] = F_WORDS;
+for (const [c, name] of [
+  [C_CYR, 'cyrillicWords'],
+  [C_GREEK, 'greekWords'],
+  [C_ARABIC, 'arabicWords'],
+  [C_HEBREW, 'hebrewWords'],
+  [C_INDIC, 'indicWords'],
+  [C_SEA, 'seAsianWords'],
+  [C_HANGUL, 'hangulWords'],
+] as const) {
+  SCRIPT[c] = c;
+  WORD_FEATURE[c] = f(name);
+}
 
 // ASCII classes, precomputed.
 const ASCII_CLASS = new Uint8Array(128);
@@ -217,6 +242,8 @@ export function extractFeatures(
   let run = 0; // length of the current letter run
   let wsRun = 0; // length of the current space/tab run
   let extRun = false; // the current Latin run holds an accented letter
+  let lineWords = 0; // Latin word runs started in the current line
+  let lineAccent = false; // the current line holds an accented Latin letter
   for (let i = 0; i < n; i++) {
     const u = text.charCodeAt(i);
     let c: number;
@@ -243,8 +270,10 @@ export function extractFeatures(
         run = 1;
         script = s;
         extRun = false;
-        bump(out, s === 1 ? F_WORDS : F_SCRIPTWORDS);
+        bump(out, WORD_FEATURE[s] as number);
+        if (s === 1) lineWords++;
       }
+      if (c === C_LATIN) lineAccent = true;
       if (s === 1) {
         if (extRun) bump(out, F_EXTLETTERS);
         else if (c === C_LATIN) {
@@ -279,7 +308,8 @@ export function extractFeatures(
         if (prev === C_LATIN) bump(out, F_LATINSWITCH);
         break;
       case C_LATIN:
-        bump(out, CLASS_FEATURE[c] as number);
+        // Latin is all BMP, so the code unit is the code point.
+        bump(out, u < 0x100 ? (CLASS_FEATURE[c] as number) : u < 0x1e00 ? F_LATINEXTA : F_LATINVI);
         if (prev === C_LOWER || prev === C_UPPER) bump(out, F_LATINSWITCH);
         break;
       case C_HAN:
@@ -299,6 +329,9 @@ export function extractFeatures(
         bump(out, F_TABS);
         break;
       case C_NEWLINE:
+        if (lineAccent) bump(out, F_ACCENTLINEWORDS, lineWords);
+        lineWords = 0;
+        lineAccent = false;
         bump(out, F_NEWLINES);
         if (prev !== C_NEWLINE) bump(out, F_NLRUNS);
         break;
@@ -311,6 +344,7 @@ export function extractFeatures(
     }
     prev = c;
   }
+  if (lineAccent) bump(out, F_ACCENTLINEWORDS, lineWords);
   return out;
 }
 
