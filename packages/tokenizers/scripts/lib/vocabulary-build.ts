@@ -170,8 +170,7 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
     splits,
     splitMode: 'isolated',
     wholePiece: mode === 'rank' || model.ignore_merges === true,
-    // Special added tokens are control tokens: content is not trusted to carry them, so they stay text.
-    added: json.added_tokens.filter((a) => !a.special).map((a) => ({ content: a.content, id: a.id })),
+    added: [],
     idOffset: 0,
     byteIds,
   };
@@ -180,6 +179,17 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
   const spaceReplaced = norms.some((nm) => nm.type === 'Replace' && nm.pattern?.String === ' ');
   const inertPre =
     !pre || (spaceReplaced && steps.every((p) => p.type === 'Split' && p.pattern?.String === ' '));
+  // Special added tokens are control tokens: content is not trusted to carry them, so they stay text.
+  // Those whose content is the vocabulary token's bytes are stored as id ranges (see LeanSettings).
+  const inVocab: number[] = [];
+  for (const a of json.added_tokens) {
+    if (a.special) continue;
+    const bytes = utf8.encode(a.content);
+    const wellFormed = (a.content as unknown as { isWellFormed(): boolean }).isWellFormed();
+    if (wellFormed && vocab.lookup(bytes, 0, bytes.length) === a.id) inVocab.push(a.id);
+    else settings.added.push({ content: a.content, id: a.id });
+  }
+  if (inVocab.length > 0) settings.addedInVocab = idRanges(inVocab);
   if (sentencepiece && inertPre) {
     // Tokens that contain a ▁ right after another character: the only ones a word cut could split.
     const marker = '▁';
@@ -259,4 +269,16 @@ export function buildVocabularyFile(source: VocabularySource): Uint8Array {
   };
   const vocab = CompactVocab.build(tiktokenTokens(source.ranks.bpe_ranks));
   return writeLeanFile({ vocab, merges: undefined, splitStart: undefined, splits: undefined, settings });
+}
+
+/** Sorted ids as `[first, count]` ranges of consecutive ids. */
+function idRanges(ids: number[]): [number, number][] {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const id of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[0] + last[1] === id) last[1]++;
+    else ranges.push([id, 1]);
+  }
+  return ranges;
 }

@@ -5,7 +5,12 @@
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
 /** Claude 4.x token cost per character-class feature. */
-export const CLAUDE_COEFFICIENTS: readonly number[] = [0.00698, 0.13187, 1.04794, 0.1467, 0.35114, 4.99786, 0.98857, 0, 2.85342, 0.11392, 0, 1.78338, 0, 2.45109, 1.71441, 0.13212, 0.43496, 0, 0.19871, 0.68164, 1.48097, 0.30367, 0.99928, 1.60381, 2.09265, 0.35991, 1.40046, 0.9879, 1.49626, 4.38558, 0.27272, 0.80594, 0.25004, 0, 0.30648, 0.03091, 0.43604, 0.32732, 0.72142, 0.08551, 1.20365, 1.02662, 3.46945, 1.41799, 4.44903, 0.35991];
+export const CLAUDE_COEFFICIENTS: readonly number[] = [
+  0.00698, 0.13187, 1.04794, 0.1467, 0.35114, 4.99786, 0.98857, 0, 2.85342, 0.11392, 0, 1.78338, 0, 2.45109,
+  1.71441, 0.13212, 0.43496, 0, 0.19871, 0.68164, 1.48097, 0.30367, 0.99928, 1.60381, 2.09265, 0.35991,
+  1.40046, 0.9879, 1.49626, 4.38558, 0.27272, 0.80594, 0.25004, 0, 0.30648, 0.03091, 0.43604, 0.32732,
+  0.72142, 0.08551, 1.20365, 1.02662, 3.46945, 1.41799, 4.44903, 0.35991,
+];
 
 /** Fitted framing of a conversation span (tokens per new API message, tool call, tool result). */
-export const CLAUDE_SPAN_FRAMING = {"perMessage":0,"perToolCall":41.2,"perToolResult":41.2} as const;
+export const CLAUDE_SPAN_FRAMING = { perMessage: 0, perToolCall: 41.2, perToolResult: 41.2 } as const;

@@ -3,7 +3,7 @@
 // text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
 import { AddedTokens } from './added-tokens.js';
 import { hashBytes } from './compact-vocab.js';
-import type { LeanVocabulary } from './lean-file.js';
+import { addedTokens, type LeanVocabulary } from './lean-file.js';
 import { mergeIds } from './pair-merges.js';
 import { PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';
@@ -28,9 +28,10 @@ export class LeanEngine {
       data.settings.mode === 'splits'
         ? new SplitRankMerger(data.vocab, data.splitStart!, data.splits!)
         : undefined;
-    this.added = new AddedTokens(data.settings.added, data.vocab);
-    // The matcher holds the added tokens now; dropping the parsed list halves their heap (Gemma 3 has 6,406).
+    this.added = new AddedTokens(addedTokens(data), data.vocab);
+    // The matcher holds the added tokens now; the parsed list is no longer needed.
     data.settings.added = [];
+    data.settings.addedInVocab = [];
     this.regexes = data.settings.splits.map((p) => new RegExp(p, 'gu'));
   }
 

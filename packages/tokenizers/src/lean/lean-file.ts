@@ -38,6 +38,11 @@ export interface LeanSettings {
   wholePiece: boolean;
   /** Added tokens cut out of the text before normalization. */
   added: { content: string; id: number }[];
+  /**
+   * More added tokens, stored as `[first id, count]` ranges of ids: those whose content is exactly
+   * the vocabulary token's bytes, so the file need not repeat them as strings (Gemma 3's 6,406).
+   */
+  addedInVocab?: [number, number][];
   /** Added to every id (tekken numbers ranks after its control tokens). */
   idOffset: number;
   /** Ids of the 256 byte symbols (byte-level merges) or byte-fallback tokens; -1 where absent. */
@@ -57,6 +62,22 @@ export interface LeanVocabulary {
   splits: Int32Array | undefined;
   settings: LeanSettings;
   fileBytes: number;
+}
+
+// ignoreBOM: a token that starts with U+FEFF keeps it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Every added token of a vocabulary file: the listed ones, then those stored as id ranges. */
+export function addedTokens(
+  data: Pick<LeanVocabulary, 'settings' | 'vocab'>,
+): { content: string; id: number }[] {
+  const out = [...data.settings.added];
+  for (const [first, count] of data.settings.addedInVocab ?? []) {
+    for (let id = first; id < first + count; id++) {
+      out.push({ content: utf8.decode(data.vocab.tokenBytes(id)), id });
+    }
+  }
+  return out;
 }
 
 export function writeLeanFile(data: Omit<LeanVocabulary, 'fileBytes'>): Uint8Array {
