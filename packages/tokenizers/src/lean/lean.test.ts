@@ -8,6 +8,17 @@ import { mergeIds, PairMerges } from './pair-merges.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
+/** What `AddedTokens.split` reports, in order: ordinary text as strings, added tokens as ids. */
+function pieces(added: AddedTokens, text: string): (string | number)[] {
+  const seen: (string | number)[] = [];
+  added.split(
+    text,
+    (s) => seen.push(s),
+    (id) => seen.push(id),
+  );
+  return seen;
+}
+
 describe('CompactVocab', () => {
   it('finds every token by its bytes and nothing else', () => {
     const tokens = ['a', 'b', 'ab', 'abc', 'é', '👍'].map(bytes);
@@ -43,13 +54,7 @@ describe('AddedTokens', () => {
       { content: '\n\n', id: 2 },
       { content: '<tool_call>', id: 3 },
     ]);
-    const seen: (string | number)[] = [];
-    added.split(
-      'a\n\n\nb<tool_call><tool',
-      (s) => seen.push(s),
-      (id) => seen.push(id),
-    );
-    expect(seen).toEqual(['a', 2, 1, 'b', 3, '<tool']);
+    expect(pieces(added, 'a\n\n\nb<tool_call><tool')).toEqual(['a', 2, 1, 'b', 3, '<tool']);
   });
 
   it('matches runs by their longest listed length and mixed prefixes longest first', () => {
@@ -62,14 +67,8 @@ describe('AddedTokens', () => {
       { content: '<ab>', id: 12 },
       { content: 'é', id: 13 },
     ]);
-    const seen: (string | number)[] = [];
-    added.split(
-      'x       y <ab><a><b é',
-      (s) => seen.push(s),
-      (id) => seen.push(id),
-    );
     // 7 spaces → 4, 2, then a lone space (no 1-run token) stays ordinary text.
-    expect(seen).toEqual(['x', 4, 2, ' y ', 12, 11, 10, 'b ', 13]);
+    expect(pieces(added, 'x       y <ab><a><b é')).toEqual(['x', 4, 2, ' y ', 12, 11, 10, 'b ', 13]);
   });
 
   it('confirms tokens through the vocabulary only under their own id', () => {
@@ -84,13 +83,7 @@ describe('AddedTokens', () => {
       ],
       vocab,
     );
-    const seen: (string | number)[] = [];
-    added.split(
-      '<a><b><c><d>',
-      (s) => seen.push(s),
-      (id) => seen.push(id),
-    );
-    expect(seen).toEqual([0, 7, 9, '<d>']);
+    expect(pieces(added, '<a><b><c><d>')).toEqual([0, 7, 9, '<d>']);
   });
 });
 

@@ -6,13 +6,14 @@
 // Verified against the merge list when the file is built, and by the parity suite.
 import { ByteRangeMerger } from './byte-range-merge.js';
 import type { CompactVocab } from './compact-vocab.js';
+import { type RankOf, scanMerge } from './scan-merge.js';
 
-/** Pieces of up to this many parts merge by a scan (no heap, no closures); longer ones by the heap. */
+/** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the heap. */
 const SCAN_LIMIT = 48;
 
 export class SplitRankMerger {
   private readonly merger = new ByteRangeMerger();
-  private readonly rankOf = (buf: Uint8Array, s: number, m: number, e: number) => this.rank(buf, s, m, e);
+  private readonly rankOf: RankOf = (buf, s, m, e) => this.rank(buf, s, m, e);
   private readonly ranks = new Int32Array(SCAN_LIMIT);
 
   constructor(
@@ -47,27 +48,7 @@ export class SplitRankMerger {
     idOf: (s: number, e: number) => number,
   ): number {
     if (parts > SCAN_LIMIT) return this.merger.merge(buf, starts, parts, this.rankOf, idOf, out);
-    // The heap's order (lowest rank, then leftmost) found by scanning: for the short
-    // pieces that are nearly all of real text this is faster and allocates nothing.
-    const { ranks } = this;
-    for (let i = 0; i < parts - 1; i++) ranks[i] = this.rank(buf, starts[i]!, starts[i + 1]!, starts[i + 2]!);
-    while (parts > 1) {
-      let at = -1;
-      let min = 0;
-      for (let i = 0; i < parts - 1; i++) {
-        const r = ranks[i]!;
-        if (r !== -1 && (at === -1 || r < min)) {
-          min = r;
-          at = i;
-        }
-      }
-      if (at === -1) break;
-      starts.copyWithin(at + 1, at + 2, parts + 1);
-      ranks.copyWithin(at, at + 1, parts - 1);
-      parts--;
-      if (at > 0) ranks[at - 1] = this.rank(buf, starts[at - 1]!, starts[at]!, starts[at + 1]!);
-      if (at < parts - 1) ranks[at] = this.rank(buf, starts[at]!, starts[at + 1]!, starts[at + 2]!);
-    }
+    parts = scanMerge(buf, starts, this.ranks, parts, this.rankOf);
     if (out) for (let i = 0; i < parts; i++) out.push(idOf(starts[i]!, starts[i + 1]!));
     return parts;
   }
