@@ -22,6 +22,7 @@ import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../src/estimate/f
 import { claudeSpans, type Span } from './lib/claude-spans.js';
 import { buildCorpus } from './lib/corpus.js';
 import { finishCoefficients, fitCoefficients } from './lib/fit.js';
+import { formatGenerated } from './lib/format-generated.js';
 import { nnls } from './lib/nnls.js';
 import { claude2Counter } from './lib/reference.js';
 
@@ -164,6 +165,7 @@ export const CLAUDE_COEFFICIENTS: readonly number[] = [${committed.coefficients.
 export const CLAUDE_SPAN_FRAMING = ${JSON.stringify(committed.framing)} as const;
 `,
   );
+  formatGenerated(out);
   console.log(`wrote ${out}`);
 }
 // The other fold of a 2-fold cross-validation: fitted on the held-out spans, evaluated on

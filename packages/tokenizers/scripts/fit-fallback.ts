@@ -18,6 +18,7 @@ import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
 import { fitCoefficients } from './lib/fit.js';
+import { formatGenerated } from './lib/format-generated.js';
 import { REFERENCE_VOCABULARIES, type ReferenceVocabulary, referenceCounter } from './lib/reference.js';
 
 const check = process.argv.includes('--check');
@@ -74,6 +75,7 @@ ${body}
 } as const;
 `,
   );
+  formatGenerated(out);
   console.log(`wrote ${out}`);
 }
 

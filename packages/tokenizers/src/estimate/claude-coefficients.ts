@@ -5,7 +5,12 @@
 // Feature order: src/estimate/features.ts FEATURE_NAMES.
 
 /** Claude 4.x token cost per character-class feature. */
-export const CLAUDE_COEFFICIENTS: readonly number[] = [0.01196, 0.13809, 1.02424, 0, 0.37755, 3.30731, 0.97539, 0, 0.40583, 0.81085, 0, 1.76136, 0, 2.49174, 1.42704, 0.44879, 0.65356, 0, 0.00835, 0.72224, 1.47871, 0.64764, 1.0044, 1.60672, 2.10844, 0.51744, 1.53829, 1.06011, 1.29198, 2.37393, 0.27378, 0.82257, 0.25636, 0, 0.29978, 0.03036, 0.4396, 0.32012, 0.74014, 0.09074, 1.19478, 1.00789, 3.46507, 1.4411, 4.4311, 0.51744];
+export const CLAUDE_COEFFICIENTS: readonly number[] = [
+  0.01196, 0.13809, 1.02424, 0, 0.37755, 3.30731, 0.97539, 0, 0.40583, 0.81085, 0, 1.76136, 0, 2.49174,
+  1.42704, 0.44879, 0.65356, 0, 0.00835, 0.72224, 1.47871, 0.64764, 1.0044, 1.60672, 2.10844, 0.51744,
+  1.53829, 1.06011, 1.29198, 2.37393, 0.27378, 0.82257, 0.25636, 0, 0.29978, 0.03036, 0.4396, 0.32012,
+  0.74014, 0.09074, 1.19478, 1.00789, 3.46507, 1.4411, 4.4311, 0.51744,
+];
 
 /** Fitted framing of a conversation span (tokens per new API message, tool call, tool result). */
-export const CLAUDE_SPAN_FRAMING = {"perMessage":0,"perToolCall":41.1,"perToolResult":41.1} as const;
+export const CLAUDE_SPAN_FRAMING = { perMessage: 0, perToolCall: 41.1, perToolResult: 41.1 } as const;

@@ -29,6 +29,8 @@ export class AddedTokens {
   private readonly lengths = new Map<number, number[]>();
   /** Per unit c whose every token is a run of c: the id of the run of each length, -1 where none. */
   private readonly runs = new Map<number, Int32Array>();
+  /** Confirms added tokens that are vocabulary tokens under the same id. */
+  private readonly vocab: CompactVocab | undefined;
   readonly size: number;
 
   /** `vocab`, if given, confirms the tokens it holds under the same id (so their strings need not be kept). */
@@ -70,8 +72,6 @@ export class AddedTokens {
     }
     this.size = all.size;
   }
-
-  private readonly vocab: CompactVocab | undefined;
 
   /**
    * Calls `segment(text)` for each run of ordinary text and `token(id)` for
