@@ -5,6 +5,9 @@
 // the tiktoken rule for long pieces and by the sentencepiece splits rule.
 import { MergeHeap } from './merge-heap.js';
 
+/** Piece lengths whose scratch is kept for the next piece; longer pieces' scratch is freed after use. */
+const RETAINED_BYTES = 1 << 16;
+
 /** Reusable scratch state for {@link ByteRangeMerger.merge}. */
 export class ByteRangeMerger {
   private next = new Int32Array(256);
@@ -63,6 +66,21 @@ export class ByteRangeMerger {
       push(s);
     }
     if (out) for (let p = starts[0]!; p < len; p = next[p]!) out.push(idOf(p, next[p]!));
+    this.release();
     return count;
+  }
+
+  /** Bytes of scratch held between pieces. */
+  get scratchBytes(): number {
+    return this.next.byteLength + this.prev.byteLength + this.alive.byteLength + this.heap.byteLength;
+  }
+
+  /** Gives back scratch a long piece grew, so one huge word does not stay resident. */
+  private release(): void {
+    this.heap.release();
+    if (this.next.length <= RETAINED_BYTES) return;
+    this.next = new Int32Array(256);
+    this.prev = new Int32Array(256);
+    this.alive = new Uint8Array(256);
   }
 }

@@ -4,12 +4,14 @@
 import { AddedTokens } from './added-tokens.js';
 import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
-import { mergeIds } from './pair-merges.js';
-import { PieceCache } from './piece-cache.js';
+import { mergeIds, mergeScratchBytes } from './pair-merges.js';
+import { PIECE_CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';
 import { SplitRankMerger } from './split-merge.js';
 
 const encoder = new TextEncoder();
+/** Scratch buffers up to this many elements are kept between calls; larger ones are freed after the call. */
+const SCRATCH_RETAINED = 1 << 16;
 
 export class LeanEngine {
   private scratch = new Uint8Array(1024);
@@ -35,9 +37,24 @@ export class LeanEngine {
     this.regexes = data.settings.splits.map((p) => new RegExp(p, 'gu'));
   }
 
-  /** Bytes the vocabulary holds: its file, which the arrays are views of, plus the piece cache as it is now. */
+  /**
+   * Bytes the engine holds: its vocabulary file (which the arrays are views of), the piece cache
+   * as it is now, and the scratch kept between calls.
+   */
   get residentBytes(): number {
-    return this.data.fileBytes + this.cache.byteLength;
+    return this.data.fileBytes + this.cache.byteLength + this.scratchBytes;
+  }
+
+  /** Bytes of scratch buffers kept between calls (small: long pieces' scratch is freed after use). */
+  get scratchBytes(): number {
+    return (
+      this.scratch.byteLength +
+      this.ids.byteLength +
+      this.starts.byteLength +
+      this.rank.scratchBytes +
+      (this.splitRank?.scratchBytes ?? 0) +
+      (this.data.merges ? mergeScratchBytes() : 0)
+    );
   }
 
   count(text: string): number {
@@ -47,6 +64,10 @@ export class LeanEngine {
       (segment) => {
         this.pieces(this.normalize(segment), (piece) => {
           const len = this.encodePiece(piece);
+          if (len > PIECE_CACHE_MAX_BYTES) {
+            total += this.pieceBytes(len, null);
+            return;
+          }
           const buf = this.scratch;
           const hash = hashBytes(buf, 0, len);
           let n = this.cache.get(buf, len, hash);
@@ -61,6 +82,7 @@ export class LeanEngine {
         total++;
       },
     );
+    this.trimScratch();
     return total;
   }
 
@@ -74,7 +96,15 @@ export class LeanEngine {
     );
     const offset = this.data.settings.idOffset;
     if (offset !== 0) for (let i = 0; i < out.length; i++) out[i]! += offset;
+    this.trimScratch();
     return out;
+  }
+
+  /** Gives back scratch buffers a long piece grew (a 1 MB word needs 3 MB of bytes, 8 MB of starts). */
+  private trimScratch(): void {
+    if (this.scratch.length > SCRATCH_RETAINED) this.scratch = new Uint8Array(1024);
+    if (this.ids.length > SCRATCH_RETAINED) this.ids = new Int32Array(1024);
+    if (this.starts.length > SCRATCH_RETAINED) this.starts = new Int32Array(1024);
   }
 
   free(): void {

@@ -3,6 +3,9 @@
 // of tiktoken's scan and of the Rust `tokenizers` queue. `a` and `b` are what
 // the caller needs to tell a stale entry from a live one.
 
+/** Entries whose arrays the heap keeps between pieces; beyond this, {@link MergeHeap.release} frees them. */
+const RETAINED_ENTRIES = 1 << 14;
+
 /** A binary min-heap of merge candidates ordered by (rank, pos). */
 export class MergeHeap {
   rank = new Int32Array(64);
@@ -14,6 +17,21 @@ export class MergeHeap {
   /** Empties the heap (keeps its arrays). */
   clear(): void {
     this.size = 0;
+  }
+
+  /** Bytes of the heap's arrays. */
+  get byteLength(): number {
+    return this.rank.byteLength * 4;
+  }
+
+  /** Empties the heap and gives back arrays a long piece grew (a 1 MB word needs 16+ MB of them). */
+  release(): void {
+    this.size = 0;
+    if (this.rank.length <= RETAINED_ENTRIES) return;
+    this.rank = new Int32Array(64);
+    this.pos = new Int32Array(64);
+    this.a = new Int32Array(64);
+    this.b = new Int32Array(64);
   }
 
   push(rank: number, pos: number, a: number, b: number): void {

@@ -74,6 +74,11 @@ let next = new Int32Array(256);
 let prev = new Int32Array(256);
 let alive = new Uint8Array(256);
 
+/** Bytes of the merge scratch shared by every engine in this module (kept between words). */
+export function mergeScratchBytes(): number {
+  return scanSlots.byteLength + next.byteLength + prev.byteLength + alive.byteLength + heap.byteLength;
+}
+
 /**
  * Merges `ids[0..n)` in place by the rules; returns the resulting symbol count
  * and, if `out` is given, pushes the final ids. Lowest merge rank first, then
@@ -150,5 +155,12 @@ function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
     push(pos);
   }
   if (out) for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
+  // Give back scratch a long word grew, so one huge word does not stay resident.
+  heap.release();
+  if (next.length > 1 << 16) {
+    next = new Int32Array(256);
+    prev = new Int32Array(256);
+    alive = new Uint8Array(256);
+  }
   return count;
 }

@@ -18,6 +18,11 @@ export class RankMerger {
 
   constructor(readonly vocab: CompactVocab) {}
 
+  /** Bytes of scratch held between pieces. */
+  get scratchBytes(): number {
+    return this.starts.byteLength + this.ranks.byteLength + this.long.scratchBytes;
+  }
+
   /** Merges `buf[0..len)`; returns the token count and pushes the ranks to `out` if given. */
   merge(buf: Uint8Array, len: number, out: number[] | null): number {
     return len <= SCAN_LIMIT ? this.scanMerge(buf, len, out) : this.heapMerge(buf, len, out);

@@ -22,6 +22,11 @@ export class SplitRankMerger {
     private readonly splits: Int32Array,
   ) {}
 
+  /** Bytes of scratch held between pieces. */
+  get scratchBytes(): number {
+    return this.ranks.byteLength + this.merger.scratchBytes;
+  }
+
   /** HF rank of merging parts [s,m) and [m,e), or -1 when they do not merge. */
   rank(buf: Uint8Array, s: number, m: number, e: number): number {
     const t = this.vocab.lookup(buf, s, e);
