@@ -26,6 +26,7 @@ export const FEATURE_NAMES = [
   'extWords', // Latin runs holding an accented letter (non-English words split more)
   'extWordLetters', // letters of those runs
   'cyrillic', // Cyrillic letters
+  'cyrillicExt', // Cyrillic letters outside Russian's alphabet (і ї є ґ ў ј љ …: Ukrainian, Serbian, …)
   'greek', // Greek letters
   'arabic', // Arabic script (and presentation forms), Syriac, Thaana
   'hebrew', // Hebrew
@@ -96,6 +97,7 @@ const F_LATINSWITCH = f('latinSwitch');
 const F_EXTWORDS = f('extWords');
 const F_EXTLETTERS = f('extWordLetters');
 const F_RAREHAN = f('rareHan');
+const F_CYRILLICEXT = f('cyrillicExt');
 
 // The most frequent Chinese characters (general frequency lists); one token in every
 // large vocabulary, while rarer ideographs often cost two or three.
@@ -180,6 +182,8 @@ function classify(cp: number): number {
   if (cp < 0x530) return C_CYR;
   if (cp < 0x590) return C_OTHER; // Armenian
   if (cp < 0x600) return C_HEBREW;
+  if (cp === 0x60c || cp === 0x61b || cp === 0x61f || (cp >= 0x66a && cp <= 0x66d) || cp === 0x6d4)
+    return C_SYMBOL; // Arabic comma, semicolon, question mark, percent/separators, full stop
   if (cp < 0x900) return C_ARABIC; // Arabic, Syriac, Thaana, NKo …
   if (cp < 0xe00) return C_INDIC;
   if (cp < 0xf00) return C_SEA; // Thai, Lao
@@ -311,6 +315,11 @@ export function extractFeatures(
         // Latin is all BMP, so the code unit is the code point.
         bump(out, u < 0x100 ? (CLASS_FEATURE[c] as number) : u < 0x1e00 ? F_LATINEXTA : F_LATINVI);
         if (prev === C_LOWER || prev === C_UPPER) bump(out, F_LATINSWITCH);
+        break;
+      case C_CYR:
+        bump(out, CLASS_FEATURE[c] as number);
+        // Russian's 33 letters are U+0410–U+044F plus Ё/ё.
+        if ((u < 0x410 || u > 0x44f) && u !== 0x401 && u !== 0x451) bump(out, F_CYRILLICEXT);
         break;
       case C_HAN:
         bump(out, CLASS_FEATURE[c] as number);
