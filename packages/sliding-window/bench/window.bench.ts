@@ -4,7 +4,7 @@ import { type Message, repairConversation, validateConversation } from '@ctxkit/
 import fc from 'fast-check';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { fitToBudget, SlidingWindowContextManager } from '../src/index.js';
-import { o200kCount } from '../src/o200k-count.js';
+import { memoizedO200kCount, o200kCount } from '../src/o200k-count.js';
 import { emptyFigures, type ReplayFigures, replay } from '../src/replay-support.js';
 import { charCount, checkScript, scriptArb, type Violations } from '../src/test-support.js';
 
@@ -226,14 +226,7 @@ function stress(): void {
 }
 
 function replays(): void {
-  const cache = new WeakMap<Message, number>();
-  const exact = (m: Message) => {
-    const known = cache.get(m);
-    if (known !== undefined) return known;
-    const n = o200kCount(m);
-    cache.set(m, n);
-    return n;
-  };
+  const exact = memoizedO200kCount();
   const messages = transcripts.reduce((s, t) => s + t.messages.length, 0);
   console.log(`\n## Replay of ${transcripts.length} transcripts (${messages} messages), one add at a time`);
   console.log(

@@ -24,3 +24,19 @@ export function o200kCount(message: Message): number {
   }
   return n;
 }
+
+/**
+ * {@link o200kCount} with each message counted once (js-tiktoken is slow on large texts; the replays
+ * count the same message objects at several limits).
+ */
+export function memoizedO200kCount(): (message: Message) => number {
+  const cache = new WeakMap<Message, number>();
+  return (m) => {
+    let n = cache.get(m);
+    if (n === undefined) {
+      n = o200kCount(m);
+      cache.set(m, n);
+    }
+    return n;
+  };
+}

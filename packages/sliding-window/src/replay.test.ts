@@ -1,7 +1,7 @@
 import type { Message } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
-import { o200kCount } from './o200k-count.js';
+import { memoizedO200kCount } from './o200k-count.js';
 import { emptyFigures, replay } from './replay-support.js';
 import { charCount } from './test-support.js';
 
@@ -9,14 +9,7 @@ const transcripts = loadTranscripts();
 const LIMITS = [8_000, 32_000, 128_000];
 
 // js-tiktoken is slow on large texts: count each message once for all three limits.
-const cache = new WeakMap<Message, number>();
-const exact = (m: Message) => {
-  const known = cache.get(m);
-  if (known !== undefined) return known;
-  const n = o200kCount(m);
-  cache.set(m, n);
-  return n;
-};
+const exact = memoizedO200kCount();
 
 describe.each([
   ['exact o200k_base counts (js-tiktoken)', exact],
