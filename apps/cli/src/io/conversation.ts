@@ -143,41 +143,21 @@ function fromJsonDocument(
   const strict = options.strict ?? false;
   const list = Array.isArray(doc) ? doc : ((doc as Obj).messages as unknown[]);
   const model = isObj(doc) && typeof doc.model === 'string' ? doc.model : undefined;
-  const el = (i: number) => i + 1;
-  let result: { messages: Message[]; skipped: SkippedLine[] };
-  if (format === 'anthropic-json') {
-    const system = isObj(doc) ? (doc.system as AnthropicConversation['system']) : undefined;
-    const head = system === undefined ? [] : fromAnthropic({ system, messages: [] });
-    result = convertEach(
-      list,
-      (m) => fromAnthropic({ messages: [m as AnthropicConversation['messages'][number]] }),
-      strict,
-      options.name,
-      el,
-      'element',
-    );
-    result.messages.unshift(...head);
-  } else if (format === 'nanocoder-json') {
-    result = convertEach(
-      list,
-      (m) => fromNanocoder([m as NanocoderMessage]),
-      strict,
-      options.name,
-      el,
-      'element',
-    );
-  } else if (format === 'openai-json') {
-    result = convertEach(
-      list,
-      (m) => fromOpenAIChat([m as OpenAIChatMessage]),
-      strict,
-      options.name,
-      el,
-      'element',
-    );
-  } else {
-    result = convertEach(list, ownMessage, strict, options.name, el, 'element');
-  }
+  // Each element of the document converts on its own, so one bad element is skipped (or, strict,
+  // reported) without losing the rest.
+  const convert: (item: unknown) => Message[] =
+    format === 'anthropic-json'
+      ? (m) => fromAnthropic({ messages: [m as AnthropicConversation['messages'][number]] })
+      : format === 'nanocoder-json'
+        ? (m) => fromNanocoder([m as NanocoderMessage])
+        : format === 'openai-json'
+          ? (m) => fromOpenAIChat([m as OpenAIChatMessage])
+          : ownMessage;
+  const system =
+    format === 'anthropic-json' && isObj(doc) ? (doc.system as AnthropicConversation['system']) : undefined;
+  const head = system === undefined ? [] : fromAnthropic({ system, messages: [] });
+  const result = convertEach(list, convert, strict, options.name, (i) => i + 1, 'element');
+  result.messages.unshift(...head);
   return { format, ...result, ...(model ? { model } : {}) };
 }
 
