@@ -46,9 +46,15 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     ...(base.provider ? { provider: base.provider } : {}),
     ...(base.modelId ? { modelId: base.modelId } : {}),
   });
-  const report = (call: TappedCall) => {
+  /** Reports one finished call that started at `started` (a `performance.now()` reading). */
+  const report = (usage: ProviderCallUsage, started: number, responseModel: string | undefined) => {
     try {
-      onCall(call);
+      onCall({
+        usage,
+        durationMs: Math.round(performance.now() - started),
+        ...info(),
+        ...(responseModel ? { responseModel } : {}),
+      });
     } catch {
       // Usage recording must never break the agent's model call.
     }
@@ -64,15 +70,7 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
             new TransformStream({
               transform(part, controller) {
                 if (part.type === 'response-metadata' && part.modelId) responseModel = part.modelId;
-                if (part.type === 'finish' && part.usage) {
-                  const durationMs = Math.round(performance.now() - started);
-                  report({
-                    usage: part.usage,
-                    durationMs,
-                    ...info(),
-                    ...(responseModel ? { responseModel } : {}),
-                  });
-                }
+                if (part.type === 'finish' && part.usage) report(part.usage, started, responseModel);
                 controller.enqueue(part);
               },
             }),
@@ -84,16 +82,7 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
         return async (options: unknown) => {
           const started = performance.now();
           const result = await (base.doGenerate as NonNullable<typeof base.doGenerate>).call(target, options);
-          if (result.usage) {
-            const responseModel = result.response?.modelId;
-            const durationMs = Math.round(performance.now() - started);
-            report({
-              usage: result.usage,
-              durationMs,
-              ...info(),
-              ...(responseModel ? { responseModel } : {}),
-            });
-          }
+          if (result.usage) report(result.usage, started, result.response?.modelId);
           return result;
         };
       }
