@@ -3,10 +3,7 @@
 // leftmost on ties) until no pair has a rank. A linked list over byte offsets
 // and a heap make it O(n log n), so a 1 MB single-word piece is fine. Used by
 // the tiktoken rule for long pieces and by the sentencepiece splits rule.
-import { MergeHeap } from './merge-heap.js';
-
-/** Piece lengths whose scratch is kept for the next piece; longer pieces' scratch is freed after use. */
-const RETAINED_BYTES = 1 << 16;
+import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
 
 /** Reusable scratch state for {@link ByteRangeMerger.merge}. */
 export class ByteRangeMerger {
@@ -78,7 +75,7 @@ export class ByteRangeMerger {
   /** Gives back scratch a long piece grew, so one huge word does not stay resident. */
   private release(): void {
     this.heap.release();
-    if (this.next.length <= RETAINED_BYTES) return;
+    if (this.next.length <= SCRATCH_KEPT) return;
     this.next = new Int32Array(256);
     this.prev = new Int32Array(256);
     this.alive = new Uint8Array(256);

@@ -4,14 +4,13 @@
 import { AddedTokens } from './added-tokens.js';
 import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
+import { SCRATCH_KEPT } from './merge-heap.js';
 import { mergeIds, mergeScratchBytes } from './pair-merges.js';
 import { PIECE_CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';
 import { SplitRankMerger } from './split-merge.js';
 
 const encoder = new TextEncoder();
-/** Scratch buffers up to this many elements are kept between calls; larger ones are freed after the call. */
-const SCRATCH_RETAINED = 1 << 16;
 
 export class LeanEngine {
   private scratch = new Uint8Array(1024);
@@ -102,9 +101,9 @@ export class LeanEngine {
 
   /** Gives back scratch buffers a long piece grew (a 1 MB word needs 3 MB of bytes, 8 MB of starts). */
   private trimScratch(): void {
-    if (this.scratch.length > SCRATCH_RETAINED) this.scratch = new Uint8Array(1024);
-    if (this.ids.length > SCRATCH_RETAINED) this.ids = new Int32Array(1024);
-    if (this.starts.length > SCRATCH_RETAINED) this.starts = new Int32Array(1024);
+    if (this.scratch.length > SCRATCH_KEPT) this.scratch = new Uint8Array(1024);
+    if (this.ids.length > SCRATCH_KEPT) this.ids = new Int32Array(1024);
+    if (this.starts.length > SCRATCH_KEPT) this.starts = new Int32Array(1024);
   }
 
   free(): void {

@@ -3,8 +3,12 @@
 // of tiktoken's scan and of the Rust `tokenizers` queue. `a` and `b` are what
 // the caller needs to tell a stale entry from a live one.
 
-/** Entries whose arrays the heap keeps between pieces; beyond this, {@link MergeHeap.release} frees them. */
-const RETAINED_ENTRIES = 1 << 14;
+/**
+ * Scratch arrays up to this many elements are kept from one piece to the next; larger ones, which
+ * only a huge word needs (a 1 MB one needs tens of MB), are freed after use. Every merge loop's
+ * scratch follows this one bound.
+ */
+export const SCRATCH_KEPT = 1 << 16;
 
 /** A binary min-heap of merge candidates ordered by (rank, pos). */
 export class MergeHeap {
@@ -27,7 +31,8 @@ export class MergeHeap {
   /** Empties the heap and gives back arrays a long piece grew (a 1 MB word needs 16+ MB of them). */
   release(): void {
     this.size = 0;
-    if (this.rank.length <= RETAINED_ENTRIES) return;
+    // Four arrays per entry: a quarter of the count keeps the bytes of one kept Int32 scratch array.
+    if (this.rank.length <= SCRATCH_KEPT / 4) return;
     this.rank = new Int32Array(64);
     this.pos = new Int32Array(64);
     this.a = new Int32Array(64);

@@ -3,7 +3,7 @@
 // (the order of the Rust `tokenizers` priority queue). The merge table is an
 // open-addressing hash from an id pair to (rank, merged id) in typed arrays.
 
-import { MergeHeap } from './merge-heap.js';
+import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
 
 const EMPTY = -1;
 
@@ -157,7 +157,7 @@ function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
   if (out) for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
   // Give back scratch a long word grew, so one huge word does not stay resident.
   heap.release();
-  if (next.length > 1 << 16) {
+  if (next.length > SCRATCH_KEPT) {
     next = new Int32Array(256);
     prev = new Int32Array(256);
     alive = new Uint8Array(256);
