@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, transcriptDir, usingFullSet } from '../../../test-support/transcripts.js';
 import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
-import { estimateWith } from '../src/estimate/fallback.js';
+import { CLAUDE_SET, charCostsFor, estimateWith } from '../src/estimate/fallback.js';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../src/estimate/features.js';
 import { claudeSpans, type Span } from './lib/claude-spans.js';
 import { buildCorpus } from './lib/corpus.js';
@@ -41,13 +41,27 @@ console.log(
 // whitespace. Everything else (other scripts, emoji, symbols) is too rare in the sessions
 // to measure and keeps the overall factor α.
 const corpus = buildCorpus(transcripts, 'dev');
+// Claude has no public vocabulary, so no character cost table of its own: the generic one.
+const costs = charCostsFor(CLAUDE_SET.costs);
 const c2 = fitCoefficients(
   corpus,
   corpus.map((s) => claude2Counter(s.text)),
+  costs,
 );
 const GROUPS: string[][] = [
-  ['lower', 'upper', 'words', 'longWord', 'hump', 'latinExt', 'latinExtA', 'latinVi', 'latinSwitch'],
-  ['digits', 'digitRuns', 'alnumSwitch', 'punct', 'punctRuns'],
+  [
+    'lower',
+    'upper',
+    'words',
+    'snakeWords',
+    'longWord',
+    'hump',
+    'latinExt',
+    'latinExtA',
+    'latinVi',
+    'latinSwitch',
+  ],
+  ['digits', 'digitRuns', 'alnumSwitch', 'punct', 'punctRuns', 'snakeJoints'],
   ['spaces', 'wsRun2', 'wsLong', 'tabs', 'newlines', 'newlineRuns'],
 ];
 const groupOf = FEATURE_NAMES.map((n) => GROUPS.findIndex((g) => g.includes(n)));
@@ -56,7 +70,7 @@ const sums = new Map<Span, number[]>(); // per span: [group 0, 1, 2, rest]
 for (const sp of spans) {
   const g = [0, 0, 0, 0];
   for (const t of sp.texts) {
-    extractFeatures(t, scratch);
+    extractFeatures(t, scratch, costs);
     for (let i = 0; i < FEATURE_COUNT; i++) {
       const k = groupOf[i] as number;
       g[k < 0 ? 3 : k]! += (scratch[i] as number) * (c2[i] as number);
@@ -183,7 +197,7 @@ const median = (xs: number[]) => {
       : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const estimate = (m: SpanModel) => (s: Span) =>
-  s.texts.reduce((sum, t) => sum + estimateWith(t, m.coefficients), 0) +
+  s.texts.reduce((sum, t) => sum + estimateWith(t, { ...CLAUDE_SET, coefficients: m.coefficients }), 0) +
   m.framing.perMessage * s.messages +
   m.framing.perToolCall * s.toolCalls +
   m.framing.perToolResult * s.toolResults;

@@ -13,7 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
+import type { CharCostVocabulary } from '../src/estimate/char-cost-data.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
+import { charCostsFor } from '../src/estimate/fallback.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
@@ -34,8 +36,6 @@ function counts(samples: Sample[], v: ReferenceVocabulary): number[] {
   return samples.map((s) => count(s.text));
 }
 
-const fit = (target: number[]) => fitCoefficients(dev, target);
-
 const coefficients: Record<string, number[]> = {};
 const devCounts: Record<string, number[]> = {};
 const testCounts: Record<string, number[]> = {};
@@ -46,7 +46,7 @@ for (const v of REFERENCE_VOCABULARIES) {
   console.log(`counted ${v} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   coefficients[v] = check
     ? [...((FALLBACK_COEFFICIENTS as Record<string, readonly number[]>)[v] ?? [])]
-    : fit(devCounts[v]!);
+    : fitCoefficients(dev, devCounts[v]!, charCostsFor(v));
 }
 // Generic: the mean count over every fitted vocabulary.
 const mean = (c: Record<string, number[]>, n: number) =>
@@ -54,7 +54,9 @@ const mean = (c: Record<string, number[]>, n: number) =>
     { length: n },
     (_, i) => REFERENCE_VOCABULARIES.reduce((s, v) => s + c[v]![i]!, 0) / REFERENCE_VOCABULARIES.length,
   );
-coefficients.generic = check ? [...FALLBACK_COEFFICIENTS.generic] : fit(mean(devCounts, dev.length));
+coefficients.generic = check
+  ? [...FALLBACK_COEFFICIENTS.generic]
+  : fitCoefficients(dev, mean(devCounts, dev.length), charCostsFor('generic'));
 
 if (!check) {
   const out = resolve(import.meta.dirname, '../src/estimate/coefficients.ts');
@@ -79,17 +81,23 @@ ${body}
   console.log(`wrote ${out}`);
 }
 
-// Held-out evaluation: estimate (this vocabulary's coefficients), generic, chars/4.
-const testFeatures = test.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT)).slice());
-const estimate = (c: number[]) => (i: number) =>
-  Math.max(test[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(testFeatures[i]!, c)));
+// Held-out evaluation: estimate (this vocabulary's set), generic, chars/4.
+const featuresWith = (v: CharCostVocabulary) =>
+  test.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), charCostsFor(v)));
+const genericFeatures = featuresWith('generic');
+const estimate = (c: number[], features: Float64Array[]) => (i: number) =>
+  Math.max(test[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(features[i]!, c)));
 const chars4 = (i: number) => Math.ceil(test[i]!.text.length / 4);
 const rows = [...REFERENCE_VOCABULARIES, 'generic' as const].map((v) => {
   const target = v === 'generic' ? mean(testCounts, test.length) : testCounts[v]!;
   return {
     name: v,
-    est: evaluate(test, target, estimate(coefficients[v]!)),
-    generic: evaluate(test, target, estimate(coefficients.generic!)),
+    est: evaluate(
+      test,
+      target,
+      estimate(coefficients[v]!, v === 'generic' ? genericFeatures : featuresWith(v)),
+    ),
+    generic: evaluate(test, target, estimate(coefficients.generic!, genericFeatures)),
     chars4: evaluate(test, target, chars4),
   };
 });

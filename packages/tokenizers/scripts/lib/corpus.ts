@@ -2,6 +2,7 @@
 // transcripts plus generated samples of every script and text class. Deterministic
 // (seeded PRNG), so the fit script and the tests see the same samples.
 import { EMOJI, SEED_TEXT } from './seed-text.js';
+import { UDHR_LANGUAGES, udhrUnits } from './udhr-text.js';
 
 /** One corpus sample and its class. */
 export interface Sample {
@@ -261,6 +262,25 @@ export function generatedSamples(split: Split, perClass: number): Sample[] {
         text = parts.join('\n\n');
       }
       out.push({ cls, text });
+    }
+  }
+  return out.concat(udhrSamples(split, perClass));
+}
+
+/**
+ * Samples of real translated text for every script class (`perClass` each): 1–6 units
+ * of one UDHR translation. Held-out samples use only odd-numbered units of each
+ * translation, the fit only even ones.
+ */
+export function udhrSamples(split: Split, perClass: number): Sample[] {
+  const out: Sample[] = [];
+  for (const [cls, codes] of Object.entries(UDHR_LANGUAGES)) {
+    const r = rng(fnv1a(`${cls}:udhr:${split}`));
+    for (let i = 0; i < perClass; i++) {
+      const units = udhrUnits(pick(r, codes)).filter((_, j) => (j % 2 === 1) === (split === 'test'));
+      const k = int(r, 1, 6);
+      const start = int(r, 0, units.length - k);
+      out.push({ cls, text: units.slice(start, start + k).join('\n') });
     }
   }
   return out;

@@ -1,13 +1,19 @@
 // The fallback fit shared by fit-fallback.ts and calibrate-claude.ts.
-import { extractFeatures, FEATURE_NAMES } from '../../src/estimate/features.js';
+import type { CharCosts } from '../../src/estimate/char-costs.js';
+import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from '../../src/estimate/features.js';
 import type { Sample } from './corpus.js';
 import { nnls } from './nnls.js';
 
 /**
  * Fits one non-negative coefficient per feature so that features·coefficients ≈ target,
  * minimising the squared *relative* error with every class given the same total weight.
+ * `costs`: the vocabulary's character cost table.
  */
-export function fitCoefficients(samples: readonly Sample[], target: readonly number[]): number[] {
+export function fitCoefficients(
+  samples: readonly Sample[],
+  target: readonly number[],
+  costs: CharCosts,
+): number[] {
   const classSize = new Map<string, number>();
   for (const s of samples) classSize.set(s.cls, (classSize.get(s.cls) ?? 0) + 1);
   const rows: Float64Array[] = [];
@@ -16,7 +22,7 @@ export function fitCoefficients(samples: readonly Sample[], target: readonly num
   samples.forEach((s, i) => {
     const y = target[i] as number;
     if (!(y > 0)) return;
-    rows.push(extractFeatures(s.text));
+    rows.push(extractFeatures(s.text, new Float64Array(FEATURE_COUNT), costs));
     b.push(y);
     w.push(1 / y / Math.sqrt(classSize.get(s.cls) as number));
   });
@@ -25,13 +31,36 @@ export function fitCoefficients(samples: readonly Sample[], target: readonly num
 }
 
 /**
- * Rounds coefficients and prices lone surrogates (absent from every corpus) no higher
- * than any class an astral code point can fall in, so joining two halves of a
- * surrogate pair never lowers the estimate.
+ * Rounds coefficients and applies the two bounds that keep the estimate monotone
+ * (`estimate(a + b) ≥ estimate(b)`) where joining text removes events of `b`:
+ * - lone surrogates (absent from every corpus) cost no more than any class an astral
+ *   code point can fall in, so joining two halves of a surrogate pair never lowers it;
+ * - a leading `_` that becomes a snake_case joint (`a` ends in a letter or digit) saves
+ *   `punct + punctRuns − snakeJoints` and, before a Latin word, `words − snakeWords`;
+ *   `a` then costs at least one run start and its character, and the saving may not
+ *   exceed that (snakeJoints is raised when it would).
  */
 export function finishCoefficients(x: number[]): number[] {
-  const at = (n: string) => FEATURE_NAMES.indexOf(n as (typeof FEATURE_NAMES)[number]);
-  const astral = ['han', 'emoji', 'marks', 'other'].map((n) => x[at(n)] as number);
-  x[at('lone')] = Math.min(1, ...astral);
-  return x.map((v) => Math.round(v * 1e5) / 1e5);
+  const at = (n: (typeof FEATURE_NAMES)[number]) => FEATURE_NAMES.indexOf(n);
+  const c = (n: (typeof FEATURE_NAMES)[number]) => x[at(n)] as number;
+  x[at('lone')] = Math.min(1, c('han'), c('emoji'), c('marks'), c('other'));
+  const round = (v: number) => Math.round(v * 1e5) / 1e5;
+  const y = x.map(round);
+  const r = (n: (typeof FEATURE_NAMES)[number]) => y[at(n)] as number;
+  const cheapestRunStart = Math.min(
+    r('words') + Math.min(r('lower'), r('upper'), r('latinExt'), r('latinExtA'), r('latinVi')),
+    r('cyrillicWords') + r('cyrillic'),
+    r('greekWords') + r('greek'),
+    r('arabicWords') + r('arabic'),
+    r('hebrewWords') + r('hebrew'),
+    r('indicWords') + r('indic'),
+    r('seAsianWords') + r('seAsian'),
+    r('hangulWords') + r('hangul'),
+    r('digits') + r('digitRuns'),
+  );
+  const saving =
+    Math.max(0, r('punct') + r('punctRuns') - r('snakeJoints')) + Math.max(0, r('words') - r('snakeWords'));
+  if (saving > cheapestRunStart)
+    y[at('snakeJoints')] = Math.ceil((r('snakeJoints') + saving - cheapestRunStart) * 1e5) / 1e5;
+  return y;
 }

@@ -1,6 +1,6 @@
 import { assertText } from './check.js';
-import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from './claude-coefficients.js';
-import { estimateWith } from './fallback.js';
+import { CLAUDE_SPAN_FRAMING } from './claude-coefficients.js';
+import { CLAUDE_SET, estimateWith } from './fallback.js';
 
 /**
  * Estimates the Claude 3+/4.x token count of a text (Anthropic publishes no tokenizer
@@ -15,7 +15,7 @@ import { estimateWith } from './fallback.js';
  */
 export function estimateClaudeTokens(text: string): number {
   assertText(text, 'estimateClaudeTokens');
-  return estimateWith(text, CLAUDE_COEFFICIENTS);
+  return estimateWith(text, CLAUDE_SET);
 }
 
 /**

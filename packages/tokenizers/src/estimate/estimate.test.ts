@@ -22,6 +22,7 @@ const anyText = fc.string({
       '\n',
       '{',
       '"',
+      '_',
       'é',
       'ж',
       '中',

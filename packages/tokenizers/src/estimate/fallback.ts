@@ -1,3 +1,5 @@
+import { CHAR_COST_DATA, type CharCostVocabulary } from './char-cost-data.js';
+import { type CharCosts, decodeCharCosts } from './char-costs.js';
 import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
@@ -7,47 +9,70 @@ import type { EstimateVocabulary } from './vocabulary.js';
 // Reused scratch buffer: the estimators are synchronous, so one is enough.
 const scratch = new Float64Array(FEATURE_COUNT);
 
-/** Coefficients used for each vocabulary id. */
-function coefficientsFor(vocabulary: EstimateVocabulary): readonly number[] {
+/** Coefficients and character costs of one estimator. */
+export interface EstimatorSet {
+  coefficients: readonly number[];
+  costs: CharCostVocabulary;
+}
+
+/** The set used for each vocabulary id. */
+function setFor(vocabulary: EstimateVocabulary): EstimatorSet {
   switch (vocabulary) {
     case 'o200k_base':
     case 'o200k_harmony': // same ranks as o200k_base on ordinary text
-      return FALLBACK_COEFFICIENTS.o200k_base;
+      return { coefficients: FALLBACK_COEFFICIENTS.o200k_base, costs: 'o200k_base' };
     case 'cl100k_base':
     case 'llama3':
     case 'qwen2':
     case 'gemma3':
     case 'deepseek_v3':
     case 'mistral_v1':
-      return FALLBACK_COEFFICIENTS[vocabulary];
+      return { coefficients: FALLBACK_COEFFICIENTS[vocabulary], costs: vocabulary };
     case 'claude':
-      return CLAUDE_COEFFICIENTS;
+      return CLAUDE_SET;
     default:
       // 'generic', 'fallback', 'tekken' (no offline vocabulary for later tekken models)
       // and anything unexpected from untyped callers.
-      return FALLBACK_COEFFICIENTS.generic;
+      return { coefficients: FALLBACK_COEFFICIENTS.generic, costs: 'generic' };
   }
 }
 
-/** Weighs the features of `text` with `coefficients` and rounds to a token count. */
-export function estimateWith(text: string, coefficients: readonly number[]): number {
+/** Claude: its own coefficients over the generic character costs (no Claude vocabulary is public). */
+export const CLAUDE_SET: EstimatorSet = { coefficients: CLAUDE_COEFFICIENTS, costs: 'generic' };
+
+const decoded = new Map<CharCostVocabulary, CharCosts>();
+
+/** The character cost table of a vocabulary, decoded on first use. */
+export function charCostsFor(vocabulary: CharCostVocabulary): CharCosts {
+  let costs = decoded.get(vocabulary);
+  if (!costs) {
+    costs = decodeCharCosts(CHAR_COST_DATA[vocabulary]);
+    decoded.set(vocabulary, costs);
+  }
+  return costs;
+}
+
+/** Weighs the features of `text` with a set's coefficients and rounds to a token count. */
+export function estimateWith(text: string, set: EstimatorSet): number {
   if (text.length === 0) return 0;
-  const raw = weigh(extractFeatures(text, scratch), coefficients);
+  const raw = weigh(extractFeatures(text, scratch, charCostsFor(set.costs)), set.coefficients);
   // Non-negative coefficients make `raw` ≥ 0; a non-empty text is at least one token.
   return Math.max(1, Math.round(raw));
 }
 
 /**
  * Estimates the token count of `text` for a vocabulary without loading it: one pass
- * over ~30 character classes (letters, words, long words, digits, whitespace runs,
- * punctuation runs, CJK, Cyrillic, Arabic, Indic, emoji …) weighed by non-negative
- * coefficients fitted against the exact vocabulary (`scripts/fit-fallback.ts`).
+ * over ~60 character-class features (letters, words, long words, snake_case joints,
+ * digits, whitespace runs, punctuation runs, CJK, Cyrillic, Arabic, Indic, emoji …) and
+ * a 17 KB table of what each non-ASCII character costs on its own in that vocabulary,
+ * weighed by non-negative coefficients fitted against the exact vocabulary
+ * (`scripts/fit-fallback.ts`, `scripts/build-char-costs.ts`).
  *
  * - `vocabulary` defaults to `'generic'` (fitted to the mean of all exact vocabularies),
  *   used for unknown models; `'claude'` gives {@link estimateClaudeTokens}.
  * - Never NaN or negative; 0 only for the empty string; `estimateTokens(a + b)` is never
  *   below `estimateTokens(a)` or `estimateTokens(b)`. Lone surrogates are counted.
- * - Held-out error: see the package README (≈ 4–6 % mean per sample; chars/4 is 26–45 %).
+ * - Held-out error (ESTIMATORS.md): 2.5–4.4 % mean per sample per vocabulary; chars/4 is 29–51 %.
  *
  * @throws CtxkitError `INVALID_ARGUMENT` when `text` is not a string.
  * @example
@@ -57,5 +82,5 @@ export function estimateWith(text: string, coefficients: readonly number[]): num
  */
 export function estimateTokens(text: string, vocabulary: EstimateVocabulary = 'generic'): number {
   assertText(text, 'estimateTokens');
-  return estimateWith(text, coefficientsFor(vocabulary));
+  return estimateWith(text, setFor(vocabulary));
 }

@@ -4,6 +4,8 @@
 // position ≥ k of its run, an adjacent pair), so with non-negative coefficients
 // the estimate of `a + b` is never below the estimate of `a` or of `b`.
 
+import { type CharCosts, charCostIndex, extraCost } from './char-costs.js';
+
 /** Names of the features, in the order of the coefficient vectors. */
 export const FEATURE_NAMES = [
   'lower', // ASCII a-z
@@ -23,8 +25,13 @@ export const FEATURE_NAMES = [
   'latinVi', // Latin Extended Additional (ạ ế ữ: Vietnamese, which most vocabularies split per mark)
   'latinSwitch', // ASCII letter ↔ accented letter adjacency (breaks merges)
   'accentLineWords', // Latin words of a line that holds an accented letter (foreign text: even its plain words split more)
+  'accentLineLong', // letters at position ≥ K of those words (compounds of German, Polish … split more than English words)
   'extWords', // Latin runs holding an accented letter (non-English words split more)
   'extWordLetters', // letters of those runs
+  'snakeJoints', // '_' after a letter or digit (snake_case: merges with the word after it)
+  'snakeWords', // Latin runs right after such a '_' (instead of words)
+  'extAWords', // Latin runs holding a Latin Extended-A/B letter (Polish, Czech, Turkish … words)
+  'viWords', // Latin runs holding a Vietnamese letter (ạ ế ơ ư đ: syllables, often one token each)
   'cyrillic', // Cyrillic letters
   'cyrillicExt', // Cyrillic letters outside Russian's alphabet (і ї є ґ ў ј љ …: Ukrainian, Serbian, …)
   'greek', // Greek letters
@@ -53,6 +60,20 @@ export const FEATURE_NAMES = [
   'marks', // combining marks, ZWJ, variation selectors, tags
   'other', // anything else: other scripts, controls, private use
   'lone', // lone surrogates (counted, never thrown on)
+  // Extra tokens of single characters in the vocabulary (char-costs.ts), per script:
+  // the same table means a different cost in running text for ideographs and for letters.
+  'latinExtra',
+  'cyrillicExtra',
+  'greekExtra',
+  'arabicExtra',
+  'hebrewExtra',
+  'indicExtra',
+  'seAsianExtra',
+  'hangulExtra',
+  'hanExtra',
+  'kanaExtra',
+  'emojiExtra',
+  'symbolExtra', // symbols, CJK punctuation, marks and other scripts
 ] as const;
 
 /** Number of features. */
@@ -92,10 +113,16 @@ const F_LONGWORD = f('longWord');
 const F_LATINEXTA = f('latinExtA');
 const F_LATINVI = f('latinVi');
 const F_ACCENTLINEWORDS = f('accentLineWords');
+const F_ACCENTLINELONG = f('accentLineLong');
+const ACCENT_LONG_AT = 5;
 const F_HUMP = f('hump');
 const F_LATINSWITCH = f('latinSwitch');
 const F_EXTWORDS = f('extWords');
 const F_EXTLETTERS = f('extWordLetters');
+const F_EXTAWORDS = f('extAWords');
+const F_SNAKEJOINTS = f('snakeJoints');
+const F_SNAKEWORDS = f('snakeWords');
+const F_VIWORDS = f('viWords');
 const F_RAREHAN = f('rareHan');
 const F_CYRILLICEXT = f('cyrillicExt');
 
@@ -135,6 +162,27 @@ CLASS_FEATURE[C_EMOJI] = f('emoji');
 CLASS_FEATURE[C_MARK] = f('marks');
 CLASS_FEATURE[C_OTHER] = f('other');
 CLASS_FEATURE[C_LONE] = f('lone');
+
+// Per-class feature for the extra cost of a character in the vocabulary's table.
+const EXTRA_FEATURE = new Int8Array(CLASS_COUNT).fill(-1);
+for (const [c, name] of [
+  [C_LATIN, 'latinExtra'],
+  [C_CYR, 'cyrillicExtra'],
+  [C_GREEK, 'greekExtra'],
+  [C_ARABIC, 'arabicExtra'],
+  [C_HEBREW, 'hebrewExtra'],
+  [C_INDIC, 'indicExtra'],
+  [C_SEA, 'seAsianExtra'],
+  [C_HANGUL, 'hangulExtra'],
+  [C_HAN, 'hanExtra'],
+  [C_KANA, 'kanaExtra'],
+  [C_EMOJI, 'emojiExtra'],
+  [C_CJKP, 'symbolExtra'],
+  [C_SYMBOL, 'symbolExtra'],
+  [C_MARK, 'symbolExtra'],
+  [C_OTHER, 'symbolExtra'],
+] as const)
+  EXTRA_FEATURE[c] = f(name);
 
 // Script of a class for word runs: 0 = not a letter, 1 = Latin, else the class itself.
 const SCRIPT = new Int8Array(CLASS_COUNT);
@@ -232,12 +280,14 @@ function bump(out: Float64Array, i: number, by = 1): void {
 }
 
 /**
- * Counts the features of `text` in one pass, into `out` (zeroed first).
+ * Counts the features of `text` in one pass, into `out` (zeroed first). `costs` is the
+ * vocabulary's character cost table (the `…Extra` features stay 0 without one).
  * Lone surrogates count as `lone`; nothing throws.
  */
 export function extractFeatures(
   text: string,
   out: Float64Array = new Float64Array(FEATURE_COUNT),
+  costs?: CharCosts,
 ): Float64Array {
   out.fill(0);
   const n = text.length;
@@ -246,17 +296,23 @@ export function extractFeatures(
   let run = 0; // length of the current letter run
   let wsRun = 0; // length of the current space/tab run
   let extRun = false; // the current Latin run holds an accented letter
+  let joint = false; // the previous character is a '_' after a letter or digit
+  let extARun = false; // … a Latin Extended-A/B letter
+  let viRun = false; // … a Vietnamese letter
   let lineWords = 0; // Latin word runs started in the current line
+  let lineLong = 0; // letters at position ≥ ACCENT_LONG_AT of the Latin runs of the current line
   let lineAccent = false; // the current line holds an accented Latin letter
   for (let i = 0; i < n; i++) {
     const u = text.charCodeAt(i);
     let c: number;
+    let cp = u;
     if (u < 128) {
       c = ASCII_CLASS[u] as number;
     } else if (u >= 0xd800 && u <= 0xdfff) {
       const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
       if (u <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        c = classify(((u - 0xd800) << 10) + (next - 0xdc00) + 0x10000);
+        cp = ((u - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+        c = classify(cp);
         i++;
       } else {
         c = C_LONE;
@@ -264,20 +320,48 @@ export function extractFeatures(
     } else {
       c = classify(u);
     }
+    if (costs !== undefined && u >= 128 && c !== C_LONE) {
+      const index = charCostIndex(cp);
+      if (index >= 0) {
+        const extra = extraCost(costs, index);
+        if (extra > 0) bump(out, EXTRA_FEATURE[c] as number, extra);
+      }
+    }
 
     const s = SCRIPT[c] as number;
     if (s !== 0) {
       if (s === script) {
         run++;
         if (run >= 9) bump(out, F_LONGWORD);
+        if (s === 1 && run >= ACCENT_LONG_AT) lineLong++;
       } else {
         run = 1;
         script = s;
         extRun = false;
-        bump(out, WORD_FEATURE[s] as number);
+        extARun = false;
+        viRun = false;
+        bump(out, s === 1 && joint ? F_SNAKEWORDS : (WORD_FEATURE[s] as number));
         if (s === 1) lineWords++;
       }
       if (c === C_LATIN) lineAccent = true;
+      if (c === C_LATIN && u >= 0x100) {
+        // ơ ư (U+01A0/01A1/01AF/01B0) and đ (U+0110/0111) are Vietnamese too.
+        const vi =
+          u >= 0x1e00 ||
+          u === 0x1a0 ||
+          u === 0x1a1 ||
+          u === 0x1af ||
+          u === 0x1b0 ||
+          u === 0x110 ||
+          u === 0x111;
+        if (vi && !viRun) {
+          viRun = true;
+          bump(out, F_VIWORDS);
+        } else if (!vi && !extARun) {
+          extARun = true;
+          bump(out, F_EXTAWORDS);
+        }
+      }
       if (s === 1) {
         if (extRun) bump(out, F_EXTLETTERS);
         else if (c === C_LATIN) {
@@ -292,6 +376,8 @@ export function extractFeatures(
       script = 0;
       run = 0;
       extRun = false;
+      extARun = false;
+      viRun = false;
     }
     if (c === C_SPACE || c === C_TAB) {
       wsRun++;
@@ -338,13 +424,23 @@ export function extractFeatures(
         bump(out, F_TABS);
         break;
       case C_NEWLINE:
-        if (lineAccent) bump(out, F_ACCENTLINEWORDS, lineWords);
+        if (lineAccent) {
+          bump(out, F_ACCENTLINEWORDS, lineWords);
+          bump(out, F_ACCENTLINELONG, lineLong);
+        }
         lineWords = 0;
+        lineLong = 0;
         lineAccent = false;
         bump(out, F_NEWLINES);
         if (prev !== C_NEWLINE) bump(out, F_NLRUNS);
         break;
       case C_PUNCT:
+        if (u === 0x5f && (prev === C_DIGIT || (prev >= 0 && SCRIPT[prev] !== 0))) {
+          bump(out, F_SNAKEJOINTS);
+          prev = C_PUNCT;
+          joint = true;
+          continue;
+        }
         bump(out, F_PUNCT);
         if (prev !== C_PUNCT) bump(out, F_PUNCTRUNS);
         break;
@@ -352,8 +448,12 @@ export function extractFeatures(
         bump(out, CLASS_FEATURE[c] as number);
     }
     prev = c;
+    joint = false;
   }
-  if (lineAccent) bump(out, F_ACCENTLINEWORDS, lineWords);
+  if (lineAccent) {
+    bump(out, F_ACCENTLINEWORDS, lineWords);
+    bump(out, F_ACCENTLINELONG, lineLong);
+  }
   return out;
 }
 

@@ -1,0 +1,49 @@
+// Per-vocabulary extra cost of single characters, for the fallback estimator: how many
+// tokens beyond one a character takes on its own in that vocabulary (0–3), two bits per
+// code point. Whether an ideograph, a kana or an accented letter is a token of its own
+// is a fact of the vocabulary that no character class can tell (cl100k_base spends one
+// token on 的 and three on 龘). Built from the exact vocabularies by
+// scripts/build-char-costs.ts (data in char-cost-data.ts); 17 KB per vocabulary.
+
+/** Code points covered: U+0080–U+FFFF, then the emoji blocks U+1F000–U+1FAFF. */
+const BMP_START = 0x80;
+const EMOJI_START = 0x1f000;
+const EMOJI_END = 0x1fb00;
+const EMOJI_INDEX = 0x10000 - BMP_START;
+
+/** Number of code points a table covers. */
+export const CHAR_COST_SPAN = EMOJI_INDEX + (EMOJI_END - EMOJI_START);
+
+/** Table index of a code point, or -1 when the table does not cover it (ASCII, other astral planes). */
+export function charCostIndex(cp: number): number {
+  if (cp < BMP_START) return -1;
+  if (cp < 0x10000) return cp - BMP_START;
+  if (cp >= EMOJI_START && cp < EMOJI_END) return EMOJI_INDEX + cp - EMOJI_START;
+  return -1;
+}
+
+/** Packed costs: two bits per covered code point. */
+export type CharCosts = Uint8Array;
+
+/** The extra tokens (0–3) of the code point at table index `index` (≥ 0). */
+export function extraCost(costs: CharCosts, index: number): number {
+  return ((costs[index >> 2] as number) >> ((index & 3) << 1)) & 3;
+}
+
+/** Packs per-index extra costs (each clamped to 0–3) into a table. */
+export function packCharCosts(extra: ArrayLike<number>): CharCosts {
+  const out = new Uint8Array(Math.ceil(CHAR_COST_SPAN / 4));
+  for (let i = 0; i < CHAR_COST_SPAN; i++) {
+    const e = Math.max(0, Math.min(3, Math.round(extra[i] ?? 0)));
+    out[i >> 2] = (out[i >> 2] as number) | (e << ((i & 3) << 1));
+  }
+  return out;
+}
+
+/** Decodes a base64 table (atob: Node ≥ 16 and browsers alike, no Buffer). */
+export function decodeCharCosts(base64: string): CharCosts {
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
