@@ -42,6 +42,13 @@ for (const group of ['packages', 'apps']) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ctxkit-pack-'));
+// Packages whose data files sit beside the bundle: each is used once from the installed
+// tarball (ESM and CJS must print the same), so a data path that only works in the
+// workspace fails here.
+const SMOKE = {
+  '@ctxkit/tokenizers': `JSON.stringify([m.createTokenizer('openai', 'gpt-4o').countTokens('hello world'), m.estimateTokens('héllo 世界 龘', 'cl100k_base')])`,
+};
+
 const tarballs = new Map();
 for (const p of pkgs) {
   const out = run('pnpm', ['pack', '--pack-destination', work], p.dir).trim().split('\n').pop();
@@ -86,25 +93,15 @@ for (const p of pkgs) {
       JSON.stringify({ name: 'probe', private: true, dependencies, overrides }, null, 2),
     );
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], probe);
+    const probeCode = `if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length, ${SMOKE[name] ?? "''"});`;
     const esm = run(
       'node',
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`,
-      ],
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); ${probeCode}`],
       probe,
     ).trim();
-    const cjs = run(
-      'node',
-      [
-        '-e',
-        `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`,
-      ],
-      probe,
-    ).trim();
-    if (esm !== cjs) throw new Error(`ESM exports ${esm} names, CJS ${cjs}`);
-    rows.push({ name, packed: statSync(tgz).size, unpacked: unpackedBytes(tgz), exports: esm });
+    const cjs = run('node', ['-e', `const m = require(${JSON.stringify(name)}); ${probeCode}`], probe).trim();
+    if (esm !== cjs) throw new Error(`ESM printed ${esm}, CJS ${cjs}`);
+    rows.push({ name, packed: statSync(tgz).size, unpacked: unpackedBytes(tgz), exports: esm.split(' ')[0] });
   } catch (error) {
     const detail = [error.stdout, error.stderr, error.message].filter(Boolean).join('\n');
     failures.push(`${name}: ${detail}`);

@@ -3,7 +3,8 @@
 // code point. Whether an ideograph, a kana or an accented letter is a token of its own
 // is a fact of the vocabulary that no character class can tell (cl100k_base spends one
 // token on 的 and three on 龘). Built from the exact vocabularies by
-// scripts/build-char-costs.ts (data in char-cost-data.ts); 17 KB per vocabulary.
+// scripts/build-char-costs.ts into data/char-costs.bin (17 KB per vocabulary), read on
+// the first estimate: a program that only counts exactly never loads it.
 
 /** Code points covered: U+0080–U+FFFF, then the emoji blocks U+1F000–U+1FAFF. */
 const BMP_START = 0x80;
@@ -40,10 +41,20 @@ export function packCharCosts(extra: ArrayLike<number>): CharCosts {
   return out;
 }
 
-/** Decodes a base64 table (atob: Node ≥ 16 and browsers alike, no Buffer). */
-export function decodeCharCosts(base64: string): CharCosts {
-  const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+/** The tables in data/char-costs.bin, in file order (`generic`: the rounded mean of the others). */
+export const CHAR_COST_VOCABULARIES = [
+  'o200k_base',
+  'cl100k_base',
+  'llama3',
+  'qwen2',
+  'gemma3',
+  'deepseek_v3',
+  'mistral_v1',
+  'generic',
+] as const;
+
+/** A vocabulary with a character cost table. */
+export type CharCostVocabulary = (typeof CHAR_COST_VOCABULARIES)[number];
+
+/** Bytes of one packed table. */
+export const CHAR_COST_TABLE_BYTES = Math.ceil(CHAR_COST_SPAN / 4);

@@ -1,5 +1,11 @@
-import { CHAR_COST_DATA, type CharCostVocabulary } from './char-cost-data.js';
-import { type CharCosts, decodeCharCosts } from './char-costs.js';
+import { CtxkitError } from '@ctxkit/core';
+import { readDataBinary } from '../data-files.js';
+import {
+  CHAR_COST_TABLE_BYTES,
+  CHAR_COST_VOCABULARIES,
+  type CharCosts,
+  type CharCostVocabulary,
+} from './char-costs.js';
 import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
@@ -40,16 +46,22 @@ function setFor(vocabulary: EstimateVocabulary): EstimatorSet {
 /** Claude: its own coefficients over the generic character costs (no Claude vocabulary is public). */
 export const CLAUDE_SET: EstimatorSet = { coefficients: CLAUDE_COEFFICIENTS, costs: 'generic' };
 
-const decoded = new Map<CharCostVocabulary, CharCosts>();
+let tables: Uint8Array | undefined;
 
-/** The character cost table of a vocabulary, decoded on first use. */
+/** The character cost table of a vocabulary (data/char-costs.bin, read once on first use). */
 export function charCostsFor(vocabulary: CharCostVocabulary): CharCosts {
-  let costs = decoded.get(vocabulary);
-  if (!costs) {
-    costs = decodeCharCosts(CHAR_COST_DATA[vocabulary]);
-    decoded.set(vocabulary, costs);
+  if (!tables) {
+    const data = readDataBinary('char-costs.bin');
+    if (data.length !== CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES)
+      throw new CtxkitError(
+        'TOKENIZER_LOAD_FAILED',
+        `Estimator data file char-costs.bin has ${data.length} bytes, expected ${CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES}; reinstall @ctxkit/tokenizers`,
+        { file: 'char-costs.bin' },
+      );
+    tables = new Uint8Array(data.buffer, data.byteOffset, data.length);
   }
-  return costs;
+  const at = CHAR_COST_VOCABULARIES.indexOf(vocabulary) * CHAR_COST_TABLE_BYTES;
+  return tables.subarray(at, at + CHAR_COST_TABLE_BYTES);
 }
 
 /** Weighs the features of `text` with a set's coefficients and rounds to a token count. */
