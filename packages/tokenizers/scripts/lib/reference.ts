@@ -7,19 +7,12 @@ import { TokenizerLoader } from '@lenml/tokenizers';
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
+import { FITTED_VOCABULARIES } from '../../src/estimate/char-costs.js';
 
 const require = createRequire(import.meta.url);
 
-/** Vocabularies with fitted fallback coefficients, and the data that holds each one. */
-export const REFERENCE_VOCABULARIES = [
-  'o200k_base',
-  'cl100k_base',
-  'llama3',
-  'qwen2',
-  'gemma3',
-  'deepseek_v3',
-  'mistral_v1',
-] as const;
+/** Vocabularies with fitted fallback coefficients (the list lives beside the cost tables). */
+export const REFERENCE_VOCABULARIES = FITTED_VOCABULARIES;
 export type ReferenceVocabulary = (typeof REFERENCE_VOCABULARIES)[number];
 
 const LENML: Record<string, string> = {
