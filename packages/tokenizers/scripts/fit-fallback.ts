@@ -5,15 +5,17 @@
 //
 // Corpus: chunks of the real transcripts (test-support/transcripts.ts: the shared
 // set when present, else the committed sample; one transcript in three held out by
-// name hash) plus generated samples of every script/text class (scripts/lib/corpus.ts;
-// held-out samples are built from sentences the fit never sees). Targets: the exact
+// name hash) plus generated samples of every script/text class and real UDHR
+// translations for the script classes (scripts/lib/corpus.ts, udhr-text.ts; held-out
+// samples are built from sentences and paragraphs the fit never sees). Features use each
+// vocabulary's character cost table (data/char-costs.bin). Targets: the exact
 // vocabularies (js-tiktoken, @lenml tokenizer.json data). Fit: non-negative least
 // squares on *relative* error, every class weighted equally.
 // `--check` evaluates the committed coefficients without rewriting them.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
-import type { CharCostVocabulary } from '../src/estimate/char-cost-data.js';
+import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
 import { charCostsFor } from '../src/estimate/fallback.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';

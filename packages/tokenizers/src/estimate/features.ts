@@ -1,8 +1,12 @@
 // One pass over a string's code points, counting the character-class features
-// that the fitted estimators weigh. Every feature counts *events* that appending
-// or prepending text can never remove (a character, a run start, a character at
-// position ≥ k of its run, an adjacent pair), so with non-negative coefficients
-// the estimate of `a + b` is never below the estimate of `a` or of `b`.
+// that the fitted estimators weigh. Features count *events* (a character, a run
+// start, a character at position ≥ k of its run, an adjacent pair). Joining `a + b`
+// removes an event of `b` only where `a` ends with a like one (a run that continues
+// loses its start, and `a`'s run has one), so with non-negative coefficients the
+// estimate of `a + b` is never below that of `a` or of `b`. Two events are replaced
+// rather than removed — a lone surrogate completed into a pair, and a leading `_`
+// that becomes a snake_case joint — and the fit bounds their prices so the same holds
+// (scripts/lib/fit.ts finishCoefficients; fast-check covers both).
 
 import { type CharCosts, charCostIndex, extraCost } from './char-costs.js';
 
@@ -25,7 +29,7 @@ export const FEATURE_NAMES = [
   'latinVi', // Latin Extended Additional (ạ ế ữ: Vietnamese, which most vocabularies split per mark)
   'latinSwitch', // ASCII letter ↔ accented letter adjacency (breaks merges)
   'accentLineWords', // Latin words of a line that holds an accented letter (foreign text: even its plain words split more)
-  'accentLineLong', // letters at position ≥ K of those words (compounds of German, Polish … split more than English words)
+  'accentLineLong', // letters at position ≥ 5 of those words (compounds of German, Polish … split more than English words)
   'extWords', // Latin runs holding an accented letter (non-English words split more)
   'extWordLetters', // letters of those runs
   'snakeJoints', // '_' after a letter or digit (snake_case: merges with the word after it)
@@ -296,9 +300,9 @@ export function extractFeatures(
   let run = 0; // length of the current letter run
   let wsRun = 0; // length of the current space/tab run
   let extRun = false; // the current Latin run holds an accented letter
-  let joint = false; // the previous character is a '_' after a letter or digit
   let extARun = false; // … a Latin Extended-A/B letter
   let viRun = false; // … a Vietnamese letter
+  let joint = false; // the previous character is a '_' after a letter or digit
   let lineWords = 0; // Latin word runs started in the current line
   let lineLong = 0; // letters at position ≥ ACCENT_LONG_AT of the Latin runs of the current line
   let lineAccent = false; // the current line holds an accented Latin letter
