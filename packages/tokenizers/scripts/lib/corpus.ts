@@ -8,6 +8,8 @@ import { UDHR_LANGUAGES, udhrUnits } from './udhr-text.js';
 export interface Sample {
   cls: string;
   text: string;
+  /** Where a script-class sample comes from: UDHR translations, else hand-written sentences. */
+  udhr?: true;
 }
 
 /** Which half of the data: `dev` is fitted on, `test` is held out. */
@@ -280,7 +282,7 @@ export function udhrSamples(split: Split, perClass: number): Sample[] {
       const units = udhrUnits(pick(r, codes)).filter((_, j) => (j % 2 === 1) === (split === 'test'));
       const k = int(r, 1, 6);
       const start = int(r, 0, units.length - k);
-      out.push({ cls, text: units.slice(start, start + k).join('\n') });
+      out.push({ cls, text: units.slice(start, start + k).join('\n'), udhr: true });
     }
   }
   return out;
