@@ -117,8 +117,11 @@ for (const row of rows)
     if (err <= GOAL || row.name === 'generic') continue;
     const features = featuresWith(row.name);
     const parts = bySource.map(([label, samples]) => {
-      const e = evaluate(samples, testCounts[row.name]!, estimate(coefficients[row.name]!, features)).perClass[cls];
+      const e = evaluate(samples, testCounts[row.name]!, estimate(coefficients[row.name]!, features))
+        .perClass[cls];
       return e === undefined ? '' : `${label} ${(e * 100).toFixed(1)}%`;
     });
-    console.log(`over ${GOAL * 100} %: ${cls} on ${row.name} ${(err * 100).toFixed(1)}% — ${parts.filter(Boolean).join(', ')}`);
+    console.log(
+      `over ${GOAL * 100} %: ${cls} on ${row.name} ${(err * 100).toFixed(1)}% — ${parts.filter(Boolean).join(', ')}`,
+    );
   }
