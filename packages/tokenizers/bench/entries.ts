@@ -23,8 +23,10 @@ function ctxkit(vocabulary: VocabularyId): Entry {
     name: `ctxkit ${vocabulary}`,
     group: vocabulary,
     async load() {
-      // The built package when present (what users load), else the sources.
-      const { createVocabularyTokenizer } = (await import('../dist/index.js').catch(
+      // The built package when present (what users load), else the sources. The path is a
+      // variable so the typecheck does not need a build (its types are the sources').
+      const built: string = '../dist/index.js';
+      const { createVocabularyTokenizer } = (await import(built).catch(
         () => import('../src/index.js'),
       )) as typeof import('../src/index.js');
       const t = createVocabularyTokenizer(vocabulary);
