@@ -196,11 +196,14 @@ const median = (xs: number[]) => {
       ? (s[(s.length - 1) / 2] as number)
       : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
-const estimate = (m: SpanModel) => (s: Span) =>
-  s.texts.reduce((sum, t) => sum + estimateWith(t, { ...CLAUDE_SET, coefficients: m.coefficients }), 0) +
-  m.framing.perMessage * s.messages +
-  m.framing.perToolCall * s.toolCalls +
-  m.framing.perToolResult * s.toolResults;
+const estimate = (m: SpanModel) => {
+  const set = { ...CLAUDE_SET, coefficients: m.coefficients };
+  return (s: Span) =>
+    s.texts.reduce((sum, t) => sum + estimateWith(t, set), 0) +
+    m.framing.perMessage * s.messages +
+    m.framing.perToolCall * s.toolCalls +
+    m.framing.perToolResult * s.toolResults;
+};
 const ours = estimate(committed);
 const claude2 = (s: Span) => s.texts.reduce((sum, t) => sum + claude2Counter(t), 0);
 const chars4 = (s: Span) => s.texts.reduce((sum, t) => sum + t.length, 0) / 4;

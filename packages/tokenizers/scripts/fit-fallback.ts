@@ -84,21 +84,28 @@ ${body}
 }
 
 // Held-out evaluation: estimate (this vocabulary's set), generic, chars/4.
-const featuresWith = (v: CharCostVocabulary) =>
-  test.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), charCostsFor(v)));
+const featuresOf = (samples: Sample[], v: CharCostVocabulary) =>
+  samples.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), charCostsFor(v)));
+// The held-out features of each vocabulary, extracted once for every table that reads them.
+const testFeatures = new Map<CharCostVocabulary, Float64Array[]>();
+const featuresWith = (v: CharCostVocabulary) => {
+  let features = testFeatures.get(v);
+  if (!features) {
+    features = featuresOf(test, v);
+    testFeatures.set(v, features);
+  }
+  return features;
+};
 const genericFeatures = featuresWith('generic');
-const estimate = (c: number[], features: Float64Array[]) => (i: number) =>
-  Math.max(test[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(features[i]!, c)));
+const estimateOn = (samples: Sample[], c: number[], features: Float64Array[]) => (i: number) =>
+  Math.max(samples[i]!.text.length > 0 ? 1 : 0, Math.round(weigh(features[i]!, c)));
+const estimate = (c: number[], features: Float64Array[]) => estimateOn(test, c, features);
 const chars4 = (i: number) => Math.ceil(test[i]!.text.length / 4);
 const rows = [...REFERENCE_VOCABULARIES, 'generic' as const].map((v) => {
   const target = v === 'generic' ? mean(testCounts, test.length) : testCounts[v]!;
   return {
     name: v,
-    est: evaluate(
-      test,
-      target,
-      estimate(coefficients[v]!, v === 'generic' ? genericFeatures : featuresWith(v)),
-    ),
+    est: evaluate(test, target, estimate(coefficients[v]!, featuresWith(v))),
     generic: evaluate(test, target, estimate(coefficients.generic!, genericFeatures)),
     chars4: evaluate(test, target, chars4),
   };
@@ -133,12 +140,8 @@ const overGoal = (perClass: Record<string, number>[]) =>
 const committedFold: Record<string, number>[] = [];
 const swappedFold: Record<string, number>[] = [];
 for (const v of REFERENCE_VOCABULARIES) {
-  const costs = charCostsFor(v);
-  const c = fitCoefficients(test, testCounts[v]!, costs);
-  const devFeatures = dev.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), costs));
-  const swapped = evaluate(dev, devCounts[v]!, (i) =>
-    Math.max(1, Math.round(weigh(devFeatures[i]!, c))),
-  ).perClass;
+  const c = fitCoefficients(test, testCounts[v]!, charCostsFor(v));
+  const swapped = evaluate(dev, devCounts[v]!, estimateOn(dev, c, featuresOf(dev, v))).perClass;
   const committed = rows.find((r) => r.name === v)?.est.perClass ?? {};
   committedFold.push(committed);
   swappedFold.push(swapped);
@@ -149,5 +152,5 @@ const crossValidated = committedFold.map((byClass, k) =>
   ),
 );
 console.log(
-  `cells over ${GOAL * 100} % (7 vocabularies × ${Object.keys(committedFold[0] ?? {}).length} classes): committed split ${overGoal(committedFold)}, swapped split ${overGoal(swappedFold)}, 2-fold mean ${overGoal(crossValidated)}`,
+  `cells over ${GOAL * 100} % (${REFERENCE_VOCABULARIES.length} vocabularies × ${Object.keys(committedFold[0] ?? {}).length} classes): committed split ${overGoal(committedFold)}, swapped split ${overGoal(swappedFold)}, 2-fold mean ${overGoal(crossValidated)}`,
 );

@@ -42,11 +42,9 @@ export function fitCoefficients(
  */
 export function finishCoefficients(x: number[]): number[] {
   const at = (n: (typeof FEATURE_NAMES)[number]) => FEATURE_NAMES.indexOf(n);
-  const c = (n: (typeof FEATURE_NAMES)[number]) => x[at(n)] as number;
-  x[at('lone')] = Math.min(1, c('han'), c('emoji'), c('marks'), c('other'));
-  const round = (v: number) => Math.round(v * 1e5) / 1e5;
-  const y = x.map(round);
+  const y = x.map((v) => Math.round(v * 1e5) / 1e5);
   const r = (n: (typeof FEATURE_NAMES)[number]) => y[at(n)] as number;
+  y[at('lone')] = Math.min(1, r('han'), r('emoji'), r('marks'), r('other'));
   const cheapestRunStart = Math.min(
     r('words') + Math.min(r('lower'), r('upper'), r('latinExt'), r('latinExtA'), r('latinVi')),
     r('cyrillicWords') + r('cyrillic'),

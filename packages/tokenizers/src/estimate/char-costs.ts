@@ -15,6 +15,9 @@ const EMOJI_INDEX = 0x10000 - BMP_START;
 /** Number of code points a table covers. */
 export const CHAR_COST_SPAN = EMOJI_INDEX + (EMOJI_END - EMOJI_START);
 
+/** Bytes of one packed table. */
+export const CHAR_COST_TABLE_BYTES = Math.ceil(CHAR_COST_SPAN / 4);
+
 /** Table index of a code point, or -1 when the table does not cover it (ASCII, other astral planes). */
 export function charCostIndex(cp: number): number {
   if (cp < BMP_START) return -1;
@@ -33,7 +36,7 @@ export function extraCost(costs: CharCosts, index: number): number {
 
 /** Packs per-index extra costs (each clamped to 0–3) into a table. */
 export function packCharCosts(extra: ArrayLike<number>): CharCosts {
-  const out = new Uint8Array(Math.ceil(CHAR_COST_SPAN / 4));
+  const out = new Uint8Array(CHAR_COST_TABLE_BYTES);
   for (let i = 0; i < CHAR_COST_SPAN; i++) {
     const e = Math.max(0, Math.min(3, Math.round(extra[i] ?? 0)));
     out[i >> 2] = (out[i >> 2] as number) | (e << ((i & 3) << 1));
@@ -57,6 +60,3 @@ export const CHAR_COST_VOCABULARIES = [...FITTED_VOCABULARIES, 'generic'] as con
 
 /** A vocabulary with a character cost table. */
 export type CharCostVocabulary = (typeof CHAR_COST_VOCABULARIES)[number];
-
-/** Bytes of one packed table. */
-export const CHAR_COST_TABLE_BYTES = Math.ceil(CHAR_COST_SPAN / 4);

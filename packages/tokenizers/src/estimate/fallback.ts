@@ -46,22 +46,31 @@ function setFor(vocabulary: EstimateVocabulary): EstimatorSet {
 /** Claude: its own coefficients over the generic character costs (no Claude vocabulary is public). */
 export const CLAUDE_SET: EstimatorSet = { coefficients: CLAUDE_COEFFICIENTS, costs: 'generic' };
 
-let tables: Uint8Array | undefined;
+let tables: Record<CharCostVocabulary, CharCosts> | undefined;
 
 /** The character cost table of a vocabulary (data/char-costs.bin, read once on first use). */
 export function charCostsFor(vocabulary: CharCostVocabulary): CharCosts {
-  if (!tables) {
-    const data = readDataBinary('char-costs.bin');
-    if (data.length !== CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES)
-      throw new CtxkitError(
-        'TOKENIZER_LOAD_FAILED',
-        `Estimator data file char-costs.bin has ${data.length} bytes, expected ${CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES}; reinstall @ctxkit/tokenizers`,
-        { file: 'char-costs.bin' },
-      );
-    tables = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  }
-  const at = CHAR_COST_VOCABULARIES.indexOf(vocabulary) * CHAR_COST_TABLE_BYTES;
-  return tables.subarray(at, at + CHAR_COST_TABLE_BYTES);
+  tables ??= readCharCostTables();
+  return tables[vocabulary];
+}
+
+/** Every table of data/char-costs.bin, as views over the one read. */
+function readCharCostTables(): Record<CharCostVocabulary, CharCosts> {
+  const data = readDataBinary('char-costs.bin');
+  const expected = CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES;
+  if (data.length !== expected)
+    throw new CtxkitError(
+      'TOKENIZER_LOAD_FAILED',
+      `Estimator data file char-costs.bin has ${data.length} bytes, expected ${expected}; reinstall @ctxkit/tokenizers`,
+      { file: 'char-costs.bin' },
+    );
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return Object.fromEntries(
+    CHAR_COST_VOCABULARIES.map((v, k) => [
+      v,
+      bytes.subarray(k * CHAR_COST_TABLE_BYTES, (k + 1) * CHAR_COST_TABLE_BYTES),
+    ]),
+  ) as Record<CharCostVocabulary, CharCosts>;
 }
 
 /** Weighs the features of `text` with a set's coefficients and rounds to a token count. */
