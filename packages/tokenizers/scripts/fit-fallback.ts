@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
-import { charCostsFor } from '../src/estimate/fallback.js';
+import { charCostsFor, pieceFilterFor } from '../src/estimate/fallback.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
@@ -38,6 +38,9 @@ function counts(samples: Sample[], v: ReferenceVocabulary): number[] {
   return samples.map((s) => count(s.text));
 }
 
+// Generic has no piece filter: it stands for vocabularies we do not have.
+const piecesOf = (v: CharCostVocabulary) => (v === 'generic' ? undefined : pieceFilterFor(v));
+
 const coefficients: Record<string, number[]> = {};
 const devCounts: Record<string, number[]> = {};
 const testCounts: Record<string, number[]> = {};
@@ -48,7 +51,7 @@ for (const v of REFERENCE_VOCABULARIES) {
   console.log(`counted ${v} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   coefficients[v] = check
     ? [...((FALLBACK_COEFFICIENTS as Record<string, readonly number[]>)[v] ?? [])]
-    : fitCoefficients(dev, devCounts[v]!, charCostsFor(v));
+    : fitCoefficients(dev, devCounts[v]!, charCostsFor(v), piecesOf(v));
 }
 // Generic: the mean count over every fitted vocabulary.
 const mean = (c: Record<string, number[]>, n: number) =>
@@ -85,7 +88,7 @@ ${body}
 
 // Held-out evaluation: estimate (this vocabulary's set), generic, chars/4.
 const featuresOf = (samples: Sample[], v: CharCostVocabulary) =>
-  samples.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), charCostsFor(v)));
+  samples.map((s) => extractFeatures(s.text, new Float64Array(FEATURE_COUNT), charCostsFor(v), piecesOf(v)));
 // The held-out features of each vocabulary, extracted once for every table that reads them.
 const testFeatures = new Map<CharCostVocabulary, Float64Array[]>();
 const featuresWith = (v: CharCostVocabulary) => {
@@ -140,7 +143,7 @@ const overGoal = (perClass: Record<string, number>[]) =>
 const committedFold: Record<string, number>[] = [];
 const swappedFold: Record<string, number>[] = [];
 for (const v of REFERENCE_VOCABULARIES) {
-  const c = fitCoefficients(test, testCounts[v]!, charCostsFor(v));
+  const c = fitCoefficients(test, testCounts[v]!, charCostsFor(v), piecesOf(v));
   const swapped = evaluate(dev, devCounts[v]!, estimateOn(dev, c, featuresOf(dev, v))).perClass;
   const committed = rows.find((r) => r.name === v)?.est.perClass ?? {};
   committedFold.push(committed);

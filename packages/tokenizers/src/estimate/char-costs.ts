@@ -55,6 +55,9 @@ export const FITTED_VOCABULARIES = [
   'mistral_v1',
 ] as const;
 
+/** A vocabulary with fitted coefficients, a cost table and a piece filter of its own. */
+export type FittedVocabulary = (typeof FITTED_VOCABULARIES)[number];
+
 /** The tables in data/char-costs.bin, in file order (`generic`: the rounded mean of the others). */
 export const CHAR_COST_VOCABULARIES = [...FITTED_VOCABULARIES, 'generic'] as const;
 

@@ -5,20 +5,25 @@ import {
   CHAR_COST_VOCABULARIES,
   type CharCosts,
   type CharCostVocabulary,
+  FITTED_VOCABULARIES,
+  type FittedVocabulary,
 } from './char-costs.js';
 import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from './features.js';
+import { type PieceFilter, unpackPieceFilters } from './piece-filter.js';
 import type { EstimateVocabulary } from './vocabulary.js';
 
 // Reused scratch buffer: the estimators are synchronous, so one is enough.
 const scratch = new Float64Array(FEATURE_COUNT);
 
-/** Coefficients and character costs of one estimator. */
+/** Coefficients, character costs and piece filter of one estimator. */
 export interface EstimatorSet {
   coefficients: readonly number[];
   costs: CharCostVocabulary;
+  /** The vocabulary whose piece filter counts word pieces; none for generic and Claude. */
+  pieces?: FittedVocabulary;
 }
 
 /** The set used for each vocabulary id. */
@@ -26,14 +31,14 @@ function setFor(vocabulary: EstimateVocabulary): EstimatorSet {
   switch (vocabulary) {
     case 'o200k_base':
     case 'o200k_harmony': // same ranks as o200k_base on ordinary text
-      return { coefficients: FALLBACK_COEFFICIENTS.o200k_base, costs: 'o200k_base' };
+      return { coefficients: FALLBACK_COEFFICIENTS.o200k_base, costs: 'o200k_base', pieces: 'o200k_base' };
     case 'cl100k_base':
     case 'llama3':
     case 'qwen2':
     case 'gemma3':
     case 'deepseek_v3':
     case 'mistral_v1':
-      return { coefficients: FALLBACK_COEFFICIENTS[vocabulary], costs: vocabulary };
+      return { coefficients: FALLBACK_COEFFICIENTS[vocabulary], costs: vocabulary, pieces: vocabulary };
     case 'claude':
       return CLAUDE_SET;
     default:
@@ -73,10 +78,41 @@ function readCharCostTables(): Record<CharCostVocabulary, CharCosts> {
   ) as Record<CharCostVocabulary, CharCosts>;
 }
 
+let filters: Record<FittedVocabulary, PieceFilter> | undefined;
+
+/** The piece filter of a vocabulary (data/piece-filters.bin, read once on first use). */
+export function pieceFilterFor(vocabulary: FittedVocabulary): PieceFilter {
+  filters ??= readPieceFilters();
+  return filters[vocabulary];
+}
+
+function readPieceFilters(): Record<FittedVocabulary, PieceFilter> {
+  const data = readDataBinary('piece-filters.bin');
+  let list: PieceFilter[];
+  try {
+    list = unpackPieceFilters(
+      new Uint8Array(data.buffer, data.byteOffset, data.length),
+      FITTED_VOCABULARIES.length,
+    );
+  } catch (cause) {
+    throw new CtxkitError(
+      'TOKENIZER_LOAD_FAILED',
+      `Estimator data file piece-filters.bin is corrupt; reinstall @ctxkit/tokenizers`,
+      { file: 'piece-filters.bin' },
+      { cause },
+    );
+  }
+  return Object.fromEntries(FITTED_VOCABULARIES.map((v, k) => [v, list[k]])) as Record<
+    FittedVocabulary,
+    PieceFilter
+  >;
+}
+
 /** Weighs the features of `text` with a set's coefficients and rounds to a token count. */
 export function estimateWith(text: string, set: EstimatorSet): number {
   if (text.length === 0) return 0;
-  const raw = weigh(extractFeatures(text, scratch, charCostsFor(set.costs)), set.coefficients);
+  const pieces = set.pieces === undefined ? undefined : pieceFilterFor(set.pieces);
+  const raw = weigh(extractFeatures(text, scratch, charCostsFor(set.costs), pieces), set.coefficients);
   // Non-negative coefficients make `raw` ≥ 0; a non-empty text is at least one token.
   return Math.max(1, Math.round(raw));
 }

@@ -9,6 +9,8 @@
 // (scripts/lib/fit.ts finishCoefficients; fast-check covers both).
 
 import { type CharCosts, charCostIndex, extraCost } from './char-costs.js';
+import type { PieceFilter } from './piece-filter.js';
+import { PieceWalk } from './piece-walk.js';
 
 /** Names of the features, in the order of the coefficient vectors. */
 export const FEATURE_NAMES = [
@@ -61,6 +63,7 @@ export const FEATURE_NAMES = [
   'punctRuns', // runs of ASCII punctuation
   'symbols', // other BMP symbols and punctuation (quotes, dashes, arrows, box drawing)
   'emoji', // pictographs, dingbats, flags, skin tones
+  'spacedEmoji', // an emoji right after a space (Qwen merges the space with the emoji's first byte: 🤔 is 1 token, " 🤔" 3)
   'marks', // combining marks, ZWJ, variation selectors, tags
   'other', // anything else: other scripts, controls, private use
   'lone', // lone surrogates (counted, never thrown on)
@@ -78,6 +81,16 @@ export const FEATURE_NAMES = [
   'kanaExtra',
   'emojiExtra',
   'symbolExtra', // symbols, CJK punctuation, marks and other scripts
+  // Pieces of the letter runs of each script: a new piece wherever the piece so far stops
+  // being a token of the vocabulary (piece-filter.ts); 0 without a filter.
+  'latinPieces', // (Latin runs holding a non-ASCII letter only, the first piece not counted: \`words\` has it)
+  'cyrillicPieces',
+  'greekPieces',
+  'arabicPieces',
+  'hebrewPieces',
+  'indicPieces',
+  'seAsianPieces',
+  'hangulPieces',
 ] as const;
 
 /** Number of features. */
@@ -145,6 +158,7 @@ const F_TABS = f('tabs');
 const F_NEWLINES = f('newlines');
 const F_NLRUNS = f('newlineRuns');
 const F_PUNCT = f('punct');
+const F_SPACEDEMOJI = f('spacedEmoji');
 const F_PUNCTRUNS = f('punctRuns');
 
 // Per-class feature for "one more character of this class"; the ASCII classes are
@@ -208,6 +222,20 @@ for (const [c, name] of [
   SCRIPT[c] = c;
   WORD_FEATURE[c] = f(name);
 }
+
+// The pieces feature of each script.
+const PIECE_FEATURE = new Int8Array(CLASS_COUNT).fill(-1);
+PIECE_FEATURE[1] = f('latinPieces');
+for (const [c, name] of [
+  [C_CYR, 'cyrillicPieces'],
+  [C_GREEK, 'greekPieces'],
+  [C_ARABIC, 'arabicPieces'],
+  [C_HEBREW, 'hebrewPieces'],
+  [C_INDIC, 'indicPieces'],
+  [C_SEA, 'seAsianPieces'],
+  [C_HANGUL, 'hangulPieces'],
+] as const)
+  PIECE_FEATURE[c] = f(name);
 
 // ASCII classes, precomputed.
 const ASCII_CLASS = new Uint8Array(128);
@@ -278,6 +306,17 @@ function classify(cp: number): number {
   return C_OTHER;
 }
 
+/**
+ * The script of a letter run a BMP code point belongs to: 0 when it is not a letter, 1 for
+ * Latin (ASCII and accented), else a class code (Cyrillic, Greek, Arabic, Hebrew, Indic,
+ * Thai/Lao/Myanmar/Khmer, Hangul). Piece filters hold pieces of one such script.
+ */
+export function letterScript(cp: number): number {
+  return SCRIPT[cp < 128 ? (ASCII_CLASS[cp] as number) : classify(cp)] as number;
+}
+
+const walk = new PieceWalk();
+
 // Typed-array slots always exist; the cast only satisfies noUncheckedIndexedAccess.
 function bump(out: Float64Array, i: number, by = 1): void {
   out[i] = (out[i] as number) + by;
@@ -285,19 +324,26 @@ function bump(out: Float64Array, i: number, by = 1): void {
 
 /**
  * Counts the features of `text` in one pass, into `out` (zeroed first). `costs` is the
- * vocabulary's character cost table (the `…Extra` features stay 0 without one).
+ * vocabulary's character cost table (the `…Extra` features stay 0 without one), `pieces`
+ * its piece filter (the `…Pieces` features stay 0 without one).
  * Lone surrogates count as `lone`; nothing throws.
  */
 export function extractFeatures(
   text: string,
   out: Float64Array = new Float64Array(FEATURE_COUNT),
   costs?: CharCosts,
+  pieces?: PieceFilter,
 ): Float64Array {
   out.fill(0);
+  const walking = pieces !== undefined;
+  if (walking) walk.use(pieces);
   const n = text.length;
   let prev = -1; // class of the previous code point
   let script = 0; // script of the current letter run
   let run = 0; // length of the current letter run
+  let runStart = 0; // index of the current letter run's first letter
+  let runWalked = false; // the current run is being walked for pieces (with a piece filter)
+  let runPieces = 0; // its pieces so far
   let wsRun = 0; // length of the current space/tab run
   let extRun = false; // the current Latin run holds an accented letter
   let extARun = false; // … a Latin Extended-A/B letter
@@ -333,7 +379,23 @@ export function extractFeatures(
     }
 
     const s = SCRIPT[c] as number;
+    if (walking && script !== 0 && s !== script && runWalked)
+      bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end() - (script === 1 ? 1 : 0));
     if (s !== 0) {
+      if (s !== script) {
+        runStart = i;
+        runWalked = false;
+      }
+      if (walking) {
+        if (runWalked) runPieces += walk.next(text, i);
+        else if (s !== 1 || c === C_LATIN) {
+          // A Latin run is walked from its first non-ASCII letter on, replaying the
+          // letters before it: all-ASCII words have no pieces to count.
+          runWalked = true;
+          runPieces = walk.begin(text, runStart);
+          for (let j = runStart + 1; j <= i; j++) runPieces += walk.next(text, j);
+        }
+      }
       if (s === script) {
         run++;
         if (run >= 9) bump(out, F_LONGWORD);
@@ -438,6 +500,10 @@ export function extractFeatures(
         bump(out, F_NEWLINES);
         if (prev !== C_NEWLINE) bump(out, F_NLRUNS);
         break;
+      case C_EMOJI:
+        bump(out, CLASS_FEATURE[c] as number);
+        if (prev === C_SPACE) bump(out, F_SPACEDEMOJI);
+        break;
       case C_PUNCT:
         if (u === 0x5f && (prev === C_DIGIT || (prev >= 0 && SCRIPT[prev] !== 0))) {
           bump(out, F_SNAKEJOINTS);
@@ -454,6 +520,8 @@ export function extractFeatures(
     prev = c;
     joint = false;
   }
+  if (walking && script !== 0 && runWalked)
+    bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end() - (script === 1 ? 1 : 0));
   if (lineAccent) {
     bump(out, F_ACCENTLINEWORDS, lineWords);
     bump(out, F_ACCENTLINELONG, lineLong);
