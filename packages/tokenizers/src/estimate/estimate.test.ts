@@ -101,13 +101,15 @@ describe('estimateTokens accuracy on held-out text (exact vocabularies as refere
   });
 
   for (const v of REFERENCE_VOCABULARIES) {
-    it(`${v}: mean error ≤ 7 %, every class ≤ 20 %, far below chars/4`, () => {
+    // Measured on this reduced corpus: mean 1.6–3.2 %, worst class 3.9–6.2 % (full held-out
+    // set: ESTIMATORS.md); the bounds leave room for its sampling noise, not for a regression.
+    it(`${v}: mean error ≤ 5 %, every class ≤ 10 %, far below chars/4`, () => {
       const count = referenceCounter(v);
       const exact = test.map((s) => count(s.text));
       const est = evaluate(test, exact, (i) => estimateTokens(test[i]?.text as string, v));
       const c4 = evaluate(test, exact, (i) => Math.ceil((test[i]?.text.length as number) / 4));
-      expect(est.mean).toBeLessThanOrEqual(0.07);
-      expect(est.worstClass).toBeLessThanOrEqual(0.2);
+      expect(est.mean).toBeLessThanOrEqual(0.05);
+      expect(est.worstClass).toBeLessThanOrEqual(0.1);
       expect(est.mean).toBeLessThan(c4.mean / 3);
     });
   }
