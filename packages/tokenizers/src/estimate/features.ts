@@ -83,7 +83,7 @@ export const FEATURE_NAMES = [
   'symbolExtra', // symbols, CJK punctuation, marks and other scripts
   // Pieces of the letter runs of each script: a new piece wherever the piece so far stops
   // being a token of the vocabulary (piece-filter.ts); 0 without a filter.
-  'latinPieces', // (Latin runs holding a non-ASCII letter only, the first piece not counted: \`words\` has it)
+  'latinPieces', // (Latin runs holding a non-ASCII letter only, the first piece not counted: `words` has it)
   'cyrillicPieces',
   'greekPieces',
   'arabicPieces',

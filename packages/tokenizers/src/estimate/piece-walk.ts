@@ -35,8 +35,9 @@ export class PieceWalk {
   private length = 0;
   private ascii = false;
   private hash = 0;
-  // The walks of a run that begins the text: walk q starts at its letter q and counts
-  // one piece more (the piece that crossed into the run), except walk 0.
+  // The walks of a run that begins the text: one from its first letter, and one from each
+  // of its next PIECE_MAX_LENGTH − 1 letters that counts one piece more (the piece that
+  // crossed into the run); walks that start a piece at the same letter are merged.
   private readonly hashes = new Uint32Array(PIECE_MAX_LENGTH);
   private readonly lengths = new Uint8Array(PIECE_MAX_LENGTH);
   private readonly pieces = new Int32Array(PIECE_MAX_LENGTH);
