@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
-import { charCostsFor, pieceFilterFor } from '../src/estimate/fallback.js';
+import { charCostsFor, pieceFilterFor } from '../src/estimate/estimator-data.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';

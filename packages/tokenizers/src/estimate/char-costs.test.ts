@@ -12,7 +12,7 @@ import {
   extraCost,
   packCharCosts,
 } from './char-costs.js';
-import { charCostsFor } from './fallback.js';
+import { charCostsFor } from './estimator-data.js';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from './features.js';
 
 describe('character cost tables', () => {

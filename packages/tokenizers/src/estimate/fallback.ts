@@ -1,18 +1,9 @@
-import { CtxkitError } from '@ctxkit/core';
-import { readDataBinary } from '../data-files.js';
-import {
-  CHAR_COST_TABLE_BYTES,
-  CHAR_COST_VOCABULARIES,
-  type CharCosts,
-  type CharCostVocabulary,
-  FITTED_VOCABULARIES,
-  type FittedVocabulary,
-} from './char-costs.js';
+import type { CharCostVocabulary, FittedVocabulary } from './char-costs.js';
 import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
+import { charCostsFor, pieceFilterFor } from './estimator-data.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from './features.js';
-import { type PieceFilter, unpackPieceFilters } from './piece-filter.js';
 import type { EstimateVocabulary } from './vocabulary.js';
 
 // Reused scratch buffer: the estimators are synchronous, so one is enough.
@@ -50,63 +41,6 @@ function setFor(vocabulary: EstimateVocabulary): EstimatorSet {
 
 /** Claude: its own coefficients over the generic character costs (no Claude vocabulary is public). */
 export const CLAUDE_SET: EstimatorSet = { coefficients: CLAUDE_COEFFICIENTS, costs: 'generic' };
-
-let tables: Record<CharCostVocabulary, CharCosts> | undefined;
-
-/** The character cost table of a vocabulary (data/char-costs.bin, read once on first use). */
-export function charCostsFor(vocabulary: CharCostVocabulary): CharCosts {
-  tables ??= readCharCostTables();
-  return tables[vocabulary];
-}
-
-/** Every table of data/char-costs.bin, as views over the one read. */
-function readCharCostTables(): Record<CharCostVocabulary, CharCosts> {
-  const data = readDataBinary('char-costs.bin');
-  const expected = CHAR_COST_VOCABULARIES.length * CHAR_COST_TABLE_BYTES;
-  if (data.length !== expected)
-    throw new CtxkitError(
-      'TOKENIZER_LOAD_FAILED',
-      `Estimator data file char-costs.bin has ${data.length} bytes, expected ${expected}; reinstall @ctxkit/tokenizers`,
-      { file: 'char-costs.bin' },
-    );
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  return Object.fromEntries(
-    CHAR_COST_VOCABULARIES.map((v, k) => [
-      v,
-      bytes.subarray(k * CHAR_COST_TABLE_BYTES, (k + 1) * CHAR_COST_TABLE_BYTES),
-    ]),
-  ) as Record<CharCostVocabulary, CharCosts>;
-}
-
-let filters: Record<FittedVocabulary, PieceFilter> | undefined;
-
-/** The piece filter of a vocabulary (data/piece-filters.bin, read once on first use). */
-export function pieceFilterFor(vocabulary: FittedVocabulary): PieceFilter {
-  filters ??= readPieceFilters();
-  return filters[vocabulary];
-}
-
-function readPieceFilters(): Record<FittedVocabulary, PieceFilter> {
-  const data = readDataBinary('piece-filters.bin');
-  let list: PieceFilter[];
-  try {
-    list = unpackPieceFilters(
-      new Uint8Array(data.buffer, data.byteOffset, data.length),
-      FITTED_VOCABULARIES.length,
-    );
-  } catch (cause) {
-    throw new CtxkitError(
-      'TOKENIZER_LOAD_FAILED',
-      `Estimator data file piece-filters.bin is corrupt; reinstall @ctxkit/tokenizers`,
-      { file: 'piece-filters.bin' },
-      { cause },
-    );
-  }
-  return Object.fromEntries(FITTED_VOCABULARIES.map((v, k) => [v, list[k]])) as Record<
-    FittedVocabulary,
-    PieceFilter
-  >;
-}
 
 /** Weighs the features of `text` with a set's coefficients and rounds to a token count. */
 export function estimateWith(text: string, set: EstimatorSet): number {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pieceFilterFile, vocabularyPieces } from '../../scripts/lib/piece-filter-build.js';
 import { REFERENCE_VOCABULARIES } from '../../scripts/lib/reference.js';
 import { readDataBinary } from '../data-files.js';
-import { pieceFilterFor } from './fallback.js';
+import { pieceFilterFor } from './estimator-data.js';
 import {
   buildPieceFilter,
   hasPiece,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_VOCABULARIES } from '../../scripts/lib/reference.js';
-import { pieceFilterFor } from './fallback.js';
+import { pieceFilterFor } from './estimator-data.js';
 import { extractFeatures, FEATURE_COUNT, FEATURE_NAMES } from './features.js';
 import { buildPieceFilter, PIECE_MAX_LENGTH, type PieceFilter } from './piece-filter.js';
 
