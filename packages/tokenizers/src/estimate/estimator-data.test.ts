@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isCtxkitError } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
 import { CHAR_COST_TABLE_BYTES, FITTED_VOCABULARIES } from './char-costs.js';
@@ -30,5 +34,44 @@ describe('estimator data files', () => {
     expect((corrupt as Error).message).toMatch(/char-costs\.bin is corrupt \(12 bytes, expected 13\)/);
     const missing = caught(() => readPerVocabulary('no-such-file.bin', ['x'], () => []));
     expect(isCtxkitError(missing, 'TOKENIZER_LOAD_FAILED')).toBe(true);
+  });
+
+  // In a fresh process, with every file read logged: what each kind of estimate reads.
+  it('reads the piece filters only for a fitted vocabulary, and no estimator file when counting exactly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctxkit-reads-'));
+    const script = join(dir, 'script.mts');
+    const entry = resolve(import.meta.dirname, '../index.ts');
+    writeFileSync(
+      script,
+      `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const read = fs.readFileSync;
+const seen: string[] = [];
+fs.readFileSync = ((p: unknown, ...rest: unknown[]) => {
+  const name = String(p).split('/').pop() as string;
+  if (name.endsWith('.bin')) seen.push(name);
+  return (read as (...a: unknown[]) => unknown)(p, ...rest);
+}) as typeof fs.readFileSync;
+syncBuiltinESMExports();
+const m = await import(${JSON.stringify(entry)});
+const step = (label: string, f: () => unknown) => { f(); console.log(label, JSON.stringify(seen)); };
+step('exact', () => m.createVocabularyTokenizer('o200k_base').countTokens('привет'));
+step('claude', () => m.estimateClaudeTokens('привет'));
+step('generic', () => m.estimateTokens('привет'));
+step('llama3', () => m.estimateTokens('привет', 'llama3'));
+`,
+    );
+    const tsx = resolve(import.meta.dirname, '../../../../node_modules/.bin/tsx');
+    const run = spawnSync(tsx, ['--conditions=@ctxkit/source', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'exact ["o200k_base.bin"]',
+      'claude ["o200k_base.bin","char-costs.bin"]',
+      'generic ["o200k_base.bin","char-costs.bin"]',
+      'llama3 ["o200k_base.bin","char-costs.bin","piece-filters.bin"]',
+    ]);
   });
 });
