@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { isCtxkitError } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
+import { runTsxScript } from '../../../../test-support/tsx-script.js';
 import { CHAR_COST_TABLE_BYTES, FITTED_VOCABULARIES } from './char-costs.js';
 import { charCostsFor, pieceFilterFor, readPerVocabulary } from './estimator-data.js';
 
@@ -38,12 +36,9 @@ describe('estimator data files', () => {
 
   // In a fresh process, with every file read logged: what each kind of estimate reads.
   it('reads the piece filters only for a fitted vocabulary, and no estimator file when counting exactly', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ctxkit-reads-'));
-    const script = join(dir, 'script.mts');
     const entry = resolve(import.meta.dirname, '../index.ts');
-    writeFileSync(
-      script,
-      `import fs from 'node:fs';
+    const run = runTsxScript(
+      () => `import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 const read = fs.readFileSync;
 const seen: string[] = [];
@@ -61,11 +56,6 @@ step('generic', () => m.estimateTokens('привет'));
 step('llama3', () => m.estimateTokens('привет', 'llama3'));
 `,
     );
-    const tsx = resolve(import.meta.dirname, '../../../../node_modules/.bin/tsx');
-    const run = spawnSync(tsx, ['--conditions=@ctxkit/source', script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n')).toEqual([
       'exact ["o200k_base.bin"]',

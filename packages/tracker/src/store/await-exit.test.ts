@@ -1,18 +1,14 @@
 // A short script that awaits record() twice and ends the session must exit 0 with both events
 // on disk (it used to hang on an unref'd flush timer and exit 13, "unsettled top-level await").
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { runTsxScript } from '../../../../test-support/tsx-script.js';
 
 it('resolves awaited record() calls in a script with nothing else to do', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ctxkit-await-'));
-  const script = join(dir, 'script.mts');
   const entry = resolve(import.meta.dirname, '../index.ts');
-  writeFileSync(
-    script,
-    `import { JsonlUsageStore, TokenUsageTracker } from ${JSON.stringify(entry)};
+  const run = runTsxScript(
+    (dir) => `import { JsonlUsageStore, TokenUsageTracker } from ${JSON.stringify(entry)};
 const tracker = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: ${JSON.stringify(dir)} }) });
 const session = tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
 const usage = { inputTokens: 100, outputTokens: 10 };
@@ -22,8 +18,7 @@ await tracker.endSession(session.sessionId);
 console.log('done');
 `,
   );
-  const tsx = resolve(import.meta.dirname, '../../../../node_modules/.bin/tsx');
-  const run = spawnSync(tsx, ['--conditions=@ctxkit/source', script], { encoding: 'utf8', timeout: 60_000 });
+  const { dir } = run;
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('done');
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
