@@ -8,7 +8,8 @@
 // name hash) plus generated samples of every script/text class and real UDHR
 // translations for the script classes (scripts/lib/corpus.ts, udhr-text.ts; held-out
 // samples are built from sentences and paragraphs the fit never sees). Features use each
-// vocabulary's character cost table (data/char-costs.bin). Targets: the exact
+// vocabulary's character cost table (data/char-costs.bin) and piece filter
+// (data/piece-filters.bin; none for generic). Targets: the exact
 // vocabularies (js-tiktoken, @lenml tokenizer.json data). Fit: non-negative least
 // squares on *relative* error, every class weighted equally.
 // `--check` evaluates the committed coefficients without rewriting them.
