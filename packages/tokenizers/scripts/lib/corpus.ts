@@ -1,6 +1,7 @@
 // The calibration / held-out corpus of the fallback estimator: chunks of the real
 // transcripts plus generated samples of every script and text class. Deterministic
 // (seeded PRNG), so the fit script and the tests see the same samples.
+import { pieceHash } from '../../src/estimate/piece-filter.js';
 import { EMOJI, SEED_TEXT } from './seed-text.js';
 import { UDHR_LANGUAGES, udhrUnits } from './udhr-text.js';
 
@@ -22,15 +23,8 @@ export interface TranscriptLike {
   messages: any[];
 }
 
-/** FNV-1a 32-bit hash (stable split keys). */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+/** FNV-1a 32-bit hash over UTF-16 code units (stable split keys): the estimator's piece hash. */
+export const fnv1a = (s: string): number => pieceHash(s);
 
 /** Held-out transcripts: one in three, by name hash. */
 export function transcriptSplit(name: string): Split {

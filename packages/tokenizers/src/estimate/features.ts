@@ -207,35 +207,24 @@ const SCRIPT = new Int8Array(CLASS_COUNT);
 SCRIPT[C_LOWER] = 1;
 SCRIPT[C_UPPER] = 1;
 SCRIPT[C_LATIN] = 1;
-// The word-run feature of each script.
+// The word-run and pieces features of each script (Latin's word run is `words`).
 const WORD_FEATURE = new Int8Array(CLASS_COUNT).fill(-1);
-WORD_FEATURE[1] = F_WORDS;
-for (const [c, name] of [
-  [C_CYR, 'cyrillicWords'],
-  [C_GREEK, 'greekWords'],
-  [C_ARABIC, 'arabicWords'],
-  [C_HEBREW, 'hebrewWords'],
-  [C_INDIC, 'indicWords'],
-  [C_SEA, 'seAsianWords'],
-  [C_HANGUL, 'hangulWords'],
-] as const) {
-  SCRIPT[c] = c;
-  WORD_FEATURE[c] = f(name);
-}
-
-// The pieces feature of each script.
 const PIECE_FEATURE = new Int8Array(CLASS_COUNT).fill(-1);
+WORD_FEATURE[1] = F_WORDS;
 PIECE_FEATURE[1] = f('latinPieces');
 for (const [c, name] of [
-  [C_CYR, 'cyrillicPieces'],
-  [C_GREEK, 'greekPieces'],
-  [C_ARABIC, 'arabicPieces'],
-  [C_HEBREW, 'hebrewPieces'],
-  [C_INDIC, 'indicPieces'],
-  [C_SEA, 'seAsianPieces'],
-  [C_HANGUL, 'hangulPieces'],
-] as const)
-  PIECE_FEATURE[c] = f(name);
+  [C_CYR, 'cyrillic'],
+  [C_GREEK, 'greek'],
+  [C_ARABIC, 'arabic'],
+  [C_HEBREW, 'hebrew'],
+  [C_INDIC, 'indic'],
+  [C_SEA, 'seAsian'],
+  [C_HANGUL, 'hangul'],
+] as const) {
+  SCRIPT[c] = c;
+  WORD_FEATURE[c] = f(`${name}Words`);
+  PIECE_FEATURE[c] = f(`${name}Pieces`);
+}
 
 // ASCII classes, precomputed.
 const ASCII_CLASS = new Uint8Array(128);
@@ -380,7 +369,7 @@ export function extractFeatures(
 
     const s = SCRIPT[c] as number;
     if (walking && script !== 0 && s !== script && runWalked)
-      bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end() - (script === 1 ? 1 : 0));
+      bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end());
     if (s !== 0) {
       if (s !== script) {
         runStart = i;
@@ -390,9 +379,10 @@ export function extractFeatures(
         if (runWalked) runPieces += walk.next(text, i);
         else if (s !== 1 || c === C_LATIN) {
           // A Latin run is walked from its first non-ASCII letter on, replaying the
-          // letters before it: all-ASCII words have no pieces to count.
+          // letters before it: all-ASCII words have no pieces to count. Its first piece is
+          // not counted (`words` has it): every walk counts at least one.
           runWalked = true;
-          runPieces = walk.begin(text, runStart);
+          runPieces = walk.begin(text, runStart) - (s === 1 ? 1 : 0);
           for (let j = runStart + 1; j <= i; j++) runPieces += walk.next(text, j);
         }
       }
@@ -521,7 +511,7 @@ export function extractFeatures(
     joint = false;
   }
   if (walking && script !== 0 && runWalked)
-    bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end() - (script === 1 ? 1 : 0));
+    bump(out, PIECE_FEATURE[script] as number, runPieces + walk.end());
   if (lineAccent) {
     bump(out, F_ACCENTLINEWORDS, lineWords);
     bump(out, F_ACCENTLINELONG, lineLong);

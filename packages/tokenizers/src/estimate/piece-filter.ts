@@ -32,10 +32,10 @@ export function pieceStep(h: number, u: number): number {
   return Math.imul(h ^ u, 0x01000193) >>> 0;
 }
 
-/** The hash of a whole piece. */
-export function pieceHash(piece: string): number {
+/** The hash of a whole piece: `text[start..end)` (all of `text` by default). */
+export function pieceHash(text: string, start = 0, end = text.length): number {
   let h = PIECE_SEED;
-  for (let i = 0; i < piece.length; i++) h = pieceStep(h, piece.charCodeAt(i));
+  for (let i = start; i < end; i++) h = pieceStep(h, text.charCodeAt(i));
   return h;
 }
 
@@ -56,15 +56,21 @@ function blockBits(h: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/** Bit `k` (0–3) of a piece within its block: 9 bits each of `x` = blockBits(h), the last topped up from `h`. */
+function probeBit(x: number, h: number, k: number): number {
+  return (k < 3 ? x >>> (9 * k) : (x >>> 27) | ((h >>> 23) << 5)) & 511;
+}
+
 /** Whether the piece with hash `h` may be a token or a token's start (no false negatives, ~0.1–0.6 % false positives). */
 export function hasPiece(filter: PieceFilter, h: number): boolean {
   const { bits, mask } = filter;
   const base = (h & mask) * BLOCK_WORDS;
   const x = blockBits(h);
-  const b0 = x & 511;
-  const b1 = (x >>> 9) & 511;
-  const b2 = (x >>> 18) & 511;
-  const b3 = ((x >>> 27) | ((h >>> 23) << 5)) & 511;
+  // Unrolled: a loop over k cost ×0.83 on script text (this runs once per letter).
+  const b0 = probeBit(x, h, 0);
+  const b1 = probeBit(x, h, 1);
+  const b2 = probeBit(x, h, 2);
+  const b3 = probeBit(x, h, 3);
   return (
     ((bits[base + (b0 >>> 5)] as number) & (1 << (b0 & 31))) !== 0 &&
     ((bits[base + (b1 >>> 5)] as number) & (1 << (b1 & 31))) !== 0 &&
@@ -83,8 +89,10 @@ export function buildPieceFilter(pieces: readonly string[]): PieceFilter {
     const h = pieceHash(piece);
     const base = (h & mask) * BLOCK_WORDS;
     const x = blockBits(h);
-    for (const b of [x & 511, (x >>> 9) & 511, (x >>> 18) & 511, ((x >>> 27) | ((h >>> 23) << 5)) & 511])
+    for (let k = 0; k < 4; k++) {
+      const b = probeBit(x, h, k);
       bits[base + (b >>> 5)] = (bits[base + (b >>> 5)] as number) | (1 << (b & 31));
+    }
   }
   return { bits, mask };
 }

@@ -13,16 +13,16 @@
 // the fewest pieces over every such restart: min over q of (q > 0) + pieces(run[q..]),
 // and 1 when the whole run could be the tail of one crossing piece. That is up to
 // PIECE_MAX_LENGTH walks side by side over one run per text; every other run is walked once.
-import { hasPiece, PIECE_MAX_LENGTH, PIECE_SEED, type PieceFilter, pieceStep } from './piece-filter.js';
+import {
+  hasPiece,
+  PIECE_MAX_LENGTH,
+  PIECE_SEED,
+  type PieceFilter,
+  pieceHash,
+  pieceStep,
+} from './piece-filter.js';
 
 const SPACE = 0x20;
-
-/** The hash of `text[start..end)`. */
-function hashOf(text: string, start: number, end: number): number {
-  let h = PIECE_SEED;
-  for (let i = start; i < end; i++) h = pieceStep(h, text.charCodeAt(i));
-  return h;
-}
 
 /** One walker, reused: the estimators are synchronous. */
 export class PieceWalk {
@@ -95,7 +95,7 @@ export class PieceWalk {
         this.length++;
         return 0;
       }
-      const h = pieceStep(this.ascii ? hashOf(text, this.start, i) : this.hash, u);
+      const h = pieceStep(this.ascii ? pieceHash(text, this.start, i) : this.hash, u);
       if (hasPiece(this.filter, h)) {
         this.hash = h;
         this.length++;
