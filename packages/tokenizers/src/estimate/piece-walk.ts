@@ -60,25 +60,18 @@ export class PieceWalk {
     this.atStart = i === 0;
     if (this.atStart) {
       this.walks = 1;
-      this.hashes[0] = pieceStep(PIECE_SEED, u);
-      this.lengths[0] = 1;
-      this.pieces[0] = 1;
-      this.asciiWalks = u < 128 ? 1 : 0;
+      this.keep(0, pieceStep(PIECE_SEED, u), 1, 1, u < 128);
       return 0;
     }
-    this.ascii = u < 128;
-    this.start = i;
-    this.length = 1;
+    this.restart(i, u);
     if (text.charCodeAt(i - 1) === SPACE) {
       const spaced = pieceStep(pieceStep(PIECE_SEED, SPACE), u);
       if (this.ascii || hasPiece(this.filter, spaced)) {
         this.start = i - 1;
         this.length = 2;
         this.hash = spaced;
-        return 1;
       }
     }
-    this.hash = pieceStep(PIECE_SEED, u);
     return 1;
   }
 
@@ -103,11 +96,16 @@ export class PieceWalk {
         return 0;
       }
     }
+    this.restart(i, u);
+    return 1;
+  }
+
+  // A new piece of the run that does not begin the text, at letter `u` = text[i].
+  private restart(i: number, u: number): void {
     this.start = i;
     this.length = 1;
     this.ascii = u < 128;
     this.hash = pieceStep(PIECE_SEED, u);
-    return 1;
   }
 
   /** Ends the run. Returns the pieces to count now (a run that began the text counts here). */
