@@ -6,7 +6,7 @@ import {
   validateConversation,
 } from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
-import { WindowState } from './window-state.js';
+import { FLAG_PIN, INDEX_PIN, type PinSource, WindowState } from './window-state.js';
 
 /** Options for {@link fitToBudget}. Give exactly one of `count` or `tokenizer`. */
 export interface FitOptions {
@@ -82,7 +82,10 @@ export function fitToBudget(messages: readonly Message[], options: FitOptions): 
   const state = new WindowState(count, options.keepFirstUserMessage ?? true);
   messages.forEach((message, index) => {
     const { tokens } = state.prepare(message);
-    state.append(message, tokens, message.pinned === true || isPinned(message, index));
+    const pins: PinSource[] = [];
+    if (message.pinned === true) pins.push(FLAG_PIN);
+    if (isPinned(message, index)) pins.push(INDEX_PIN);
+    state.append(message, tokens, pins);
     // 'last' replays the manager's adds, so both give the same window; where the manager would refuse
     // an add, evict what may leave and go on: only the end has to fit.
     if (strategy === 'last') state.evictTo(budget, true);

@@ -301,6 +301,68 @@ describe('SlidingWindowContextManager', () => {
     expectValid(w);
   });
 
+  describe('unpin removes only the rule it names', () => {
+    /** Adds enough traffic that every unpinned message of the first exchanges is evicted. */
+    const flood = (w: SlidingWindowContextManager) => {
+      for (let i = 0; i < 8; i++) w.addMany([user(10), reply(10)]);
+    };
+
+    it("keeps a message's own pinned: true flag", () => {
+      const w = make(80, { keepFirstUserMessage: false });
+      const a: Message = { ...user(20, 'a'), pinned: true };
+      w.addMany([a, reply(10)]);
+      w.pin('a');
+      expect(w.unpin('a')).toBe(0);
+      flood(w);
+      expect(w.isPinned(a)).toBe(true);
+      expect(w.messages()).toContain(a);
+      expectValid(w);
+    });
+
+    it('keeps a pin that another rule (a predicate) still applies', () => {
+      const w = make(80, { keepFirstUserMessage: false });
+      const keep = (m: Message) => m.metadata?.keep === true;
+      const a: Message = { ...user(20, 'a'), metadata: { keep: true } };
+      w.addMany([a, reply(10)]);
+      w.pin(keep);
+      expect(w.pin('a')).toBe(0);
+      expect(w.unpin('a')).toBe(0);
+      flood(w);
+      expect(w.messages()).toContain(a);
+      // Removing the last rule that applies makes it evictable.
+      expect(w.unpin(keep)).toBe(1);
+      flood(w);
+      expect(w.messages()).not.toContain(a);
+    });
+
+    it('keeps a pin that an id rule still applies when a predicate is unpinned', () => {
+      const w = make(80, { keepFirstUserMessage: false });
+      const keep = (m: Message) => m.metadata?.keep === true;
+      w.pin(keep);
+      const a: Message = { ...user(20, 'a'), metadata: { keep: true } };
+      w.addMany([a, reply(10)]);
+      w.pin('a');
+      expect(w.unpin(keep)).toBe(0);
+      flood(w);
+      expect(w.messages()).toContain(a);
+    });
+
+    it('keeps a pinMessage pin; unpinMessage removes it', () => {
+      const w = make(80, { keepFirstUserMessage: false });
+      const a = user(20, 'a');
+      w.addMany([a, reply(10)]);
+      expect(w.pinMessage(0)).toBe(true);
+      w.pin('a');
+      expect(w.unpin('a')).toBe(0);
+      flood(w);
+      expect(w.messages()).toContain(a);
+      expect(w.unpinMessage(w.messages().indexOf(a))).toBe(true);
+      flood(w);
+      expect(w.messages()).not.toContain(a);
+      expect(budgetError(() => w.unpinMessage(-1)).code).toBe('INVALID_ARGUMENT');
+    });
+  });
+
   it('a predicate pin also applies to messages added later', () => {
     const w = make(80, { keepFirstUserMessage: false });
     const rule = (m: Message) => m.metadata?.rule === true;

@@ -1,6 +1,6 @@
 import { CtxkitError, type Message, type TokenCounter, type Tokenizer } from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
-import { WindowState } from './window-state.js';
+import { FLAG_PIN, type PinSource, WindowState } from './window-state.js';
 
 /** Options for {@link SlidingWindowContextManager}. Give exactly one of `tokenizer` or `count`. */
 export interface SlidingWindowOptions {
@@ -108,7 +108,7 @@ export class SlidingWindowContextManager {
    */
   add(message: Message): Message[] {
     const { tokens, required } = this.state.prepare(message);
-    const explicit = this.matchesPinRule(message);
+    const pins = this.pinSources(message);
     if (required > this.budget) {
       throw new CtxkitError(
         'BUDGET_EXCEEDED',
@@ -122,7 +122,7 @@ export class SlidingWindowContextManager {
         },
       );
     }
-    this.state.append(message, tokens, explicit);
+    this.state.append(message, tokens, pins);
     const batch = this.state.evictTo(this.budget);
     if (batch.messages.length > 0) {
       const event: EvictionEvent = {
@@ -167,11 +167,19 @@ export class SlidingWindowContextManager {
   }
 
   /**
-   * Pins by message id or predicate: matching messages in the window are pinned now, and the rule also
-   * pins matching messages added later. Pinning a tool result or an assistant message pins its whole
-   * turn group (the call and every result) and keeps the user message it answers.
+   * Adds a pin rule, by message id or predicate: matching messages in the window are pinned now, and
+   * the rule also pins matching messages added later. Pinning a tool result or an assistant message
+   * pins its whole turn group (the call and every result) and keeps the user message it answers.
    * Pinning never evicts; it may make a later `add` throw `BUDGET_EXCEEDED`.
-   * @returns how many messages in the window became pinned.
+   * A message stays pinned while any reason to pin it remains: see {@link unpin}.
+   * @param target - a message id, or a predicate (keep the function to {@link unpin} it later).
+   * @returns how many messages in the window became pinned by the caller (not counting those
+   * already pinned for another reason).
+   * @example
+   * ```ts
+   * window.pin('task-spec');                          // by id
+   * window.pin((m) => m.metadata?.keep === true);     // by predicate, also for later messages
+   * ```
    */
   pin(target: PinTarget): number {
     if (typeof target === 'string') {
@@ -186,10 +194,18 @@ export class SlidingWindowContextManager {
   }
 
   /**
-   * Removes a pin rule (an id, or the same predicate function given to {@link pin}) and clears the
-   * caller's pin on matching messages in the window. System messages and, with `keepFirstUserMessage`,
-   * the first user message stay pinned. Unpinning never evicts by itself: the next add does.
-   * @returns how many messages in the window were unpinned.
+   * Removes the pin rule it names — the id, or the same predicate function given to {@link pin} —
+   * and only that rule. A message stays pinned while any other reason still applies:
+   * - its own `pinned: true` flag, which no unpin removes (the flag belongs to the message, which
+   *   other consumers such as the compressor read too; add the message without it to make it
+   *   evictable);
+   * - another `pin(id)` or `pin(predicate)` rule that matches it;
+   * - {@link pinMessage} (undone by {@link unpinMessage});
+   * - being a system message, or the first user message with `keepFirstUserMessage`;
+   * - belonging to a pinned turn group, or being the user message a pinned turn answers.
+   * Unpinning never evicts by itself: the next add does.
+   * @param target - the id or predicate function given to {@link pin}.
+   * @returns how many messages in the window lost their last caller pin through this call.
    */
   unpin(target: PinTarget): number {
     if (typeof target === 'string') {
@@ -289,10 +305,27 @@ export class SlidingWindowContextManager {
     return this.state.pinIndex(index);
   }
 
-  private matchesPinRule(message: Message): boolean {
-    if (message.pinned === true) return true;
-    if (message.id !== undefined && this.idRules.has(message.id)) return true;
-    for (const rule of this.predicateRules) if (rule(message)) return true;
-    return false;
+  /**
+   * Removes the pin {@link pinMessage} set on the message at `index` of {@link messages}; pins for
+   * any other reason stay (see {@link unpin}).
+   * @returns `true` when that was the message's last caller pin.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` when no message sits at `index`.
+   */
+  unpinMessage(index: number): boolean {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new CtxkitError('INVALID_ARGUMENT', `unpinMessage expects an index >= 0, got ${index}`, {
+        index,
+      });
+    }
+    return this.state.pinIndex(index, false);
+  }
+
+  /** Every reason the caller pins a message being added: its flag and each rule it matches. */
+  private pinSources(message: Message): PinSource[] {
+    const pins: PinSource[] = [];
+    if (message.pinned === true) pins.push(FLAG_PIN);
+    if (message.id !== undefined && this.idRules.has(message.id)) pins.push(message.id);
+    for (const rule of this.predicateRules) if (rule(message)) pins.push(rule);
+    return pins;
   }
 }

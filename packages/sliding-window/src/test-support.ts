@@ -21,10 +21,27 @@ export type Op =
   | { kind: 'add'; message: Message }
   | { kind: 'pin'; id: string }
   | { kind: 'unpin'; id: string }
-  | { kind: 'pinIndex'; index: number };
+  | { kind: 'pinIndex'; index: number }
+  | { kind: 'unpinIndex'; index: number }
+  /** `pin` / `unpin` of {@link pinRule}, a predicate rule. */
+  | { kind: 'pinRule' }
+  | { kind: 'unpinRule' };
+
+/** The predicate rule generated scripts pin and unpin: messages whose id ends in 3 or 7. */
+export const pinRule = (m: Message): boolean => m.id !== undefined && /[37]$/.test(m.id);
 
 interface Step {
-  type: 'system' | 'user' | 'assistant' | 'tools' | 'pin' | 'unpin' | 'pinIndex';
+  type:
+    | 'system'
+    | 'user'
+    | 'assistant'
+    | 'tools'
+    | 'pin'
+    | 'unpin'
+    | 'pinIndex'
+    | 'unpinIndex'
+    | 'pinRule'
+    | 'unpinRule';
   size: number;
   calls: number;
   order: number;
@@ -40,7 +57,17 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
     { weight: 4, arbitrary: fc.constant('user' as const) },
     { weight: 3, arbitrary: fc.constant('assistant' as const) },
     { weight: 5, arbitrary: fc.constant('tools' as const) },
-    { weight: 1, arbitrary: fc.constantFrom('pin' as const, 'unpin' as const, 'pinIndex' as const) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'pin' as const,
+        'unpin' as const,
+        'pinIndex' as const,
+        'unpinIndex' as const,
+        'pinRule' as const,
+        'unpinRule' as const,
+      ),
+    },
   ),
   // Empty, small, medium and huge contents (huge ones exceed the small budgets on their own).
   size: fc.oneof(
@@ -77,8 +104,12 @@ export function buildScript(steps: readonly Step[], pendingTail: boolean): Op[] 
       if (n > 0) ops.push({ kind: s.type, id: `m${s.target % n}` });
       return;
     }
-    if (s.type === 'pinIndex') {
-      ops.push({ kind: 'pinIndex', index: s.target % 64 });
+    if (s.type === 'pinIndex' || s.type === 'unpinIndex') {
+      ops.push({ kind: s.type, index: s.target % 64 });
+      return;
+    }
+    if (s.type === 'pinRule' || s.type === 'unpinRule') {
+      ops.push({ kind: s.type });
       return;
     }
     let type = s.type;
@@ -236,19 +267,29 @@ export function checkScript(
   const v: Violations = { invalid: 0, overBudget: 0, lostPin: 0, wrongError: 0, shape: 0, mismatch: 0 };
   const w = new deps.Manager({ maxTokens: budget, count, keepFirstUserMessage });
   const all: Message[] = [];
-  const pinnedIds = new Set<string>();
+  // Each reason a message is pinned, kept apart: an unpin removes only its own reason.
+  const flagged = new Set<Message>();
+  const byIndex = new Set<Message>();
+  const byIdRule = new Set<string>();
+  const byPredicate = new Set<Message>();
+  let ruleActive = false;
   let firstUser: Message | undefined;
   let budgetErrors = 0;
   let outputs = 0;
   let pinOps = false;
   const isPinned = (m: Message) =>
     m.role === 'system' ||
-    (m.id !== undefined && pinnedIds.has(m.id)) ||
+    flagged.has(m) ||
+    byIndex.has(m) ||
+    byPredicate.has(m) ||
+    (m.id !== undefined && byIdRule.has(m.id)) ||
     (keepFirstUserMessage && m === firstUser);
   const tryAdd = (m: Message): 'added' | 'refused' | 'rejected' => {
     const nextFirst = firstUser ?? (m.role === 'user' ? m : undefined);
     const pinnedNext = (x: Message) =>
-      isPinned(x) || (x === m && m.pinned === true) || (keepFirstUserMessage && x === nextFirst);
+      isPinned(x) ||
+      (x === m && (m.pinned === true || (ruleActive && pinRule(m)))) ||
+      (keepFirstUserMessage && x === nextFirst);
     const needed = requiredTokens([...w.messages(), m], pinnedNext, count);
     try {
       w.add(m);
@@ -267,7 +308,8 @@ export function checkScript(
     }
     all.push(m);
     firstUser = nextFirst;
-    if (m.pinned === true && m.id !== undefined) pinnedIds.add(m.id);
+    if (m.pinned === true) flagged.add(m);
+    if (ruleActive && pinRule(m)) byPredicate.add(m);
     if (needed > budget) v.wrongError++;
     return 'added';
   };
@@ -275,26 +317,38 @@ export function checkScript(
     if (op.kind === 'add') {
       // An agent whose message is refused for size retries it truncated, as a real loop would.
       if (tryAdd(op.message) === 'refused') tryAdd({ ...op.message, content: '' });
-    } else if (op.kind === 'pinIndex') {
+    } else if (op.kind === 'pinIndex' || op.kind === 'unpinIndex') {
       pinOps = true;
       const out = w.messages();
       try {
-        w.pinMessage(op.index);
-        const id = out[op.index]?.id;
-        if (id === undefined) v.wrongError++;
-        else pinnedIds.add(id);
+        if (op.kind === 'pinIndex') w.pinMessage(op.index);
+        else w.unpinMessage(op.index);
+        const m = out[op.index];
+        if (m === undefined) v.wrongError++;
+        else if (op.kind === 'pinIndex') byIndex.add(m);
+        else byIndex.delete(m);
       } catch (error) {
         if ((error as { code?: string }).code !== 'INVALID_ARGUMENT' || op.index < out.length) v.wrongError++;
       }
+    } else if (op.kind === 'pinRule') {
+      pinOps = true;
+      w.pin(pinRule);
+      ruleActive = true;
+      for (const m of w.messages()) if (pinRule(m)) byPredicate.add(m);
+    } else if (op.kind === 'unpinRule') {
+      pinOps = true;
+      w.unpin(pinRule);
+      ruleActive = false;
+      byPredicate.clear();
     } else {
       pinOps = true;
       const inWindow = w.messages().some((m) => m.id === op.id);
       if (op.kind === 'pin') {
         w.pin(op.id);
-        if (inWindow) pinnedIds.add(op.id);
+        if (inWindow) byIdRule.add(op.id);
       } else {
         w.unpin(op.id);
-        pinnedIds.delete(op.id);
+        byIdRule.delete(op.id);
       }
     }
     const out = w.messages();

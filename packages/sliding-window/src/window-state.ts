@@ -1,12 +1,24 @@
 import { assertMessage, CtxkitError, type Message, type TokenCounter } from '@ctxkit/core';
 
+/**
+ * Why the caller pinned a message: its own `pinned: true` flag ({@link FLAG_PIN}), `pinMessage(index)`
+ * ({@link INDEX_PIN}), a `pin(id)` rule (the id string) or a `pin(predicate)` rule (the function).
+ * @internal
+ */
+export type PinSource = string | ((message: Message) => boolean) | symbol;
+
+/** The message's own `pinned: true`: it travels with the message, so no unpin removes it. @internal */
+export const FLAG_PIN: unique symbol = Symbol('message.pinned');
+/** A pin set by `pinMessage(index)`, removed by `unpinMessage(index)`. @internal */
+export const INDEX_PIN: unique symbol = Symbol('pinMessage');
+
 /** A message in the window with its count (taken once, on entry). */
 interface Entry {
   message: Message;
   tokens: number;
   seq: number;
-  /** Pinned by the caller: `message.pinned`, `pin(id | predicate)` or `pinMessage(index)`. */
-  explicit: boolean;
+  /** Every reason the caller pinned it; pinned by the caller while any remains. */
+  pins: Set<PinSource> | undefined;
   group: Group;
 }
 
@@ -182,8 +194,8 @@ export class WindowState {
     return { messages, dropped, totalTokens: total };
   }
 
-  /** Appends a message already checked by {@link prepare}. */
-  append(message: Message, tokens: number, explicit: boolean): void {
+  /** Appends a message already checked by {@link prepare}, pinned by the caller for each of `pins`. */
+  append(message: Message, tokens: number, pins: readonly PinSource[]): void {
     const seq = this.seq++;
     let group: Group;
     if (message.role === 'tool') {
@@ -225,7 +237,7 @@ export class WindowState {
         if (group.head) group.head.turnsInQueue++;
       }
     }
-    const entry: Entry = { message, tokens, seq, explicit: false, group };
+    const entry: Entry = { message, tokens, seq, pins: undefined, group };
     group.entries.push(entry);
     group.tokens += tokens;
     this.total += tokens;
@@ -236,7 +248,7 @@ export class WindowState {
       if (set) set.add(entry);
       else this.byId.set(message.id, new Set([entry]));
     }
-    if (explicit) this.setExplicit(entry, true);
+    for (const source of pins) this.addPin(entry, source);
   }
 
   /**
@@ -321,29 +333,40 @@ export class WindowState {
     return false;
   }
 
-  /** Sets or clears the caller's pin on every kept message with this id. Returns how many changed. */
+  /**
+   * Adds (`on`) or removes the `pin(id)` rule's pin on every kept message with this id; other
+   * reasons a message is pinned stay. Returns how many messages became (or stopped being) pinned by
+   * the caller.
+   */
   pinId(id: string, on: boolean): number {
     let changed = 0;
-    for (const entry of this.byId.get(id) ?? []) if (this.setExplicit(entry, on)) changed++;
+    for (const entry of this.byId.get(id) ?? [])
+      if (on ? this.addPin(entry, id) : this.removePin(entry, id)) changed++;
     return changed;
   }
 
-  /** Sets or clears the caller's pin on every kept message the predicate accepts. */
+  /**
+   * Adds the predicate's pin to every kept message it accepts (`on`), or removes that predicate's pin
+   * wherever it was set — whatever the predicate answers now.
+   */
   pinWhere(predicate: (message: Message) => boolean, on: boolean): number {
     const matched: Entry[] = [];
     for (let g = this.first; g; g = g.next) {
-      for (const e of g.entries) if (predicate(e.message)) matched.push(e);
+      for (const e of g.entries) if (on ? predicate(e.message) : e.pins?.has(predicate)) matched.push(e);
     }
     let changed = 0;
-    for (const e of matched) if (this.setExplicit(e, on)) changed++;
+    for (const e of matched) if (on ? this.addPin(e, predicate) : this.removePin(e, predicate)) changed++;
     return changed;
   }
 
-  /** Sets the caller's pin on the kept message at `index` (conversation order). */
-  pinIndex(index: number): boolean {
+  /** Sets (`on`) or clears the index pin of the kept message at `index` (conversation order). */
+  pinIndex(index: number, on = true): boolean {
     let i = 0;
     for (let g = this.first; g; g = g.next) {
-      if (index < i + g.entries.length) return this.setExplicit(g.entries[index - i] as Entry, true);
+      if (index < i + g.entries.length) {
+        const entry = g.entries[index - i] as Entry;
+        return on ? this.addPin(entry, INDEX_PIN) : this.removePin(entry, INDEX_PIN);
+      }
       i += g.entries.length;
     }
     throw new CtxkitError('INVALID_ARGUMENT', `no message at index ${index} (the window holds ${i})`, {
@@ -352,10 +375,22 @@ export class WindowState {
     });
   }
 
-  private setExplicit(entry: Entry, on: boolean): boolean {
-    if (entry.explicit === on || !entry.group.kept) return false;
-    entry.explicit = on;
-    entry.group.explicitPins += on ? 1 : -1;
+  /** Records one reason; `true` when the message was not pinned by the caller before. */
+  private addPin(entry: Entry, source: PinSource): boolean {
+    if (!entry.group.kept) return false;
+    const first = entry.pins === undefined || entry.pins.size === 0;
+    if (entry.pins) entry.pins.add(source);
+    else entry.pins = new Set([source]);
+    if (!first) return false;
+    entry.group.explicitPins++;
+    this.refresh(entry.group);
+    return true;
+  }
+
+  /** Forgets one reason; `true` when it was the last one (the caller's pin is gone). */
+  private removePin(entry: Entry, source: PinSource): boolean {
+    if (!entry.group.kept || !entry.pins?.delete(source) || entry.pins.size > 0) return false;
+    entry.group.explicitPins--;
     this.refresh(entry.group);
     return true;
   }
