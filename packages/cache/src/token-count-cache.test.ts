@@ -2,6 +2,7 @@ import { isCtxkitError, type Message } from '@ctxkit/core';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
+import { ConversationCounter } from './conversation-counter.js';
 import { messageFingerprint } from './fingerprint.js';
 import { TokenCountCache } from './token-count-cache.js';
 
@@ -125,4 +126,37 @@ describe('TokenCountCache', () => {
     expect(isCtxkitError(error, 'INVALID_MESSAGE')).toBe(true);
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 0, entries: 0 });
   });
+});
+
+describe('malformed images', () => {
+  const bad: unknown[] = [[null], 5, 'abc', [{ data: 'iVBOR' }]];
+  const code = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return isCtxkitError(error) ? error.code : `untyped: ${String(error)}`;
+    }
+    return 'no error';
+  };
+  for (const images of bad) {
+    it(`the fingerprint, the cache and the counter throw INVALID_MESSAGE for images ${JSON.stringify(images)}`, () => {
+      const message = { role: 'user', content: 'look', images } as unknown as Message;
+      const cache = new TokenCountCache();
+      expect(code(() => messageFingerprint(message))).toBe('INVALID_MESSAGE');
+      expect(code(() => cache.count(message, o200k))).toBe('INVALID_MESSAGE');
+      expect(code(() => new ConversationCounter({ tokenizer: o200k, cache, messages: [message] }))).toBe(
+        'INVALID_MESSAGE',
+      );
+      // A valid message counted once, then edited in place into a malformed one.
+      const edited: Message = {
+        role: 'user',
+        content: 'look',
+        images: [{ data: 'iVBOR', mediaType: 'image/png' }],
+      };
+      cache.count(edited, o200k);
+      (edited as { images: unknown }).images = images;
+      expect(code(() => cache.count(edited, o200k))).toBe('INVALID_MESSAGE');
+      expect(code(() => messageFingerprint(edited))).toBe('INVALID_MESSAGE');
+    });
+  }
 });

@@ -85,8 +85,21 @@ export function isContentPart(value: unknown): value is ContentPart {
   if (part.type === 'text') return typeof part.text === 'string';
   if (part.type === 'image') {
     return (
-      typeof part.mediaType === 'string' && (typeof part.data === 'string' || typeof part.url === 'string')
+      typeof part.mediaType === 'string' &&
+      (typeof part.data === 'string' || typeof part.url === 'string') &&
+      imageSizeDefect(part) === undefined
     );
   }
   return false;
+}
+
+/** Why an image's `width`/`height` cannot be used (they size its token cost), or `undefined`. @internal */
+export function imageSizeDefect(image: Record<string, unknown>): string | undefined {
+  for (const side of ['width', 'height'] as const) {
+    const v = image[side];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+      return `${side} ${typeof v === 'number' ? v : `of type ${v === null ? 'null' : typeof v}`} is not a positive number`;
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { isContentPart } from './content.js';
+import { imageSizeDefect, isContentPart } from './content.js';
 import { CtxkitError } from './errors.js';
 import { type Message, ROLES } from './types.js';
 
@@ -43,8 +43,39 @@ export function messageDefect(
       }
     }
   }
+  const images = imagesDefect(m.images);
+  if (images) return { kind: 'invalid_content', reason: images };
   if (m.role === 'tool' && (typeof m.tool_call_id !== 'string' || m.tool_call_id.length === 0)) {
     return { kind: 'invalid_content', reason: 'tool message without a tool_call_id' };
+  }
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `a string (${JSON.stringify(value.slice(0, 20))})` : typeof value;
+}
+
+/**
+ * Why Nanocoder-style `images` are malformed, or `undefined`: absent, or an array of objects each
+ * with a `data` and a `mediaType` string (and, when given, a positive `width` and `height`).
+ * A string is not a list of images, although it has a length and can be iterated.
+ */
+function imagesDefect(images: unknown): string | undefined {
+  if (images === undefined) return undefined;
+  if (!Array.isArray(images)) return `images is ${kindOf(images)}, not an array`;
+  for (let i = 0; i < images.length; i++) {
+    const img: unknown = images[i];
+    if (img === null || typeof img !== 'object' || Array.isArray(img)) {
+      return `image ${i} is ${img === undefined ? 'missing' : kindOf(img)}, not an object`;
+    }
+    const r = img as Record<string, unknown>;
+    if (typeof r.data !== 'string') return `image ${i} has no data string (data is ${kindOf(r.data)})`;
+    if (typeof r.mediaType !== 'string')
+      return `image ${i} has no mediaType string (mediaType is ${kindOf(r.mediaType)})`;
+    const size = imageSizeDefect(r);
+    if (size) return `image ${i}: ${size}`;
   }
   return undefined;
 }

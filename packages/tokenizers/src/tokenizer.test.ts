@@ -279,3 +279,38 @@ describe('estimates', () => {
     );
   });
 });
+
+describe('malformed images', () => {
+  const bad: unknown[] = [
+    [null],
+    5,
+    'abc',
+    [{ data: 'iVBOR' }],
+    [{ data: 'iVBOR', mediaType: 'image/png', width: -1 }],
+  ];
+  for (const images of bad) {
+    it(`countMessage and countMessages throw INVALID_MESSAGE for images ${JSON.stringify(images)}`, () => {
+      const message = { role: 'user', content: 'look', images } as unknown as Message;
+      for (const tokenizer of [
+        o200k,
+        createTokenizer('anthropic', 'claude-sonnet-4'),
+        new EstimateTokenizer(),
+      ]) {
+        expect(thrown(() => tokenizer.countMessage(message))).toBe('INVALID_MESSAGE');
+        expect(thrown(() => tokenizer.countMessages([message]))).toBe('INVALID_MESSAGE');
+      }
+    });
+  }
+
+  it("'abc' is not counted as three images", () => {
+    const one = {
+      role: 'user',
+      content: 'look',
+      images: [{ data: 'iVBOR', mediaType: 'image/png' }],
+    } as Message;
+    expect(o200k.countMessage(one)).toBeGreaterThan(o200k.countMessage({ role: 'user', content: 'look' }));
+    expect(thrown(() => o200k.countMessage({ ...one, images: 'abc' } as unknown as Message))).toBe(
+      'INVALID_MESSAGE',
+    );
+  });
+});

@@ -115,6 +115,11 @@ function blocksToContent(blocks: AnthropicBlock[]): Message['content'] {
   for (const b of blocks) {
     if (b.type === 'text') parts.push({ type: 'text', text: b.text });
     else if (b.type === 'image') {
+      // A block without a source is kept as an invalid part, for assertMessage to name.
+      if (b.source === null || typeof b.source !== 'object') {
+        parts.push({ type: 'image' } as ContentPart);
+        continue;
+      }
       parts.push(
         b.source.type === 'url'
           ? { type: 'image', mediaType: 'image/*', url: b.source.url }

@@ -1,6 +1,6 @@
 import { messageText, objectToToolArguments, toolArgumentsToObject } from '../content.js';
 import { assertMessage } from '../message-check.js';
-import type { Message, Role } from '../types.js';
+import type { Message, MessageImage, Role } from '../types.js';
 
 /**
  * Nanocoder's message shape (`@nanocollective/nanocoder` `dist/types/core.d.ts`):
@@ -77,8 +77,16 @@ export function fromNanocoder(messages: readonly NanocoderMessage[]): Message[] 
     if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
     if (m.name !== undefined) out.name = m.name;
     if (m.reasoning !== undefined) out.reasoning = m.reasoning;
-    if (m.images && m.images.length > 0)
-      out.images = m.images.map((img) => ({ data: img.data, mediaType: img.mediaType }));
+    const images: unknown = m.images;
+    if (Array.isArray(images)) {
+      // Malformed entries are kept as they are, for assertMessage to name them.
+      const copied = images.map((img: unknown) =>
+        img !== null && typeof img === 'object'
+          ? { data: (img as MessageImage).data, mediaType: (img as MessageImage).mediaType }
+          : img,
+      );
+      if (copied.length > 0) out.images = copied as MessageImage[];
+    } else if (images !== undefined) out.images = images as MessageImage[];
     if (m.structuredContent !== undefined) out.metadata = { structuredContent: m.structuredContent };
     assertMessage(out, i);
     return out;

@@ -1,4 +1,5 @@
 import { toolArgumentsToString } from '../content.js';
+import { CtxkitError } from '../errors.js';
 import { assertMessage } from '../message-check.js';
 import type { ContentPart, Message, Role } from '../types.js';
 
@@ -78,8 +79,15 @@ export function fromOpenAIChat(messages: readonly OpenAIChatMessage[]): Message[
     if (m.content === null || m.content === undefined) content = '';
     else if (typeof m.content === 'string') content = m.content;
     else {
-      content = m.content.map((p): ContentPart => {
-        if (p.type === 'text') return { type: 'text', text: p.text };
+      content = m.content.map((p, k): ContentPart => {
+        if (p?.type === 'text') return { type: 'text', text: p.text };
+        if (p?.type !== 'image_url' || typeof p.image_url?.url !== 'string') {
+          throw new CtxkitError(
+            'INVALID_MESSAGE',
+            `Invalid message at index ${i}: content part ${k} is neither text nor an image_url with a url`,
+            { index: i, kind: 'invalid_content' },
+          );
+        }
         const match = DATA_URL.exec(p.image_url.url);
         const detail = p.image_url.detail ? { detail: p.image_url.detail } : {};
         return match
