@@ -258,23 +258,23 @@ describe('OllamaSummarizer through the real ollama client on loopback', () => {
 });
 
 describe('OllamaSummarizer bounds every call', () => {
-  const gcWhile = () => {
-    const t = setInterval(forceGc, 25);
-    return () => clearInterval(t);
-  };
-
-  it('ends with a typed timeout when the server accepts the request and never answers (GC forced)', async () => {
-    wire = await wireServer(() => {});
-    const summarizer = new OllamaSummarizer({ host: wire.url, model: 'm', numCtx: 8192, timeoutMs: 300 });
-    const stop = gcWhile();
+  /** Runs one call against `wire` while forcing collections; it must end in a typed timeout. */
+  async function expectTimeoutUnderGc(timeoutMs: number) {
+    const summarizer = new OllamaSummarizer({ host: wire!.url, model: 'm', numCtx: 8192, timeoutMs });
+    const gc = setInterval(forceGc, 25);
     try {
       const error = await failure(summarizer.summarize(request()));
       expect(error.code).toBe('SUMMARIZER_FAILED');
       expect(error.details?.reason).toBe('timeout');
     } finally {
-      stop();
+      clearInterval(gc);
     }
     await vi.waitFor(() => expect(wire?.chats[0]?.aborted).toBe(true));
+  }
+
+  it('ends with a typed timeout when the server accepts the request and never answers (GC forced)', async () => {
+    wire = await wireServer(() => {});
+    await expectTimeoutUnderGc(300);
   }, 10_000);
 
   it('ends with a typed timeout when the server streams one byte per second forever (GC forced)', async () => {
@@ -286,15 +286,7 @@ describe('OllamaSummarizer bounds every call', () => {
       timers.add(t);
       res.on('close', () => clearInterval(t));
     });
-    const summarizer = new OllamaSummarizer({ host: wire.url, model: 'm', numCtx: 8192, timeoutMs: 1500 });
-    const stop = gcWhile();
-    try {
-      const error = await failure(summarizer.summarize(request()));
-      expect(error.details?.reason).toBe('timeout');
-    } finally {
-      stop();
-    }
-    await vi.waitFor(() => expect(wire?.chats[0]?.aborted).toBe(true));
+    await expectTimeoutUnderGc(1500);
   }, 10_000);
 
   it('stops reading an endless reply past its cap, aborts the request and says why', async () => {
