@@ -3,11 +3,13 @@ import { CtxkitError, type Message, type ToolDefinition } from '@ctxkit/core';
 import { type CountText, estimateBreakdown } from './estimate.js';
 import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normalize/index.js';
 import { isRecord } from './normalize/read.js';
+import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
 import { addEvent, buildReport, emptyTotals, type ReportOptions, toDate } from './report.js';
 import type { ModelBreakdown, UsageReport, UsageTotals } from './schema.js';
-import { tokenUsageSchema } from './schema.js';
+import { parseStrict, strictTokenUsageSchema, strictUsageEventSchema } from './schema.js';
 import { JsonlUsageStore } from './store/jsonl.js';
+import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
 import type {
   CategoryBreakdown,
@@ -104,6 +106,38 @@ export interface SessionQuery {
   limit?: number;
 }
 
+const TRACKER_OPTION_KEYS = {
+  store: true,
+  pricing: true,
+  count: true,
+  retention: true,
+  now: true,
+} satisfies Record<keyof TokenUsageTrackerOptions, true>;
+
+const RECORD_OPTION_KEYS = {
+  shape: true,
+  provider: true,
+  model: true,
+  id: true,
+  timestamp: true,
+  latencyMs: true,
+  tools: true,
+} satisfies Record<keyof RecordOptions, true>;
+
+const EVENT_INPUT_KEYS = {
+  usage: true,
+  id: true,
+  sessionId: true,
+  timestamp: true,
+  provider: true,
+  model: true,
+  source: true,
+  kind: true,
+  breakdown: true,
+  tools: true,
+  latency: true,
+} satisfies Record<keyof UsageEventInput, true>;
+
 interface LiveSession {
   record: SessionRecord;
   events: UsageEvent[];
@@ -136,7 +170,13 @@ export class TokenUsageTracker {
   private live: LiveSession | undefined;
   private compacted = false;
 
+  /**
+   * @param options - see {@link TokenUsageTrackerOptions}; an unknown key (or retention key) throws
+   *   `CtxkitError('INVALID_ARGUMENT')`
+   */
   constructor(options: TokenUsageTrackerOptions = {}) {
+    checkOptionKeys(options, TRACKER_OPTION_KEYS, 'TokenUsageTracker options');
+    checkRetentionPolicy(options.retention);
     this.store = options.store ?? new JsonlUsageStore();
     this.pricing = options.pricing instanceof Pricing ? options.pricing : new Pricing(options.pricing);
     this.count = options.count;
@@ -194,10 +234,16 @@ export class TokenUsageTracker {
    * Records one model call: an already-normalized {@link UsageEventInput} or any raw provider response
    * (OpenAI, Anthropic message or stream events, Gemini, Ollama, AI SDK…). Synchronously validates,
    * prices and buffers it, and returns a promise that resolves with the event once it is durable.
-   * Throws `CtxkitError('INVALID_ARGUMENT')` synchronously for unusable input (unknown shape, negative or
-   * NaN counts), so nothing invalid ever reaches the store. A repeated id is dropped with a warning.
+   * Throws `CtxkitError('INVALID_ARGUMENT')` synchronously for unusable input, so the store never
+   * acknowledges what its reader would reject: every number stored (token and tool counts, cost,
+   * latency) must be finite, non-negative and, for counts, an integer no larger than 2^53 - 1 (so
+   * `prompt_tokens: 1e306`, `latencyMs: NaN` or a tool count given as a string are refused, never
+   * clamped); an unknown key in the options or in an event input is refused too. The only changes made
+   * are lossless or announced: `-0` is stored as `0`, and cache parts larger than the input raise the
+   * input with an `INVALID_USAGE` warning. A repeated id is dropped with a warning.
    */
   record(input: UsageEventInput | unknown, options: RecordOptions = {}): Promise<UsageEvent> {
+    checkOptionKeys(options, RECORD_OPTION_KEYS, 'record options');
     const session = this.live ?? this.implicitSession(input, options);
     const event = isEventInput(input)
       ? this.fromInput(input, session)
@@ -237,19 +283,14 @@ export class TokenUsageTracker {
   }
 
   private fromInput(input: UsageEventInput, session: LiveSession): UsageEvent {
-    const parsed = tokenUsageSchema.safeParse({
-      cachedInputTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-      ...input.usage,
-    });
-    if (!parsed.success) {
-      throw new CtxkitError('INVALID_ARGUMENT', `invalid usage: ${parsed.error.issues[0]?.message}`, {
-        path: parsed.error.issues[0]?.path.join('.'),
-      });
-    }
+    checkOptionKeys(input, EVENT_INPUT_KEYS, 'usage event input');
+    const parsed = parseStrict(
+      strictTokenUsageSchema,
+      { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ...input.usage },
+      'usage',
+    );
     const warnings: string[] = [];
-    const usage = clampUsage(parsed.data as TokenUsage, warnings);
+    const usage = clampUsage(parsed as TokenUsage, warnings);
     return this.finish(session, {
       id: input.id,
       sessionId: input.sessionId,
@@ -298,11 +339,10 @@ export class TokenUsageTracker {
     const provider = e.provider ?? session.record.provider;
     const model = e.model ?? session.record.model;
     const kind = e.kind ?? 'call';
-    // Tool activity and the prompt breakdown measured since the last call belong to this call.
+    // Tool activity and the prompt breakdown measured since the last call belong to this call (they
+    // are consumed only once the event is known valid, so a refused call does not lose them).
     const tools = mergeTools(session.pendingTools, e.tools);
-    session.pendingTools = {};
     const breakdown = e.breakdown ?? session.pendingBreakdown;
-    session.pendingBreakdown = undefined;
     const priced =
       kind === 'tool'
         ? { cost: null, reason: 'tool activity, no model call' }
@@ -323,7 +363,11 @@ export class TokenUsageTracker {
     if (Object.keys(tools).length > 0) event.tools = tools;
     if (e.latency) event.latency = e.latency;
     if (e.warnings.length > 0) event.warnings = e.warnings;
-    return event;
+    // The store's own schema, strictly: what record() resolves for is exactly what the reader returns.
+    const checked = parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent;
+    session.pendingTools = {};
+    session.pendingBreakdown = undefined;
+    return checked;
   }
 
   /**
