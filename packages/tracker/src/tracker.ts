@@ -138,8 +138,14 @@ const EVENT_INPUT_KEYS = {
   latency: true,
 } satisfies Record<keyof UsageEventInput, true>;
 
+/** Events not stored that get a warning each; beyond, one summary warning counts the rest. */
+const MAX_FLUSH_WARNINGS = 100;
+
 interface LiveSession {
   record: SessionRecord;
+  /** Events whose store append was rejected (a disk refusing writes must not grow warnings without bound). */
+  notStored: number;
+  notStoredSummary?: UsageWarning;
   events: UsageEvent[];
   ids: Set<string>;
   pendingTools: Record<string, ToolUsage>;
@@ -205,6 +211,7 @@ export class TokenUsageTracker {
       pendingTools: {},
       pendingBreakdown: undefined,
       warnings: [],
+      notStored: 0,
     };
     const live = this.live;
     this.store.startSession(record).catch((error: unknown) => {
@@ -265,13 +272,7 @@ export class TokenUsageTracker {
     }
     const durable = this.store.append(event).then(() => event);
     // Fire-and-forget callers must not get an unhandled rejection; awaiting callers still see it.
-    durable.catch((error: unknown) => {
-      session.warnings.push({
-        code: 'FLUSH_FAILED',
-        message: `event ${event.id} not stored: ${(error as Error).message}`,
-        sessionId: event.sessionId,
-      });
-    });
+    durable.catch((error: unknown) => notStored(session, event, error));
     return durable;
   }
 
@@ -450,7 +451,7 @@ export class TokenUsageTracker {
       last,
       ...(window ? { contextWindow: window } : {}),
       ...(window && last ? { contextUsed: last.usage.inputTokens / window } : {}),
-      warnings: [...session.warnings],
+      warnings: session.warnings.map((w) => ({ ...w })),
     };
   }
 
@@ -575,6 +576,21 @@ function clampUsage(usage: TokenUsage, warnings: string[]): TokenUsage {
     out.outputTokens = out.reasoningTokens;
   }
   return out;
+}
+
+function notStored(session: LiveSession, event: UsageEvent, error: unknown): void {
+  session.notStored++;
+  const message = `event ${event.id} not stored: ${(error as Error).message}`;
+  if (session.notStored <= MAX_FLUSH_WARNINGS) {
+    session.warnings.push({ code: 'FLUSH_FAILED', message, sessionId: event.sessionId });
+    return;
+  }
+  const summary = `${session.notStored - MAX_FLUSH_WARNINGS} more event(s) not stored; last: ${message}`;
+  if (session.notStoredSummary) session.notStoredSummary.message = summary;
+  else {
+    session.notStoredSummary = { code: 'FLUSH_FAILED', message: summary, sessionId: event.sessionId };
+    session.warnings.push(session.notStoredSummary);
+  }
 }
 
 function mergeTools(

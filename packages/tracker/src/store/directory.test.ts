@@ -101,6 +101,23 @@ describe('JsonlUsageStore directory contents', () => {
     expect(outcomes.length).toBe(1000);
   });
 
+  it('a tracker on an unwritable store keeps a bounded list of FLUSH_FAILED warnings', async () => {
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, 'x');
+    const store = new JsonlUsageStore({ directory: join(blocker, 'usage'), flushOnExit: false });
+    const tracker = new TokenUsageTracker({ store });
+    tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
+    const all = [];
+    for (let i = 0; i < 500; i++)
+      all.push(tracker.record({ usage: { inputTokens: i, outputTokens: 1 } }).catch(() => {}));
+    await Promise.all(all);
+    const warnings = tracker.getCurrentUsage().warnings.filter((w) => w.code === 'FLUSH_FAILED');
+    expect(warnings.length).toBe(102); // the header, 100 events, one summary of the other 400
+    expect(warnings.at(-1)!.message).toMatch(/^400 more event\(s\) not stored/);
+    expect(tracker.getCurrentUsage().totals.calls).toBe(500); // the calls happened; live totals keep them
+    await store.close().catch(() => {});
+  });
+
   it('the byte bound flushes a buffer of large records synchronously', async () => {
     const store = new JsonlUsageStore({
       directory: dir,
