@@ -7,7 +7,12 @@ import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
 import { addEvent, buildReport, emptyTotals, type ReportOptions, toDate } from './report.js';
 import type { ModelBreakdown, UsageReport, UsageTotals } from './schema.js';
-import { parseStrict, strictTokenUsageSchema, strictUsageEventSchema } from './schema.js';
+import {
+  parseStrict,
+  strictSessionRecordSchema,
+  strictTokenUsageSchema,
+  strictUsageEventSchema,
+} from './schema.js';
 import { JsonlUsageStore } from './store/jsonl.js';
 import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
@@ -114,6 +119,14 @@ const TRACKER_OPTION_KEYS = {
   now: true,
 } satisfies Record<keyof TokenUsageTrackerOptions, true>;
 
+const MODEL_INFO_KEYS = {
+  provider: true,
+  model: true,
+  sessionId: true,
+  contextWindow: true,
+  meta: true,
+} satisfies Record<keyof ModelInfo, true>;
+
 const RECORD_OPTION_KEYS = {
   shape: true,
   provider: true,
@@ -195,15 +208,21 @@ export class TokenUsageTracker {
     if (!modelInfo || typeof modelInfo.provider !== 'string' || typeof modelInfo.model !== 'string') {
       throw new CtxkitError('INVALID_ARGUMENT', 'startSession needs { provider, model }');
     }
+    checkOptionKeys(modelInfo, MODEL_INFO_KEYS, 'startSession model info');
+    // Checked before anything changes: a header the store would refuse must not end the current session.
+    const record = parseStrict(
+      strictSessionRecordSchema,
+      {
+        sessionId: modelInfo.sessionId ?? randomUUID(),
+        startedAt: this.now().toISOString(),
+        provider: modelInfo.provider,
+        model: modelInfo.model,
+        ...(modelInfo.contextWindow !== undefined ? { contextWindow: modelInfo.contextWindow } : {}),
+        ...(modelInfo.meta ? { meta: modelInfo.meta } : {}),
+      },
+      'session',
+    ) as SessionRecord;
     if (this.live) void this.endSession();
-    const record: SessionRecord = {
-      sessionId: modelInfo.sessionId ?? randomUUID(),
-      startedAt: this.now().toISOString(),
-      provider: modelInfo.provider,
-      model: modelInfo.model,
-      ...(modelInfo.contextWindow !== undefined ? { contextWindow: modelInfo.contextWindow } : {}),
-      ...(modelInfo.meta ? { meta: modelInfo.meta } : {}),
-    };
     this.live = {
       record,
       events: [],
@@ -389,6 +408,16 @@ export class TokenUsageTracker {
     }
     const session = this.requireSession();
     const estimate = estimateBreakdown(messages, this.count, options.tools);
+    // A count function returning NaN or a fraction must fail here, not poison the next record().
+    for (const [category, value] of Object.entries(estimate.breakdown)) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new CtxkitError(
+          'INVALID_ARGUMENT',
+          `trackMessageTokens: the count function gave ${category} ${value} (not a non-negative integer)`,
+          { category, value: String(value) },
+        );
+      }
+    }
     session.pendingBreakdown = estimate.breakdown;
     if (options.record) {
       void this.record({
@@ -424,9 +453,18 @@ export class TokenUsageTracker {
     }
     const session = this.requireSession();
     const entry = session.pendingTools[toolName] ?? { count: 0, resultTokens: 0 };
-    session.pendingTools[toolName] = entry;
-    entry.count += Math.round(count);
-    entry.resultTokens += Math.round(resultTokens);
+    const next = {
+      count: entry.count + Math.round(count),
+      resultTokens: entry.resultTokens + Math.round(resultTokens),
+    };
+    // Pending tool use is stored with the next call: a sum past 2^53 - 1 would make every later
+    // record() of the session fail, so it is refused here.
+    if (!Number.isSafeInteger(next.count) || !Number.isSafeInteger(next.resultTokens)) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'trackToolUsage: counts beyond 2^53 - 1 cannot be stored', {
+        tool: toolName,
+      });
+    }
+    session.pendingTools[toolName] = next;
   }
 
   /** Original-request alias: live totals of the current session (synchronous, from memory). */

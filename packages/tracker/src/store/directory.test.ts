@@ -161,6 +161,30 @@ describe('options are checked, never silently ignored', () => {
     });
   });
 
+  it('startSession, trackToolUsage and trackMessageTokens refuse what would poison later records', async () => {
+    const tracker = new TokenUsageTracker({
+      store: new JsonlUsageStore({ directory: dir, flushOnExit: false }),
+      count: () => Number.NaN,
+    });
+    const first = tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
+    expect(
+      codeOf(() => tracker.startSession({ provider: 'openai', model: 'gpt-4o', contextWindw: 8 } as never)),
+    ).toBe('INVALID_ARGUMENT');
+    expect(
+      codeOf(() => tracker.startSession({ provider: 'openai', model: 'gpt-4o', contextWindow: 1.5 })),
+    ).toBe('INVALID_ARGUMENT');
+    expect(tracker.sessionId).toBe(first); // a refused header does not end the open session
+    expect(codeOf(() => tracker.trackToolUsage('bash', 1e306))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => tracker.trackMessageTokens([{ role: 'user', content: 'hi' }]))).toBe(
+      'INVALID_ARGUMENT',
+    );
+    // Nothing pending was poisoned: the next call is stored.
+    const event = await tracker.record({ usage: { inputTokens: 5, outputTokens: 1 } });
+    expect(event.tools).toBeUndefined();
+    expect(event.breakdown).toBeUndefined();
+    await tracker.close();
+  });
+
   it('hostile numbers at record() are refused with a typed error, and a refused call loses no pending tool use', async () => {
     const store = new JsonlUsageStore({ directory: dir, flushOnExit: false });
     const tracker = new TokenUsageTracker({ store });
