@@ -37,13 +37,30 @@ export async function prepareWriter(): Promise<Writer> {
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts a writer child; stdout lines go to `onLine`. */
+/**
+ * Starts a writer child; stdout lines go to `onLine`. With `fileSizeBlocks` (of `ulimit -f`: 512 B or 1 KiB by shell) the child runs under
+ * `ulimit -f` (RLIMIT_FSIZE): the kernel cuts its writes short at that size, like a full disk.
+ */
 export function spawnWriter(
   writer: Writer,
   args: string[],
   onLine: (line: string) => void = () => {},
+  fileSizeBlocks?: number,
 ): ChildProcess {
-  const child = spawn(process.execPath, [writer.file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    fileSizeBlocks === undefined
+      ? spawn(process.execPath, [writer.file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(
+          '/bin/sh',
+          [
+            '-c',
+            `ulimit -f ${Math.floor(fileSizeBlocks)} && exec "$0" "$@"`,
+            process.execPath,
+            writer.file,
+            ...args,
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
   let buffer = '';
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (chunk: string) => {

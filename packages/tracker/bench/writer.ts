@@ -8,6 +8,9 @@
 //   mode 'signal' — record without awaiting, print "READY", then wait to be SIGTERMed.
 //   mode 'natural' — record without awaiting and return: the process must end on its own (nothing of
 //                  ours keeps it alive) with every record flushed by the beforeExit hook.
+//   mode 'each'  — record one at a time, awaiting each, and print "OK <i>" or "FAIL <i> <code>" (for a
+//                  parent that starts it on a full disk or under a file-size limit); SIGXFSZ is ignored
+//                  so a write past `ulimit -f` fails with EFBIG instead of killing the process.
 import { writeSync } from 'node:fs';
 import { JsonlUsageStore } from '../src/store/jsonl.js';
 import { TokenUsageTracker } from '../src/tracker.js';
@@ -17,7 +20,7 @@ const tag = idPrefix ?? sessionId;
 const count = Number(countText);
 const store = new JsonlUsageStore({
   directory: dir!,
-  flushIntervalMs: mode === 'all' || mode === 'ack' ? 5 : 60_000,
+  flushIntervalMs: mode === 'all' || mode === 'ack' || mode === 'each' ? 5 : 60_000,
 });
 const tracker = new TokenUsageTracker({ store });
 tracker.startSession({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', sessionId: sessionId! });
@@ -36,7 +39,19 @@ function raw(i: number) {
   };
 }
 
-if (mode === 'ack') {
+if (mode === 'each') {
+  process.on('SIGXFSZ', () => {});
+  for (let i = 0; i < count; i++) {
+    try {
+      await tracker.record(raw(i));
+      writeSync(1, `OK ${i}\n`);
+    } catch (error) {
+      writeSync(1, `FAIL ${i} ${(error as { code?: string }).code}\n`);
+    }
+  }
+  await tracker.close().catch(() => {});
+  writeSync(1, `DONE ${count}\n`);
+} else if (mode === 'ack') {
   let highest = -1;
   let i = 0;
   const step = () => {

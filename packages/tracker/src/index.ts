@@ -56,6 +56,7 @@ export { JsonlUsageStore, type JsonlUsageStoreOptions } from './store/jsonl.js';
 export { MemoryUsageStore } from './store/memory.js';
 export { defaultUsageDirectory, sessionFileName } from './store/paths.js';
 export type {
+  CompactOptions,
   CompactResult,
   RetentionPolicy,
   StoreQuery,

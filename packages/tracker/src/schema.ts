@@ -1,57 +1,112 @@
+import { CtxkitError } from '@ctxkit/core';
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'ISO-8601 date');
 
-/** Runtime schema of a normalized {@link TokenUsage}; the store refuses lines that fail it. */
-export const tokenUsageSchema = z.object({
-  inputTokens: count,
-  cachedInputTokens: count,
-  cacheWriteTokens: count,
-  cacheWrite1hTokens: count.optional(),
-  outputTokens: count,
-  reasoningTokens: count,
-});
+/**
+ * A stored token count: a safe integer (so sums and prices stay exact and finite), never negative; a
+ * `-0` is written as `0` (the only normalization, and a lossless one).
+ */
+const storedCount = count.overwrite((n) => n + 0);
+const storedNumber = z
+  .number()
+  .nonnegative()
+  .overwrite((n) => n + 0);
 
-/** Runtime schema of a stored {@link UsageEvent}. */
-export const usageEventSchema = z.object({
-  id: z.string().min(1),
-  sessionId: z.string().min(1),
-  timestamp: isoDate,
-  provider: z.string(),
-  model: z.string(),
-  usage: tokenUsageSchema,
-  source: z.enum(['provider', 'estimate']),
-  kind: z.enum(['call', 'tool']).optional(),
-  breakdown: z
-    .object({ system: count, user: count, assistant: count, toolDefinitions: count, toolResults: count })
-    .optional(),
-  tools: z.record(z.string(), z.object({ count, resultTokens: count })).optional(),
-  cost: z
-    .object({ amount: z.number().nonnegative(), currency: z.literal('USD'), pricingVersion: z.string() })
-    .nullable(),
-  costReason: z.string().optional(),
-  latency: z
-    .object({
-      totalMs: z.number().nonnegative().optional(),
-      firstTokenMs: z.number().nonnegative().optional(),
-      promptEvalMs: z.number().nonnegative().optional(),
-      evalMs: z.number().nonnegative().optional(),
-      loadMs: z.number().nonnegative().optional(),
-    })
-    .optional(),
-  warnings: z.array(z.string()).optional(),
-});
+// Each stored record is described once and built twice: leniently for reading (unknown keys from a
+// newer writer are dropped, not fatal) and strictly for writing (an unknown key is refused, so what a
+// store acknowledges is exactly what its reader returns).
+type ObjectFactory = typeof z.object | typeof z.strictObject;
+
+function tokenUsageOf(object: ObjectFactory) {
+  return object({
+    inputTokens: storedCount,
+    cachedInputTokens: storedCount,
+    cacheWriteTokens: storedCount,
+    cacheWrite1hTokens: storedCount.optional(),
+    outputTokens: storedCount,
+    reasoningTokens: storedCount,
+  });
+}
+
+function usageEventOf(object: ObjectFactory) {
+  return object({
+    id: z.string().min(1),
+    sessionId: z.string().min(1),
+    timestamp: isoDate,
+    provider: z.string(),
+    model: z.string(),
+    usage: tokenUsageOf(object),
+    source: z.enum(['provider', 'estimate']),
+    kind: z.enum(['call', 'tool']).optional(),
+    breakdown: object({
+      system: storedCount,
+      user: storedCount,
+      assistant: storedCount,
+      toolDefinitions: storedCount,
+      toolResults: storedCount,
+    }).optional(),
+    tools: z.record(z.string(), object({ count: storedCount, resultTokens: storedCount })).optional(),
+    cost: object({ amount: storedNumber, currency: z.literal('USD'), pricingVersion: z.string() }).nullable(),
+    costReason: z.string().optional(),
+    latency: object({
+      totalMs: storedNumber.optional(),
+      firstTokenMs: storedNumber.optional(),
+      promptEvalMs: storedNumber.optional(),
+      evalMs: storedNumber.optional(),
+      loadMs: storedNumber.optional(),
+    }).optional(),
+    warnings: z.array(z.string()).optional(),
+  });
+}
+
+function sessionRecordOf(object: ObjectFactory) {
+  return object({
+    sessionId: z.string().min(1),
+    startedAt: isoDate,
+    provider: z.string(),
+    model: z.string(),
+    contextWindow: storedCount.optional(),
+    meta: z
+      .record(z.string(), z.union([z.string(), z.number().overwrite((n) => n + 0), z.boolean()]))
+      .optional(),
+  });
+}
+
+/** Runtime schema of a normalized {@link TokenUsage}; the store refuses lines that fail it. */
+export const tokenUsageSchema = tokenUsageOf(z.object);
+
+/** Runtime schema of a stored {@link UsageEvent} (what the store's reader accepts). */
+export const usageEventSchema = usageEventOf(z.object);
 
 /** Runtime schema of a session header line. */
-export const sessionRecordSchema = z.object({
-  sessionId: z.string().min(1),
-  startedAt: isoDate,
-  provider: z.string(),
-  model: z.string(),
-  contextWindow: count.optional(),
-  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+export const sessionRecordSchema = sessionRecordOf(z.object);
+
+/** What a store accepts for writing: the reader's schemas with unknown keys refused at every level. */
+export const strictUsageEventSchema = usageEventOf(z.strictObject);
+/** Strict (writing) schema of a session header. */
+export const strictSessionRecordSchema = sessionRecordOf(z.strictObject);
+/** Strict schema of a {@link TokenUsage} given to `record()`. */
+export const strictTokenUsageSchema = tokenUsageOf(z.strictObject);
+
+/**
+ * Parses `value` with a strict schema and returns the normalized copy, or throws
+ * `CtxkitError('INVALID_ARGUMENT')` naming the first offending field (`details.path`).
+ */
+export function parseStrict<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  throw new CtxkitError(
+    'INVALID_ARGUMENT',
+    `invalid ${what}${path ? ` at ${path}` : ''}: ${issue?.message}`,
+    {
+      path,
+    },
+  );
+}
 
 /** Token and cost totals; the same block at every level of a report. */
 export const usageTotalsSchema = z.object({

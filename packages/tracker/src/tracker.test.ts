@@ -242,11 +242,13 @@ describe('TokenUsageTracker with a failing store', () => {
     expect(
       tracker.getCurrentUsage().warnings.filter((w) => w.code === 'FLUSH_FAILED').length,
     ).toBeGreaterThanOrEqual(2);
-    // Once the cause is gone, the records kept in the buffer are written: nothing was lost.
+    // Once the cause is gone, new records are stored; the rejected ones never appear (their callers
+    // were told they were not stored).
     rmSync(join(parent, 'file'));
+    await tracker.record({ usage: { inputTokens: 3, outputTokens: 1 } });
     await failing.close();
     const reader = new JsonlUsageStore({ directory: join(parent, 'file', 'usage'), flushOnExit: false });
-    expect((await reader.read()).events.map((e) => e.usage.inputTokens)).toEqual([1, 2]);
+    expect((await reader.read()).events.map((e) => e.usage.inputTokens)).toEqual([3]);
     rmSync(parent, { recursive: true, force: true });
   });
 });

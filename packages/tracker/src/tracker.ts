@@ -3,11 +3,18 @@ import { CtxkitError, type Message, type ToolDefinition } from '@ctxkit/core';
 import { type CountText, estimateBreakdown } from './estimate.js';
 import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normalize/index.js';
 import { isRecord } from './normalize/read.js';
+import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
 import { addEvent, buildReport, emptyTotals, type ReportOptions, toDate } from './report.js';
 import type { ModelBreakdown, UsageReport, UsageTotals } from './schema.js';
-import { tokenUsageSchema } from './schema.js';
+import {
+  parseStrict,
+  strictSessionRecordSchema,
+  strictTokenUsageSchema,
+  strictUsageEventSchema,
+} from './schema.js';
 import { JsonlUsageStore } from './store/jsonl.js';
+import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
 import type {
   CategoryBreakdown,
@@ -104,8 +111,54 @@ export interface SessionQuery {
   limit?: number;
 }
 
+const TRACKER_OPTION_KEYS = {
+  store: true,
+  pricing: true,
+  count: true,
+  retention: true,
+  now: true,
+} satisfies Record<keyof TokenUsageTrackerOptions, true>;
+
+const MODEL_INFO_KEYS = {
+  provider: true,
+  model: true,
+  sessionId: true,
+  contextWindow: true,
+  meta: true,
+} satisfies Record<keyof ModelInfo, true>;
+
+const RECORD_OPTION_KEYS = {
+  shape: true,
+  provider: true,
+  model: true,
+  id: true,
+  timestamp: true,
+  latencyMs: true,
+  tools: true,
+} satisfies Record<keyof RecordOptions, true>;
+
+const EVENT_INPUT_KEYS = {
+  usage: true,
+  id: true,
+  sessionId: true,
+  timestamp: true,
+  provider: true,
+  model: true,
+  source: true,
+  kind: true,
+  breakdown: true,
+  tools: true,
+  latency: true,
+} satisfies Record<keyof UsageEventInput, true>;
+
+/** Events not stored that get a warning each; beyond, one summary warning counts the rest. */
+const MAX_FLUSH_WARNINGS = 100;
+
 interface LiveSession {
   record: SessionRecord;
+  /** Events whose store append was rejected (a disk refusing writes must not grow warnings without bound). */
+  notStored: number;
+  notStoredSummary?: UsageWarning;
   events: UsageEvent[];
   ids: Set<string>;
   pendingTools: Record<string, ToolUsage>;
@@ -136,7 +189,13 @@ export class TokenUsageTracker {
   private live: LiveSession | undefined;
   private compacted = false;
 
+  /**
+   * @param options - see {@link TokenUsageTrackerOptions}; an unknown key (or retention key) throws
+   *   `CtxkitError('INVALID_ARGUMENT')`
+   */
   constructor(options: TokenUsageTrackerOptions = {}) {
+    checkOptionKeys(options, TRACKER_OPTION_KEYS, 'TokenUsageTracker options');
+    checkRetentionPolicy(options.retention);
     this.store = options.store ?? new JsonlUsageStore();
     this.pricing = options.pricing instanceof Pricing ? options.pricing : new Pricing(options.pricing);
     this.count = options.count;
@@ -149,15 +208,21 @@ export class TokenUsageTracker {
     if (!modelInfo || typeof modelInfo.provider !== 'string' || typeof modelInfo.model !== 'string') {
       throw new CtxkitError('INVALID_ARGUMENT', 'startSession needs { provider, model }');
     }
+    checkOptionKeys(modelInfo, MODEL_INFO_KEYS, 'startSession model info');
+    // Checked before anything changes: a header the store would refuse must not end the current session.
+    const record = parseStrict(
+      strictSessionRecordSchema,
+      {
+        sessionId: modelInfo.sessionId ?? randomUUID(),
+        startedAt: this.now().toISOString(),
+        provider: modelInfo.provider,
+        model: modelInfo.model,
+        ...(modelInfo.contextWindow !== undefined ? { contextWindow: modelInfo.contextWindow } : {}),
+        ...(modelInfo.meta ? { meta: modelInfo.meta } : {}),
+      },
+      'session',
+    ) as SessionRecord;
     if (this.live) void this.endSession();
-    const record: SessionRecord = {
-      sessionId: modelInfo.sessionId ?? randomUUID(),
-      startedAt: this.now().toISOString(),
-      provider: modelInfo.provider,
-      model: modelInfo.model,
-      ...(modelInfo.contextWindow !== undefined ? { contextWindow: modelInfo.contextWindow } : {}),
-      ...(modelInfo.meta ? { meta: modelInfo.meta } : {}),
-    };
     this.live = {
       record,
       events: [],
@@ -165,6 +230,7 @@ export class TokenUsageTracker {
       pendingTools: {},
       pendingBreakdown: undefined,
       warnings: [],
+      notStored: 0,
     };
     const live = this.live;
     this.store.startSession(record).catch((error: unknown) => {
@@ -194,10 +260,16 @@ export class TokenUsageTracker {
    * Records one model call: an already-normalized {@link UsageEventInput} or any raw provider response
    * (OpenAI, Anthropic message or stream events, Gemini, Ollama, AI SDK…). Synchronously validates,
    * prices and buffers it, and returns a promise that resolves with the event once it is durable.
-   * Throws `CtxkitError('INVALID_ARGUMENT')` synchronously for unusable input (unknown shape, negative or
-   * NaN counts), so nothing invalid ever reaches the store. A repeated id is dropped with a warning.
+   * Throws `CtxkitError('INVALID_ARGUMENT')` synchronously for unusable input, so the store never
+   * acknowledges what its reader would reject: every number stored (token and tool counts, cost,
+   * latency) must be finite, non-negative and, for counts, an integer no larger than 2^53 - 1 (so
+   * `prompt_tokens: 1e306`, `latencyMs: NaN` or a tool count given as a string are refused, never
+   * clamped); an unknown key in the options or in an event input is refused too. The only changes made
+   * are lossless or announced: `-0` is stored as `0`, and cache parts larger than the input raise the
+   * input with an `INVALID_USAGE` warning. A repeated id is dropped with a warning.
    */
   record(input: UsageEventInput | unknown, options: RecordOptions = {}): Promise<UsageEvent> {
+    checkOptionKeys(options, RECORD_OPTION_KEYS, 'record options');
     const session = this.live ?? this.implicitSession(input, options);
     const event = isEventInput(input)
       ? this.fromInput(input, session)
@@ -219,13 +291,7 @@ export class TokenUsageTracker {
     }
     const durable = this.store.append(event).then(() => event);
     // Fire-and-forget callers must not get an unhandled rejection; awaiting callers still see it.
-    durable.catch((error: unknown) => {
-      session.warnings.push({
-        code: 'FLUSH_FAILED',
-        message: `event ${event.id} not stored: ${(error as Error).message}`,
-        sessionId: event.sessionId,
-      });
-    });
+    durable.catch((error: unknown) => notStored(session, event, error));
     return durable;
   }
 
@@ -237,19 +303,14 @@ export class TokenUsageTracker {
   }
 
   private fromInput(input: UsageEventInput, session: LiveSession): UsageEvent {
-    const parsed = tokenUsageSchema.safeParse({
-      cachedInputTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-      ...input.usage,
-    });
-    if (!parsed.success) {
-      throw new CtxkitError('INVALID_ARGUMENT', `invalid usage: ${parsed.error.issues[0]?.message}`, {
-        path: parsed.error.issues[0]?.path.join('.'),
-      });
-    }
+    checkOptionKeys(input, EVENT_INPUT_KEYS, 'usage event input');
+    const parsed = parseStrict(
+      strictTokenUsageSchema,
+      { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ...input.usage },
+      'usage',
+    );
     const warnings: string[] = [];
-    const usage = clampUsage(parsed.data as TokenUsage, warnings);
+    const usage = clampUsage(parsed as TokenUsage, warnings);
     return this.finish(session, {
       id: input.id,
       sessionId: input.sessionId,
@@ -298,11 +359,10 @@ export class TokenUsageTracker {
     const provider = e.provider ?? session.record.provider;
     const model = e.model ?? session.record.model;
     const kind = e.kind ?? 'call';
-    // Tool activity and the prompt breakdown measured since the last call belong to this call.
+    // Tool activity and the prompt breakdown measured since the last call belong to this call (they
+    // are consumed only once the event is known valid, so a refused call does not lose them).
     const tools = mergeTools(session.pendingTools, e.tools);
-    session.pendingTools = {};
     const breakdown = e.breakdown ?? session.pendingBreakdown;
-    session.pendingBreakdown = undefined;
     const priced =
       kind === 'tool'
         ? { cost: null, reason: 'tool activity, no model call' }
@@ -323,7 +383,11 @@ export class TokenUsageTracker {
     if (Object.keys(tools).length > 0) event.tools = tools;
     if (e.latency) event.latency = e.latency;
     if (e.warnings.length > 0) event.warnings = e.warnings;
-    return event;
+    // The store's own schema, strictly: what record() resolves for is exactly what the reader returns.
+    const checked = parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent;
+    session.pendingTools = {};
+    session.pendingBreakdown = undefined;
+    return checked;
   }
 
   /**
@@ -344,6 +408,16 @@ export class TokenUsageTracker {
     }
     const session = this.requireSession();
     const estimate = estimateBreakdown(messages, this.count, options.tools);
+    // A count function returning NaN or a fraction must fail here, not poison the next record().
+    for (const [category, value] of Object.entries(estimate.breakdown)) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new CtxkitError(
+          'INVALID_ARGUMENT',
+          `trackMessageTokens: the count function gave ${category} ${value} (not a non-negative integer)`,
+          { category, value: String(value) },
+        );
+      }
+    }
     session.pendingBreakdown = estimate.breakdown;
     if (options.record) {
       void this.record({
@@ -379,9 +453,18 @@ export class TokenUsageTracker {
     }
     const session = this.requireSession();
     const entry = session.pendingTools[toolName] ?? { count: 0, resultTokens: 0 };
-    session.pendingTools[toolName] = entry;
-    entry.count += Math.round(count);
-    entry.resultTokens += Math.round(resultTokens);
+    const next = {
+      count: entry.count + Math.round(count),
+      resultTokens: entry.resultTokens + Math.round(resultTokens),
+    };
+    // Pending tool use is stored with the next call: a sum past 2^53 - 1 would make every later
+    // record() of the session fail, so it is refused here.
+    if (!Number.isSafeInteger(next.count) || !Number.isSafeInteger(next.resultTokens)) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'trackToolUsage: counts beyond 2^53 - 1 cannot be stored', {
+        tool: toolName,
+      });
+    }
+    session.pendingTools[toolName] = next;
   }
 
   /** Original-request alias: live totals of the current session (synchronous, from memory). */
@@ -406,7 +489,7 @@ export class TokenUsageTracker {
       last,
       ...(window ? { contextWindow: window } : {}),
       ...(window && last ? { contextUsed: last.usage.inputTokens / window } : {}),
-      warnings: [...session.warnings],
+      warnings: session.warnings.map((w) => ({ ...w })),
     };
   }
 
@@ -531,6 +614,21 @@ function clampUsage(usage: TokenUsage, warnings: string[]): TokenUsage {
     out.outputTokens = out.reasoningTokens;
   }
   return out;
+}
+
+function notStored(session: LiveSession, event: UsageEvent, error: unknown): void {
+  session.notStored++;
+  const message = `event ${event.id} not stored: ${(error as Error).message}`;
+  if (session.notStored <= MAX_FLUSH_WARNINGS) {
+    session.warnings.push({ code: 'FLUSH_FAILED', message, sessionId: event.sessionId });
+    return;
+  }
+  const summary = `${session.notStored - MAX_FLUSH_WARNINGS} more event(s) not stored; last: ${message}`;
+  if (session.notStoredSummary) session.notStoredSummary.message = summary;
+  else {
+    session.notStoredSummary = { code: 'FLUSH_FAILED', message: summary, sessionId: event.sessionId };
+    session.warnings.push(session.notStoredSummary);
+  }
 }
 
 function mergeTools(

@@ -108,7 +108,15 @@ export interface SessionRecord {
 
 /** A non-fatal problem, kept rather than thrown so one bad line never loses the rest. */
 export interface UsageWarning {
-  code: 'TORN_LINE' | 'CORRUPT_LINE' | 'INVALID_USAGE' | 'DUPLICATE' | 'UNPRICED' | 'FLUSH_FAILED';
+  code:
+    | 'TORN_LINE'
+    | 'CORRUPT_LINE'
+    | 'INVALID_USAGE'
+    | 'DUPLICATE'
+    | 'UNPRICED'
+    | 'FLUSH_FAILED'
+    /** A directory or foreign file in the store's directory, skipped. */
+    | 'STRAY_FILE';
   message: string;
   file?: string;
   line?: number;

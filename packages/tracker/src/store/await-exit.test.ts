@@ -12,9 +12,9 @@ it('resolves awaited record() calls in a script with nothing else to do', () => 
 const tracker = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: ${JSON.stringify(dir)} }) });
 const session = tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
 const usage = { inputTokens: 100, outputTokens: 10 };
-await tracker.record({ provider: 'openai', model: 'gpt-4o', usage }, { sessionId: session.sessionId });
-await tracker.record({ provider: 'openai', model: 'gpt-4o', usage }, { sessionId: session.sessionId });
-await tracker.endSession(session.sessionId);
+await tracker.record({ provider: 'openai', model: 'gpt-4o', usage, sessionId: session });
+await tracker.record({ provider: 'openai', model: 'gpt-4o', usage, sessionId: session });
+await tracker.endSession();
 console.log('done');
 `,
   );

@@ -4,6 +4,7 @@ import {
   fdatasyncSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -16,15 +17,37 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { CtxkitError } from '@ctxkit/core';
-import { sessionRecordSchema, usageEventSchema } from '../schema.js';
+import { checkOptionKeys } from '../options.js';
+import {
+  parseStrict,
+  sessionRecordSchema,
+  strictSessionRecordSchema,
+  strictUsageEventSchema,
+  usageEventSchema,
+} from '../schema.js';
 import type { SessionRecord, UsageEvent, UsageWarning } from '../types.js';
 import { registerExitFlush, type SyncFlushable, unregisterExitFlush } from './exit-hooks.js';
-import { defaultUsageDirectory, sessionFileName, sessionIdFromFileName } from './paths.js';
+import {
+  checkSessionFileName,
+  defaultUsageDirectory,
+  sessionFileName,
+  sessionIdFromFileName,
+} from './paths.js';
 import { filterAndDedupe } from './query.js';
-import type { CompactResult, RetentionPolicy, StoreQuery, StoreReadResult, UsageStore } from './types.js';
+import { checkCompactOptions, checkRetentionPolicy, sessionsToRemove } from './retention.js';
+import type {
+  CompactOptions,
+  CompactResult,
+  RetentionPolicy,
+  StoreQuery,
+  StoreReadResult,
+  UsageStore,
+} from './types.js';
 
 /** Flush intervals up to this keep the process alive until the flush (see enqueue). */
 const KEEP_ALIVE_FLUSH_MS = 1000;
+/** Default of {@link JsonlUsageStoreOptions.maxBufferedBytes}: 8 MiB. */
+const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@link JsonlUsageStore}. */
 export interface JsonlUsageStoreOptions {
@@ -41,6 +64,14 @@ export interface JsonlUsageStoreOptions {
    * flush happens synchronously inside the append (back-pressure for callers that never yield).
    */
   maxBufferedRecords?: number;
+  /**
+   * Buffered bytes that trigger a synchronous flush inside the append (default 8 MiB). With
+   * `maxBufferedRecords` this bounds the buffer: it never holds more than 16 × `maxBufferedRecords`
+   * records nor more than `maxBufferedBytes` plus one record, even when every write fails (records
+   * whose write failed are rejected and dropped, not kept).
+   * @default 8388608
+   */
+  maxBufferedBytes?: number;
   /** fdatasync after each flush so resolved appends survive a power cut (default true). */
   durable?: boolean;
   /** Default policy of {@link JsonlUsageStore.compact}. */
@@ -51,13 +82,27 @@ export interface JsonlUsageStoreOptions {
   flushOnExit?: boolean;
 }
 
-interface Deferred {
+const STORE_OPTION_KEYS = {
+  directory: true,
+  flushIntervalMs: true,
+  maxBufferedRecords: true,
+  maxBufferedBytes: true,
+  durable: true,
+  retention: true,
+  compactQuietMs: true,
+  flushOnExit: true,
+} satisfies Record<keyof JsonlUsageStoreOptions, true>;
+
+/** One buffered record and the promise its caller holds. */
+interface PendingRecord {
+  sessionId: string;
+  bytes: Buffer;
   promise: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-function deferred(): Deferred {
+function pendingRecord(sessionId: string, line: string): PendingRecord {
   let resolve!: () => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<void>((res, rej) => {
@@ -66,10 +111,39 @@ function deferred(): Deferred {
   });
   // Callers may fire-and-forget record(); a failed flush is kept as a warning, never an unhandled rejection.
   promise.catch(() => {});
-  return { promise, resolve, reject };
+  return { sessionId, bytes: Buffer.from(line, 'utf8'), promise, resolve, reject };
+}
+
+function checkStoreOptions(options: JsonlUsageStoreOptions): void {
+  checkOptionKeys(options, STORE_OPTION_KEYS, 'JsonlUsageStore options');
+  const { directory } = options;
+  if (directory !== undefined && (typeof directory !== 'string' || directory.length === 0)) {
+    throw new CtxkitError('INVALID_ARGUMENT', 'JsonlUsageStore directory must be a non-empty string');
+  }
+  const numbers: Array<[string, unknown, number]> = [
+    ['flushIntervalMs', options.flushIntervalMs, 0],
+    ['maxBufferedRecords', options.maxBufferedRecords, 1],
+    ['maxBufferedBytes', options.maxBufferedBytes, 1],
+    ['compactQuietMs', options.compactQuietMs, 0],
+  ];
+  for (const [name, value, min] of numbers) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      throw new CtxkitError('INVALID_ARGUMENT', `JsonlUsageStore ${name} must be an integer >= ${min}`, {
+        [name]: String(value),
+      });
+    }
+  }
+  for (const name of ['durable', 'flushOnExit'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new CtxkitError('INVALID_ARGUMENT', `JsonlUsageStore ${name} must be a boolean`);
+    }
+  }
+  checkRetentionPolicy(options.retention);
 }
 
 const NEWLINE = 0x0a;
+const BOM = '\uFEFF';
 
 /** One parsed session file. */
 interface ParsedFile {
@@ -79,13 +153,26 @@ interface ParsedFile {
   warnings: UsageWarning[];
 }
 
+/** A directory entry that holds a session: its file name and the session id it encodes. */
+interface SessionFile {
+  name: string;
+  sessionId: string;
+}
+
 /**
  * Append-only JSONL usage history, one file per session. Each record is one JSON line written by a
  * single `write(2)` on an `O_APPEND` descriptor, so concurrent writers (several agent processes) never
  * interleave inside a line. Records are buffered (so `append` costs microseconds) and written on a
  * short timer, when the buffer fills, when a session ends, and on exit / SIGINT / SIGTERM; the promise
- * `append` returns resolves only after the record's batch is written and fdatasync'ed. Readers skip and
- * report a torn last line (a writer killed mid-write) and corrupt lines, and de-duplicate by event id.
+ * `append` returns resolves only after the record is written and fdatasync'ed.
+ *
+ * What it acknowledges it can read back: `append` and `startSession` refuse (throwing
+ * `CtxkitError('INVALID_ARGUMENT')`) anything its reader would reject — non-finite, negative,
+ * fractional or unsafe (> 2^53 - 1) numbers, unknown keys, a session id whose file name would not
+ * fit. A record whose write fails is rejected with `IO_ERROR` and dropped: a partial line it left
+ * (short write on a full disk) is truncated away, so it never appears later. Readers skip and report
+ * a torn last line, corrupt lines and stray entries (directories, foreign names), tolerate a UTF-8
+ * BOM, and de-duplicate by event id.
  */
 export class JsonlUsageStore implements UsageStore, SyncFlushable {
   /** Directory holding the session files. */
@@ -94,46 +181,60 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   readonly warnings: UsageWarning[] = [];
   private readonly flushIntervalMs: number;
   private readonly maxBuffered: number;
+  private readonly maxBufferedBytes: number;
   private readonly durable: boolean;
   private readonly retention: RetentionPolicy | undefined;
   private readonly quietMs: number;
   private readonly exitHooks: boolean;
-  private pending: Array<{ sessionId: string; line: string }> = [];
-  private batch: Deferred | undefined;
+  private pending: PendingRecord[] = [];
+  private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly fds = new Map<string, number>();
   private closed = false;
 
+  /**
+   * @param options - see {@link JsonlUsageStoreOptions}; an unknown key or a mistyped value throws
+   *   `CtxkitError('INVALID_ARGUMENT')` (a misspelt `dir` must not fall back to the default store)
+   */
   constructor(options: JsonlUsageStoreOptions = {}) {
+    checkStoreOptions(options);
     this.directory = options.directory ?? defaultUsageDirectory();
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.maxBuffered = options.maxBufferedRecords ?? 1024;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.durable = options.durable ?? true;
     this.retention = options.retention;
     this.quietMs = options.compactQuietMs ?? 60_000;
     this.exitHooks = options.flushOnExit ?? true;
   }
 
-  /** Buffers the session header line; resolves once it is durable. */
+  /** Buffers the session header line; resolves once it is durable. Throws for an invalid header. */
   startSession(session: SessionRecord): Promise<void> {
-    return this.enqueue(session.sessionId, { type: 'session', ...session });
+    const record = parseStrict(strictSessionRecordSchema, session, 'session record');
+    return this.enqueue(record.sessionId, { type: 'session', ...record });
   }
 
-  /** Buffers one event line; resolves once its batch is written and fdatasync'ed. */
+  /**
+   * Buffers one event line; resolves once it is written and fdatasync'ed. Throws
+   * `CtxkitError('INVALID_ARGUMENT')` for an event the reader would not return.
+   */
   append(event: UsageEvent): Promise<void> {
-    return this.enqueue(event.sessionId, { type: 'usage', ...event });
+    const record = parseStrict(strictUsageEventSchema, event, 'usage event');
+    return this.enqueue(record.sessionId, { type: 'usage', ...record });
   }
 
   private enqueue(sessionId: string, record: object): Promise<void> {
     if (this.closed) throw new CtxkitError('DISPOSED', 'the usage store is closed');
+    checkSessionFileName(sessionId);
     // JSON.stringify escapes every newline inside strings, so the record is exactly one line.
-    this.pending.push({ sessionId, line: `${JSON.stringify(record)}\n` });
-    this.batch ??= deferred();
-    const { promise } = this.batch;
+    const entry = pendingRecord(sessionId, `${JSON.stringify(record)}\n`);
+    this.pending.push(entry);
+    this.pendingBytes += entry.bytes.length;
     if (this.pending.length === 1 && this.exitHooks) registerExitFlush(this);
-    if (this.pending.length >= this.maxBuffered * 16) {
-      // Back-pressure: a caller that never yields to the event loop gets a synchronous flush.
+    if (this.pending.length >= this.maxBuffered * 16 || this.pendingBytes >= this.maxBufferedBytes) {
+      // Back-pressure and the memory bound: a caller that never yields (or a disk that refuses every
+      // write) gets a synchronous flush; records it could not write are rejected now, not kept.
       this.flushSync();
     } else if (this.pending.length >= this.maxBuffered) {
       // Full buffer: flush on the next turn of the event loop, outside this record() call.
@@ -146,10 +247,14 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       this.timer = setTimeout(() => this.flushSync(), this.flushIntervalMs);
       if (this.flushIntervalMs > KEEP_ALIVE_FLUSH_MS) this.timer.unref();
     }
-    return promise;
+    return entry.promise;
   }
 
-  /** Writes every buffered record now (synchronously; safe inside an 'exit' handler). */
+  /**
+   * Writes every buffered record now (synchronously; safe inside an 'exit' handler). Each record's
+   * promise settles on its own: written and synced records resolve, the others reject with
+   * `IO_ERROR` and are dropped (never written later).
+   */
   flushSync(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -160,55 +265,94 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       this.immediate = undefined;
     }
     const pending = this.pending;
-    const batch = this.batch;
     this.pending = [];
-    this.batch = undefined;
-    if (pending.length === 0) {
-      batch?.resolve();
-      return;
-    }
-    const touched = new Set<number>();
-    let written = 0;
-    try {
-      for (const { sessionId, line } of pending) {
-        const fd = this.fdFor(sessionId);
-        writeWholeLine(fd, line);
-        touched.add(fd);
-        written++;
+    this.pendingBytes = 0;
+    if (pending.length === 0) return;
+    const written = new Map<number, PendingRecord[]>();
+    const failed: Array<{ entry: PendingRecord; cause: unknown }> = [];
+    for (const entry of pending) {
+      try {
+        const fd = this.fdFor(entry.sessionId);
+        this.writeRecord(entry.sessionId, fd, entry.bytes);
+        const list = written.get(fd);
+        if (list) list.push(entry);
+        else written.set(fd, [entry]);
+      } catch (cause) {
+        failed.push({ entry, cause });
       }
-      if (this.durable) for (const fd of touched) fdatasyncSync(fd);
-      batch?.resolve();
+    }
+    for (const [fd, entries] of written) {
+      try {
+        if (this.durable) fdatasyncSync(fd);
+        for (const e of entries) e.resolve();
+      } catch (cause) {
+        // The lines are in the page cache but not known durable: report them as not stored.
+        for (const entry of entries) failed.push({ entry, cause });
+      }
+    }
+    if (failed.length === 0) return;
+    const first = failed[0]!.cause as NodeJS.ErrnoException;
+    const error = new CtxkitError(
+      'IO_ERROR',
+      `usage store flush failed: ${first.message}`,
+      { directory: this.directory, unwritten: failed.length, errno: first.code },
+      { cause: first },
+    );
+    this.warnings.push({
+      code: 'FLUSH_FAILED',
+      message: `${error.message} (${failed.length} record(s) rejected, not stored)`,
+    });
+    // Bounded: one warning per failed flush is plenty; a disk refusing every write must not grow memory.
+    if (this.warnings.length > 100) this.warnings.splice(0, this.warnings.length - 100);
+    for (const { entry } of failed) entry.reject(error);
+  }
+
+  /**
+   * Writes one whole line. A short write (a full disk) is continued; if the rest cannot be written the
+   * fragment is truncated away, so the file ends on a whole line and the record can be retried (or
+   * dropped) without leaving a corrupt line behind.
+   */
+  private writeRecord(sessionId: string, fd: number, bytes: Buffer): void {
+    let offset = 0;
+    try {
+      while (offset < bytes.length) {
+        const n = writeSync(fd, bytes, offset, bytes.length - offset);
+        if (n <= 0) throw new Error('write(2) wrote nothing');
+        offset += n;
+      }
     } catch (cause) {
-      // Keep what was not written for the next flush, and fail this batch's promise.
-      this.pending = [...pending.slice(written), ...this.pending];
-      const error = new CtxkitError(
-        'IO_ERROR',
-        `usage store flush failed: ${(cause as Error).message}`,
-        {
-          directory: this.directory,
-          unwritten: pending.length - written,
-        },
-        { cause },
-      );
-      this.warnings.push({ code: 'FLUSH_FAILED', message: error.message });
-      batch?.reject(error);
+      if (offset > 0 && !removeFragment(fd, bytes.subarray(0, offset))) {
+        // Someone appended after our fragment (or the truncate failed): reopen, so the next write
+        // first ends the fragment with a newline instead of gluing a record onto it.
+        this.forget(sessionId, fd);
+      }
+      throw cause;
     }
   }
 
-  /** Writes the buffer now and resolves when it is durable (rejects if the write failed). */
+  private forget(sessionId: string, fd: number): void {
+    this.fds.delete(sessionId);
+    try {
+      closeSync(fd);
+    } catch {
+      // Already unusable; nothing more to release.
+    }
+  }
+
+  /** Writes the buffer now and resolves when it is durable (rejects if a write failed). */
   async flush(): Promise<void> {
-    const promise = this.batch?.promise;
+    const promises = this.pending.map((e) => e.promise);
     this.flushSync();
-    await promise;
+    await Promise.all(promises);
   }
 
   /** Flushes and closes the session's file descriptor. */
   async endSession(sessionId: string): Promise<void> {
-    await this.flush();
-    const fd = this.fds.get(sessionId);
-    if (fd !== undefined) {
-      closeSync(fd);
-      this.fds.delete(sessionId);
+    try {
+      await this.flush();
+    } finally {
+      const fd = this.fds.get(sessionId);
+      if (fd !== undefined) this.forget(sessionId, fd);
     }
   }
 
@@ -217,36 +361,74 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     if (open !== undefined) return open;
     mkdirSync(this.directory, { recursive: true });
     const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a+');
-    terminateTornTail(fd);
+    try {
+      // A directory named like a session file opens on some systems; writing to it must fail here.
+      if (!fstatSync(fd).isFile()) {
+        throw Object.assign(new Error(`${sessionFileName(sessionId)} is not a regular file`), {
+          code: 'EISDIR',
+        });
+      }
+      terminateTornTail(fd);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
     this.fds.set(sessionId, fd);
     return fd;
   }
 
-  /** Session ids that have a file in the directory. */
+  /** Session ids that have a file in the directory (stray entries are left out). */
   async listSessions(): Promise<string[]> {
-    return this.sessionFiles().map((f) => sessionIdFromFileName(f));
+    return this.sessionFiles([]).map((f) => f.sessionId);
   }
 
-  private sessionFiles(): string[] {
+  /**
+   * The session files: regular `*.jsonl` files whose names decode to a session id. Anything else (a
+   * directory named `x.jsonl`, a foreign `100%.jsonl`) is skipped with a `STRAY_FILE` warning.
+   */
+  private sessionFiles(warnings: UsageWarning[]): SessionFile[] {
     if (!existsSync(this.directory)) return [];
-    return readdirSync(this.directory)
-      .filter((f) => f.endsWith('.jsonl') && !f.startsWith('.'))
-      .sort();
+    const out: SessionFile[] = [];
+    for (const entry of readdirSync(this.directory, { withFileTypes: true })) {
+      const { name } = entry;
+      if (!name.endsWith('.jsonl') || name.startsWith('.')) continue;
+      const file = join(this.directory, name);
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          isFile = statSync(file).isFile();
+        } catch {
+          isFile = false;
+        }
+      }
+      const sessionId = isFile ? sessionIdFromFileName(name) : undefined;
+      if (sessionId === undefined) {
+        warnings.push({
+          code: 'STRAY_FILE',
+          message: isFile
+            ? `${name} is not a session file name (it does not decode to a session id); skipped`
+            : `${name} is not a regular file; skipped`,
+          file,
+        });
+        continue;
+      }
+      out.push({ name, sessionId });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Reads (after flushing this store's buffer) every matching session file; see {@link StoreReadResult}. */
   async read(query: StoreQuery = {}): Promise<StoreReadResult> {
-    if (this.pending.length > 0) await this.flush();
+    if (this.pending.length > 0) await this.flush().catch(() => {});
     const wanted = query.sessionIds ? new Set(query.sessionIds.map(sessionFileName)) : undefined;
     const sessions: SessionRecord[] = [];
     const events: UsageEvent[] = [];
     const warnings: UsageWarning[] = [];
-    for (const name of this.sessionFiles()) {
+    for (const { name } of this.sessionFiles(warnings)) {
       if (wanted && !wanted.has(name)) continue;
-      const file = join(this.directory, name);
-      // Every append moves mtime, so a file last touched before `since` holds nothing newer.
-      if (query.since && statSync(file).mtimeMs < query.since.getTime()) continue;
-      const parsed = parseSessionFile(file);
+      // No shortcut on the file's mtime: an event's own time may be later than its write (an import,
+      // a caller-given timestamp), so only the events decide what is in a time range.
+      const parsed = parseSessionFile(join(this.directory, name));
       if (parsed.session) sessions.push(parsed.session);
       events.push(...parsed.events);
       warnings.push(...parsed.warnings);
@@ -255,55 +437,67 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   }
 
   /**
-   * Applies retention: deletes sessions beyond `maxSessions` (least recently active first) and events
-   * older than `maxAgeDays`, and cleans files that hold torn, corrupt or duplicate lines. A file is
-   * rewritten atomically (temporary file, fsync, rename), and files of sessions open in this store or
-   * modified in the last `compactQuietMs` are left alone so a live writer never loses an append.
+   * Applies retention: removes whole sessions beyond `maxSessions` (least recent last activity first)
+   * or last active more than `maxAgeDays` ago, judged by the events' own timestamps (see
+   * {@link RetentionPolicy}), and cleans files that hold torn, corrupt or duplicate lines (every event
+   * kept). A file is rewritten atomically (temporary file, fsync, rename), and files of sessions open
+   * in this store or modified in the last `compactQuietMs` are left alone so a live writer never loses
+   * an append. With `{ dryRun: true }` nothing changes and the result says what would.
+   *
+   * @example
+   * ```ts
+   * const preview = await store.compact({ maxAgeDays: 90 }, { dryRun: true });
+   * console.log(preview.removedSessions);
+   * ```
    */
-  async compact(policy: RetentionPolicy | undefined = this.retention): Promise<CompactResult> {
+  async compact(
+    policy: RetentionPolicy | undefined = this.retention,
+    options: CompactOptions = {},
+  ): Promise<CompactResult> {
+    checkRetentionPolicy(policy);
+    checkCompactOptions(options);
+    const dryRun = options.dryRun ?? false;
     await this.flush();
     const result: CompactResult = {
       removedSessions: [],
       rewrittenSessions: [],
       droppedEvents: 0,
       droppedBadLines: 0,
+      dryRun,
     };
     if (!existsSync(this.directory)) return result;
     const now = Date.now();
-    this.removeStaleTemporaries(now);
+    if (!dryRun) this.removeStaleTemporaries(now);
     const open = new Set([...this.fds.keys()].map(sessionFileName));
-    const files = this.sessionFiles()
-      .map((name) => ({ name, mtimeMs: statSync(join(this.directory, name)).mtimeMs }))
-      .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    const cutoff = policy?.maxAgeDays !== undefined ? now - policy.maxAgeDays * 86_400_000 : -Infinity;
-    files.forEach(({ name, mtimeMs }, rank) => {
-      if (open.has(name) || now - mtimeMs < this.quietMs) return;
+    const files = this.sessionFiles([]).map((f) => {
+      const parsed = parseSessionFile(join(this.directory, f.name));
+      return { ...f, parsed, lastActivityMs: lastActivity(parsed) };
+    });
+    const remove = sessionsToRemove(files, policy, now);
+    for (const { name, sessionId, parsed } of files) {
       const file = join(this.directory, name);
-      const sessionId = sessionIdFromFileName(name);
-      const parsed = parseSessionFile(file);
-      const tooMany = policy?.maxSessions !== undefined && rank >= policy.maxSessions;
-      if (tooMany || mtimeMs < cutoff) {
-        unlinkSync(file);
+      if (open.has(name) || now - statSync(file).mtimeMs < this.quietMs) continue;
+      if (remove.has(sessionId)) {
+        if (!dryRun) unlinkSync(file);
         result.removedSessions.push(sessionId);
         result.droppedEvents += parsed.events.length;
-        return;
+        continue;
       }
       const seen = new Set<string>();
-      const kept = parsed.events.filter((e) => {
-        if (seen.has(e.id) || Date.parse(e.timestamp) < cutoff) return false;
-        seen.add(e.id);
-        return true;
-      });
-      if (kept.length === parsed.events.length && parsed.badLines === 0) return;
-      const lines = [
-        ...(parsed.session ? [{ type: 'session', ...parsed.session }] : []),
-        ...kept.map((e) => ({ type: 'usage', ...e })),
-      ].map((r) => `${JSON.stringify(r)}\n`);
-      atomicWrite(this.directory, name, lines.join(''));
+      const kept = parsed.events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+      if (kept.length === parsed.events.length && parsed.badLines === 0) continue;
+      if (!parsed.session && kept.length === 0) continue; // nothing readable: leave it for a human
+      if (!dryRun) {
+        const lines = [
+          ...(parsed.session ? [{ type: 'session', ...parsed.session }] : []),
+          ...kept.map((e) => ({ type: 'usage', ...e })),
+        ].map((r) => `${JSON.stringify(r)}\n`);
+        atomicWrite(this.directory, name, lines.join(''));
+      }
       result.rewrittenSessions.push(sessionId);
       result.droppedEvents += parsed.events.length - kept.length;
       result.droppedBadLines += parsed.badLines;
-    });
+    }
     return result;
   }
 
@@ -329,11 +523,32 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   }
 }
 
-/** One write(2) of the whole line; a short write (disk full) is completed rather than left torn. */
-function writeWholeLine(fd: number, line: string): void {
-  const bytes = Buffer.from(line, 'utf8');
-  let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+/** Newest event time of a session, else its header's start; undefined when nothing is dated. */
+function lastActivity(parsed: ParsedFile): number | undefined {
+  let last = parsed.session ? Date.parse(parsed.session.startedAt) : undefined;
+  for (const e of parsed.events) {
+    const t = Date.parse(e.timestamp);
+    if (last === undefined || t > last) last = t;
+  }
+  return last;
+}
+
+/**
+ * Removes our own fragment from the end of the file after a failed write. Returns false when the file
+ * no longer ends with it (another writer appended after it) or the truncate failed.
+ */
+function removeFragment(fd: number, fragment: Buffer): boolean {
+  try {
+    const { size } = fstatSync(fd);
+    if (size < fragment.length) return false;
+    const tail = Buffer.alloc(fragment.length);
+    readSync(fd, tail, 0, fragment.length, size - fragment.length);
+    if (!tail.equals(fragment)) return false;
+    ftruncateSync(fd, size - fragment.length);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -352,11 +567,16 @@ function atomicWrite(directory: string, name: string, content: string): void {
   const tmp = join(directory, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, content);
+    const bytes = Buffer.from(content, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkSync(tmp);
+    throw error;
   }
+  closeSync(fd);
   renameSync(tmp, join(directory, name));
   try {
     const dirFd = openSync(directory, 'r');
@@ -369,7 +589,9 @@ function atomicWrite(directory: string, name: string, content: string): void {
 
 /** Parses one session file, skipping (and reporting) a torn last line and corrupt lines. */
 function parseSessionFile(file: string): ParsedFile {
-  const text = readFileSync(file, 'utf8');
+  let text = readFileSync(file, 'utf8');
+  // An editor may have saved the file with a UTF-8 BOM; it must not make the header unreadable.
+  if (text.startsWith(BOM)) text = text.slice(1);
   const lines = text.split('\n');
   const out: ParsedFile = { session: undefined, events: [], badLines: 0, warnings: [] };
   const tail = lines.pop() ?? '';

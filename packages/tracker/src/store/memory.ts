@@ -1,3 +1,4 @@
+import { parseStrict, strictSessionRecordSchema, strictUsageEventSchema } from '../schema.js';
 import type { SessionRecord, UsageEvent } from '../types.js';
 import { filterAndDedupe } from './query.js';
 import type { StoreQuery, StoreReadResult, UsageStore } from './types.js';
@@ -7,14 +8,15 @@ export class MemoryUsageStore implements UsageStore {
   private readonly sessionRecords = new Map<string, SessionRecord>();
   private readonly events: UsageEvent[] = [];
 
-  /** Keeps the session header. */
+  /** Keeps the session header; rejects (`INVALID_ARGUMENT`) what the JSONL store would refuse. */
   async startSession(session: SessionRecord): Promise<void> {
-    this.sessionRecords.set(session.sessionId, structuredClone(session));
+    const record = parseStrict(strictSessionRecordSchema, session, 'session record');
+    this.sessionRecords.set(record.sessionId, record);
   }
 
-  /** Keeps a copy of the event (durable as soon as it is in memory). */
+  /** Keeps a copy of the event (durable as soon as it is in memory); rejects what the JSONL store would. */
   async append(event: UsageEvent): Promise<void> {
-    this.events.push(structuredClone(event));
+    this.events.push(parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent);
   }
 
   /** Nothing to flush. */

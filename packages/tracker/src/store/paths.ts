@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { CtxkitError } from '@ctxkit/core';
 
 /**
  * The default usage directory: `$XDG_DATA_HOME/ctxkit/usage`, else `~/.local/share/ctxkit/usage`
@@ -21,7 +22,32 @@ export function sessionFileName(sessionId: string): string {
   return `${safe.startsWith('.') ? `%2E${safe.slice(1)}` : safe}.jsonl`;
 }
 
-/** Inverse of {@link sessionFileName}. */
-export function sessionIdFromFileName(file: string): string {
-  return decodeURIComponent(file.replace(/\.jsonl$/, ''));
+/** Longest file name most file systems take (ext4, APFS, NTFS: 255 bytes or UTF-16 units). */
+const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * Refuses a session id whose file name would not fit the file system: every write of it would fail,
+ * so it is refused before anything is acknowledged.
+ */
+export function checkSessionFileName(sessionId: string): void {
+  const name = sessionFileName(sessionId);
+  if (name.length > MAX_FILE_NAME_BYTES) {
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      `session id too long: its file name would be ${name.length} bytes (at most ${MAX_FILE_NAME_BYTES})`,
+      { length: name.length },
+    );
+  }
+}
+
+/**
+ * Inverse of {@link sessionFileName}; undefined for a name it cannot have produced (a stray file such
+ * as `100%.jsonl`, whose `%` escape is malformed).
+ */
+export function sessionIdFromFileName(file: string): string | undefined {
+  try {
+    return decodeURIComponent(file.replace(/\.jsonl$/, ''));
+  } catch {
+    return undefined;
+  }
 }

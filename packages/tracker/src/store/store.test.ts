@@ -134,7 +134,9 @@ describe('JsonlUsageStore files', () => {
     expect(result.droppedBadLines).toBe(1);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const after = await store.read();
-    expect(after.events.map((e) => e.id).sort()).toEqual(['e11', 'e20']);
+    // Retention keeps or removes whole sessions: 'mixed' was active a day ago, so its 20-day-old
+    // event stays with it (only the duplicate and the corrupt line are cleaned).
+    expect(after.events.map((e) => e.id).sort()).toEqual(['e10', 'e11', 'e20']);
     expect(after.duplicates).toBe(0);
     expect(after.warnings).toEqual([]);
 
@@ -207,16 +209,17 @@ describe('JsonlUsageStore files', () => {
     expect(process.listenerCount('exit')).toBeLessThanOrEqual(baseline + 1);
   });
 
-  it('a failed flush rejects the batch, keeps the records and recovers', async () => {
+  it('a failed flush rejects the records, never writes them later, and recovers', async () => {
     const blocker = join(dir, 'file-not-dir');
     writeFileSync(blocker, 'x');
     const store = new JsonlUsageStore({ directory: join(blocker, 'usage'), flushOnExit: false });
     await expect(store.append(event(0))).rejects.toMatchObject({ code: 'IO_ERROR' });
     expect(store.warnings[0]?.code).toBe('FLUSH_FAILED');
-    // The record is still buffered: fixing the cause lets the next flush write it.
+    // A rejected record is not stored, ever (its caller was told so); fixing the cause lets new ones in.
     rmSync(blocker);
     await store.flush();
-    expect((await store.read()).events.map((e) => e.id)).toEqual(['e0']);
+    await store.append(event(1));
+    expect((await store.read()).events.map((e) => e.id)).toEqual(['e1']);
     await store.close();
   });
 });

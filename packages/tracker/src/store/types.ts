@@ -21,26 +21,47 @@ export interface StoreReadResult {
   warnings: UsageWarning[];
 }
 
-/** Retention policy applied by {@link UsageStore.compact}. */
+/**
+ * Retention policy applied by {@link UsageStore.compact}. Retention removes whole sessions, judged by
+ * their last activity: the newest event's own `timestamp` (the header's `startedAt` for a session
+ * without events), never the file's modification or import time. A session is kept or removed
+ * whole, so no header is ever left without its events.
+ */
 export interface RetentionPolicy {
-  /** Keep at most this many sessions (most recently active first). */
+  /** Keep at most this many sessions (most recent last activity first); a non-negative integer. */
   maxSessions?: number;
-  /** Drop events older than this many days. */
+  /** Remove sessions whose last activity is older than this many days; a positive number. */
   maxAgeDays?: number;
 }
 
-/** What a compaction did. */
+/** Options of {@link UsageStore.compact}. */
+export interface CompactOptions {
+  /**
+   * Change nothing; return what a real run would remove and rewrite.
+   * @default false
+   */
+  dryRun?: boolean;
+}
+
+/** What a compaction did (or, with `dryRun`, would do). */
 export interface CompactResult {
+  /** Sessions whose file was (or would be) deleted whole. */
   removedSessions: string[];
+  /** Sessions rewritten without their torn, corrupt or duplicate lines (every event kept). */
   rewrittenSessions: string[];
+  /** Events in the removed sessions plus duplicate copies dropped by rewrites. */
   droppedEvents: number;
+  /** Torn or corrupt lines dropped by rewrites. */
   droppedBadLines: number;
+  /** True when nothing was changed (a dry run). */
+  dryRun: boolean;
 }
 
 /**
  * Where usage history lives. Implementations: {@link JsonlUsageStore} (default, durable),
  * {@link MemoryUsageStore} (tests). A SQLite store would implement the same interface: `append` may
- * buffer but must resolve only once the event is durable; `read` must de-duplicate by `id` and report,
+ * buffer but must resolve only once the event is durable, must refuse (with a typed error) what its
+ * reader would not return, and must never store a record whose promise it rejected; `read` must de-duplicate by `id` and report,
  * not throw on, damaged records.
  */
 export interface UsageStore {
@@ -57,7 +78,7 @@ export interface UsageStore {
   /** Lists the session ids present. */
   listSessions(): Promise<string[]>;
   /** Applies a retention policy (atomic rewrites); stores without retention may omit it. */
-  compact?(policy?: RetentionPolicy): Promise<CompactResult>;
+  compact?(policy?: RetentionPolicy, options?: CompactOptions): Promise<CompactResult>;
   /** Flushes and releases everything (file handles, exit handlers). */
   close(): Promise<void>;
 }
