@@ -31,6 +31,7 @@ export const usageEventSchema = z.object({
     .object({ amount: z.number().nonnegative(), currency: z.literal('USD'), pricingVersion: z.string() })
     .nullable(),
   costReason: z.string().optional(),
+  agentId: z.string().min(1).optional(),
   latency: z
     .object({
       totalMs: z.number().nonnegative().optional(),
