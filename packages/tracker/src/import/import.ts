@@ -15,10 +15,11 @@ export interface ImportAgentLogsOptions {
   strict?: boolean;
   /**
    * What to do with a file that is no supported log (or cannot be read): `'throw'` stops before anything
-   * is written; `'skip'` reports it in the result's `files[].error` and imports the rest.
+   * is written; `'skip'` reports it in the result's `files[].error` and imports the rest; a function
+   * decides per file (e.g. skip what a folder scan found, throw for a file the user named).
    * @default 'throw'
    */
-  unsupported?: 'throw' | 'skip';
+  unsupported?: 'throw' | 'skip' | ((file: string) => 'throw' | 'skip');
   /** Called after each file is read (for a progress bar). */
   onProgress?: (done: number, total: number, file: string) => void;
 }
@@ -83,7 +84,8 @@ export async function importAgentLogs(
   options: ImportAgentLogsOptions,
 ): Promise<ImportAgentLogsResult> {
   const pricing = options.pricing instanceof Pricing ? options.pricing : new Pricing(options.pricing);
-  const mode = options.unsupported ?? 'throw';
+  const unsupported = options.unsupported ?? 'throw';
+  const mode = typeof unsupported === 'function' ? unsupported : () => unsupported;
   const reports: ImportedLogFile[] = [];
   const logs: ParsedAgentLog[] = [];
   const unique = [...new Set(files)];
@@ -103,7 +105,7 @@ export async function importAgentLogs(
       const reason = error instanceof CtxkitError ? error.details?.reason : undefined;
       if (reason === 'empty') {
         reports.push({ file, sessionIds: [], calls: 0, added: 0, skipped: [] });
-      } else if (mode === 'skip' && error instanceof CtxkitError && error.code !== 'INVALID_ARGUMENT') {
+      } else if (mode(file) === 'skip' && error instanceof CtxkitError && error.code !== 'INVALID_ARGUMENT') {
         reports.push({
           file,
           sessionIds: [],

@@ -35,11 +35,11 @@ export function defaultAgentLogLocations(
   ];
 }
 
-/** Which files of a location are logs: Claude Code `*.jsonl` (subagents too), Codex `rollout-*.jsonl`, Gemini `chats/session-*.json`. */
-function isLogFile(kind: AgentLogKind, name: string, parent: string): boolean {
+/** Which files of a location are logs: Claude Code `*.jsonl` (subagents too), Codex `rollout-*.jsonl`, Gemini `session-*.json` (in `<hash>/chats/`). */
+function isLogFile(kind: AgentLogKind, name: string): boolean {
   if (kind === 'claude-code') return name.endsWith('.jsonl');
   if (kind === 'codex') return name.startsWith('rollout-') && name.endsWith('.jsonl');
-  return parent === 'chats' && name.startsWith('session-') && name.endsWith('.json');
+  return name.startsWith('session-') && name.endsWith('.json');
 }
 
 /**
@@ -54,7 +54,7 @@ function isLogFile(kind: AgentLogKind, name: string, parent: string): boolean {
  */
 export function findAgentLogs(locations: readonly AgentLogLocation[] = defaultAgentLogLocations()): string[] {
   const found = new Set<string>();
-  const walk = (kind: AgentLogKind, directory: string, parent: string, depth: number): void => {
+  const walk = (kind: AgentLogKind, directory: string, depth: number): void => {
     let entries: import('node:fs').Dirent[];
     try {
       entries = readdirSync(directory, { withFileTypes: true });
@@ -64,12 +64,12 @@ export function findAgentLogs(locations: readonly AgentLogLocation[] = defaultAg
     for (const e of entries) {
       const path = join(directory, e.name);
       if (e.isDirectory()) {
-        if (depth < 8) walk(kind, path, e.name, depth + 1);
-      } else if (e.isFile() && isLogFile(kind, e.name, parent)) found.add(path);
+        if (depth < 8) walk(kind, path, depth + 1);
+      } else if (e.isFile() && isLogFile(kind, e.name)) found.add(path);
     }
   };
   for (const { kind, directory } of locations) {
-    if (existsSync(directory)) walk(kind, directory, '', 0);
+    if (existsSync(directory)) walk(kind, directory, 0);
   }
   return [...found].sort();
 }
