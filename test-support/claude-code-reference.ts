@@ -2,7 +2,8 @@
 // with code that shares nothing with the tracker's importer, to check it (tests) and to print it beside
 // ctxkit and ccusage (bench). One record per response (`message.id` + `requestId`) over all the files
 // given, its last line's usage (the copy with the most output when several files hold it); Claude Code's
-// own `<synthetic>` messages are not calls; prices per million tokens from Anthropic's price list, with
+// own `<synthetic>` messages are not calls; a subagent's response embedded in its parent's log
+// (`agent_progress`) is one too; prices per million tokens from Anthropic's price list, with
 // 1-hour cache writes at 2x input and 5-minute ones at 1.25x.
 import { readFileSync } from 'node:fs';
 
@@ -72,6 +73,11 @@ export function referenceResponses(files: readonly string[]): ReferenceResponse[
         line = JSON.parse(text);
       } catch {
         continue;
+      }
+      // A subagent's response embedded in the parent log (`progress` / `agent_progress`) is a call too.
+      const progress = (line as { data?: { type?: string; message?: typeof line } })?.data;
+      if (line?.type === 'progress' && progress?.type === 'agent_progress' && progress.message) {
+        line = { ...progress.message, sessionId: line.sessionId };
       }
       const u = line?.message?.usage;
       if (line?.type !== 'assistant' || !u || line.message?.model === '<synthetic>') continue;

@@ -49,6 +49,8 @@ interface Pending {
  * Usage is read apart from the content, so a response logged only as `thinking` counts.
  * `cache_creation.ephemeral_1h_input_tokens` becomes `cacheWrite1hTokens`; tool names come from the
  * `tool_use` blocks of every line of the response. Claude Code's own `<synthetic>` messages are not calls.
+ * A subagent's responses that the parent log embeds in `agent_progress` lines count too, once: they carry
+ * the same ids as the subagent's own log.
  *
  * @param text - the whole file
  * @param options - `file` (used for messages and the subagent id), `strict`
@@ -73,7 +75,8 @@ export function claudeCodeFromLines(
   const fallbackSession = options.file ? basename(options.file).replace(/\.jsonl$/, '') : 'claude-code';
   const byId = new Map<string, Pending>();
   const sessions = new Map<string, ImportedSession>();
-  for (const { line, value } of lines) {
+  for (const { line, value: raw } of lines) {
+    const value = subagentProgress(raw) ?? raw;
     if (!isRecord(value)) continue;
     const sessionId = typeof value.sessionId === 'string' && value.sessionId ? value.sessionId : undefined;
     const timestamp = validTime(value.timestamp);
@@ -117,8 +120,9 @@ export function claudeCodeFromLines(
         toolIds: new Set(),
       };
       byId.set(id, pending);
-    } else {
-      // The last line of a response carries its final usage.
+    } else if (normalized.usage.outputTokens >= pending.call.usage.outputTokens) {
+      // The last line of a response carries its final usage (output only grows; a progress snapshot
+      // of a subagent's response can come after it).
       pending.call.usage = normalized.usage;
       if (normalized.model) pending.call.model = normalized.model;
     }
@@ -134,6 +138,24 @@ export function claudeCodeFromLines(
     sessions: [...sessions.values()],
     calls,
     skipped,
+  };
+}
+
+/**
+ * Claude Code 2.1 writes a subagent's responses into the parent log too, as `progress` lines of type
+ * `agent_progress` that embed the subagent's assistant line; when the subagent's own log is gone they are
+ * the only record of those calls. Returns that line with the parent's session and the subagent's id.
+ */
+function subagentProgress(value: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(value) || value.type !== 'progress' || !isRecord(value.data)) return undefined;
+  const data = value.data;
+  if (data.type !== 'agent_progress' || !isRecord(data.message) || data.message.type !== 'assistant')
+    return undefined;
+  return {
+    ...data.message,
+    sessionId: value.sessionId,
+    cwd: value.cwd,
+    ...(typeof data.agentId === 'string' ? { agentId: data.agentId } : {}),
   };
 }
 

@@ -207,6 +207,20 @@ describe('Claude Code import equals the bill computed from the raw lines', () =>
     expect(log.calls.every((c) => c.agentId === 'acompact-fffbd0')).toBe(true);
   });
 
+  it('counts a subagent’s responses embedded in the parent log (agent_progress), once each', () => {
+    const file = fixture('claude-code', 'agent-progress.jsonl');
+    const embedded = rawLines(file).map((l) => l.data.message);
+    const ids = new Set(embedded.map((m) => `${m.message.id}:${m.requestId}`));
+    const log = readAgentLog(file);
+    expect(log.calls.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(new Set(log.calls.map((c) => c.agentId))).toEqual(
+      new Set(rawLines(file).map((l) => l.data.agentId)),
+    );
+    expect(new Set(log.calls.map((c) => c.sessionId))).toEqual(
+      new Set(rawLines(file).map((l) => l.sessionId)),
+    );
+  });
+
   it('is incremental per response: a grown log adds exactly its new responses, an unchanged one nothing', async () => {
     const turn1 = fixture('claude-code', 'incremental', 'turn-1.jsonl');
     const turn2 = fixture('claude-code', 'incremental', 'turn-2.jsonl');
