@@ -1,26 +1,19 @@
-import type { TokenUsage, ToolUsage } from '../types.js';
+import type { UsageEvent } from '../types.js';
 
 /** The agents whose on-disk logs the importers read. */
 export type AgentLogKind = 'claude-code' | 'codex' | 'gemini-cli';
 
-/** One billed model call read from an agent log, before pricing. */
-export interface ImportedCall {
-  /**
-   * Stable id of the response: Claude Code `message.id` + `requestId`, Gemini CLI's message id, Codex
-   * `<session>#<n>` (its n-th counted `token_count`). Importing the same response twice adds it once.
-   */
-  id: string;
-  sessionId: string;
-  /** When the agent logged the response (ISO-8601). */
-  timestamp: string;
-  provider: string;
-  model: string;
-  usage: TokenUsage;
-  /** Tools the response called, by name (`count` calls each, result tokens unknown: 0). */
-  tools?: Record<string, ToolUsage>;
-  /** The subagent that made the call (Claude Code `agentId`), when it was not the main agent. */
-  agentId?: string;
-}
+/**
+ * One billed model call read from an agent log, before pricing: the fields of a {@link UsageEvent} an
+ * agent log gives. `id` is the response's stable id — Claude Code `message.id:requestId`, Gemini CLI's
+ * message id, Codex `<session>#<n>` (its n-th counted `token_count`) — so importing the same response
+ * twice adds it once; `tools` counts calls only (result tokens are not logged: 0); `agentId` is set for a
+ * subagent's calls.
+ */
+export type ImportedCall = Pick<
+  UsageEvent,
+  'id' | 'sessionId' | 'timestamp' | 'provider' | 'model' | 'usage' | 'tools' | 'agentId'
+>;
 
 /** A session as an agent log describes it. */
 export interface ImportedSession {
