@@ -1,7 +1,7 @@
 // End-to-end: spawns the BUILT binary (dist/cli.js), as a user's shell would, on real transcripts,
 // checked against the packages themselves (run on sources here), never against hard-coded figures.
 // One file, so the binary is built once (two files in parallel forks would race on tsup's clean).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -9,11 +9,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -412,5 +414,33 @@ describe('usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${other}: not a Claude Code, Codex or Gemini CLI log`);
     expect(existsSync(store) ? readdirSync(store) : []).toEqual([]);
+  });
+
+  it('--watch imports the new responses of a log as it grows, and stops on SIGINT', async () => {
+    const samples = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures/claude-code/incremental');
+    const log = join(tmp, 'watched.jsonl');
+    copyFileSync(join(samples, 'turn-1.jsonl'), log);
+    const store = join(tmp, 'usage-watch');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'usage', 'import', log, '--dir', store, '--watch', '--interval', '0.1', '--json'],
+      { env: { ...process.env, NO_COLOR: '' } },
+    );
+    const rounds: { added: number; alreadyStored: number }[] = [];
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const lines = createInterface({ input: child.stdout });
+    const next = () =>
+      new Promise<void>((done) => lines.once('line', (l) => done(void rounds.push(JSON.parse(l)))));
+    await next();
+    // Replaced in one step, so a poll never sees half of it (a half line would wait for the next round).
+    copyFileSync(join(samples, 'turn-2.jsonl'), `${log}.tmp`);
+    renameSync(`${log}.tmp`, log);
+    await next();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const grown = json(['usage', 'import', join(samples, 'turn-2.jsonl'), '--dir', store]);
+    expect(rounds[0]!.added).toBeGreaterThan(0);
+    expect(rounds[1]!.added).toBe(grown.alreadyStored - rounds[0]!.added);
+    expect(grown.added).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '@ctxkit/tracker';
 import type { Command } from 'commander';
 import { type CommandContext, emit } from '../context.js';
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import { int } from '../output/format.js';
 import { startProgress } from '../output/progress.js';
 
@@ -78,13 +78,22 @@ export function registerUsageImport<O extends { json?: boolean }>(
       'log files or folders (default: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp)',
     )
     .option('--strict', 'fail on the first malformed line instead of skipping it')
-    .action(async (paths: string[], options: O & { strict?: boolean }) => {
+    .option(
+      '--watch',
+      'keep importing as the logs grow, until interrupted (with --json: one document per line)',
+    )
+    .option('--interval <seconds>', 'with --watch: how often to look for changed logs', '2')
+    .action(async (paths: string[], options: O & { strict?: boolean; watch?: boolean; interval: string }) => {
       const ctx = deps.context(options);
       const scanned = paths.length === 0;
       const locations = defaultAgentLogLocations();
       const named = new Set(scanned ? [] : paths);
-      const files = scanned ? findAgentLogs(locations) : expand(paths);
-      if (files.length === 0) {
+      const interval = Number(options.interval);
+      if (!Number.isFinite(interval) || interval <= 0)
+        throw usageError(`--interval must be a positive number of seconds, got "${options.interval}"`);
+      const list = () => (scanned ? findAgentLogs(locations) : expand(paths));
+      const files = list();
+      if (files.length === 0 && !options.watch) {
         const where = scanned ? locations.map((l) => l.directory).join(', ') : paths.join(', ');
         throw inputError(
           `no agent logs found in ${where}`,
@@ -92,36 +101,93 @@ export function registerUsageImport<O extends { json?: boolean }>(
           'IO_ERROR',
         );
       }
-      const { store, directory } = deps.openTracker(options, false);
-      const progress = startProgress('importing', files.length, { enabled: ctx.interactive });
-      let result: ImportAgentLogsResult;
-      try {
-        result = await importAgentLogs(files, {
-          store,
-          strict: options.strict ?? false,
-          // A scan meets whatever the agents left there; a file named on the command line must be a log.
-          unsupported: (file) => (named.has(file) ? 'throw' : 'skip'),
-          onProgress: (done) => progress.update(done),
-        });
-      } catch (error) {
-        // An unsupported file is bad input (exit 2), not a wrong command line.
-        if (isCtxkitError(error) && error.code === 'UNSUPPORTED')
-          throw inputError(error.message, error.details);
-        throw error;
-      } finally {
-        progress.stop();
-        await store.close();
-      }
-      for (const f of result.files) {
-        if (f.skipped.length > 0) {
-          const first = f.skipped[0]!;
-          ctx.warn(
-            `${f.file}: skipped ${f.skipped.length} unusable line(s); first at line ${first.line}: ${first.reason} (--strict fails instead)`,
-          );
+      const importRound = async (round: readonly string[], brief: boolean) => {
+        const { store, directory } = deps.openTracker(options, false);
+        const progress = startProgress('importing', round.length, { enabled: ctx.interactive });
+        let result: ImportAgentLogsResult;
+        try {
+          result = await importAgentLogs(round, {
+            store,
+            strict: options.strict ?? false,
+            // A scan meets whatever the agents left there; a file named on the command line must be a log.
+            unsupported: (file) => (named.has(file) ? 'throw' : 'skip'),
+            onProgress: (done) => progress.update(done),
+          });
+        } catch (error) {
+          // An unsupported file is bad input (exit 2), not a wrong command line.
+          if (isCtxkitError(error) && error.code === 'UNSUPPORTED')
+            throw inputError(error.message, error.details);
+          throw error;
+        } finally {
+          progress.stop();
+          await store.close();
         }
-      }
-      emit(ctx, { directory, ...result }, () =>
-        summary(result, directory, scanned || result.files.length > 20),
-      );
+        for (const f of result.files) {
+          if (f.skipped.length > 0) {
+            const first = f.skipped[0]!;
+            ctx.warn(
+              `${f.file}: skipped ${f.skipped.length} unusable line(s); first at line ${first.line}: ${first.reason} (--strict fails instead)`,
+            );
+          }
+        }
+        const data = { directory, ...result };
+        if (ctx.json && options.watch) ctx.out(JSON.stringify(data));
+        else emit(ctx, data, () => summary(result, directory, brief || result.files.length > 20));
+      };
+      await importRound(files, scanned);
+      if (options.watch) await watch(list, files, interval * 1000, (changed) => importRound(changed, true));
     });
+}
+
+/** A file's size and modification time: what changes when an agent appends or rewrites it. */
+function stamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+/**
+ * Polls the logs every `intervalMs` and imports the new or changed ones, until SIGINT / SIGTERM. Polling
+ * rather than fs.watch: it behaves the same on every platform and file system (network mounts too).
+ */
+async function watch(
+  list: () => string[],
+  initial: readonly string[],
+  intervalMs: number,
+  importRound: (changed: string[]) => Promise<void>,
+): Promise<void> {
+  const seen = new Map(initial.map((f) => [f, stamp(f)]));
+  let stop: () => void = () => {};
+  let stopped = false;
+  const onSignal = () => {
+    stopped = true;
+    stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    while (!stopped) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalMs);
+        stop = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopped) break;
+      const changed = list().filter((f) => {
+        const now = stamp(f);
+        if (seen.get(f) === now) return false;
+        seen.set(f, now);
+        return now !== 'gone';
+      });
+      if (changed.length > 0) await importRound(changed);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
