@@ -349,6 +349,37 @@ describe('bad input', () => {
     expect(parseAgentLog(`\ufeff${big}\n${text}`).calls).toEqual(expected);
   });
 
+  it('a count the store could not read back is refused, reported, and the rest stored', async () => {
+    const text = readFileSync(short, 'utf8');
+    const dir = tempDir();
+    const file = join(dir, 'huge.jsonl');
+    const [first, ...rest] = text.split('\n');
+    const huge = JSON.stringify({
+      type: 'assistant',
+      sessionId: 'huge',
+      requestId: 'req_huge',
+      timestamp: '2026-02-10T10:00:00.000Z',
+      message: {
+        id: 'msg_huge',
+        model: 'claude-opus-4-6',
+        role: 'assistant',
+        content: [],
+        usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 1e20 },
+      },
+    });
+    writeFileSync(file, [first, huge, ...rest].join('\n'));
+    const store = newStore();
+    const result = await importAgentLogs([file], { store });
+    expect(result.added).toBe(readAgentLog(short).calls.length);
+    expect(result.files[0]!.skipped.map((s) => s.reason)).toEqual([
+      expect.stringContaining('msg_huge:req_huge'),
+    ]);
+    const read = await store.read();
+    expect(read.warnings).toEqual([]);
+    expect(read.events.length).toBe(result.added);
+    await store.close();
+  });
+
   it('an empty file imports nothing; a file of another kind, or a directory, is a typed error naming it', async () => {
     const dir = tempDir();
     const empty = join(dir, 'empty.jsonl');

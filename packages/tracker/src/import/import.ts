@@ -1,5 +1,6 @@
 import { CtxkitError } from '@ctxkit/core';
 import { Pricing, type PricingOptions } from '../pricing.js';
+import { usageEventSchema } from '../schema.js';
 import type { UsageStore } from '../store/types.js';
 import type { SessionRecord, UsageEvent } from '../types.js';
 import { readAgentLog } from './detect.js';
@@ -168,11 +169,23 @@ export async function importAgentLogs(
       alreadyStored++;
       continue;
     }
+    const event = toEvent(call, pricing);
+    // Never acknowledge what the store's reader would refuse (e.g. a count past 2^53 is no integer).
+    const valid = usageEventSchema.safeParse(event);
+    if (!valid.success) {
+      const issue = valid.error.issues[0];
+      perFile.get(file)?.skipped.push({
+        line: 0,
+        reason: `call ${call.id} not stored: ${issue?.path.join('.')} ${issue?.message ?? 'invalid'}`,
+      });
+      summary.calls--;
+      continue;
+    }
     if (!headers.has(call.sessionId)) {
       headers.add(call.sessionId);
       writes.push(options.store.startSession(sessionHeader(call, kind, sessions.get(call.sessionId))));
     }
-    writes.push(options.store.append(toEvent(call, pricing)));
+    writes.push(options.store.append(event));
     storedIds.add(call.id);
     summary.added++;
     added++;

@@ -29,7 +29,7 @@ export interface ImportedSession {
 
 /** A line of an agent log that was not used, and why. */
 export interface SkippedLogLine {
-  /** 1-based line number (Gemini CLI: 1-based message number). */
+  /** 1-based line number (Gemini CLI: 1-based message number); 0 for a call refused after reading (`reason` names it). */
   line: number;
   reason: string;
 }
