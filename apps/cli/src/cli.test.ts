@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
+import { readAgentLog } from '@ctxkit/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTranscripts, REPO_ROOT } from '../../../test-support/transcripts.js';
 import { toClaudeCodeLog } from './testing/claude-code-log.js';
@@ -426,21 +427,31 @@ describe('usage', () => {
       [BIN, 'usage', 'import', log, '--dir', store, '--watch', '--interval', '0.1', '--json'],
       { env: { ...process.env, NO_COLOR: '' } },
     );
-    const rounds: { added: number; alreadyStored: number }[] = [];
+    const expected = readAgentLog(join(samples, 'turn-2.jsonl')).calls.length;
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const lines = createInterface({ input: child.stdout });
-    const next = () =>
-      new Promise<void>((done) => lines.once('line', (l) => done(void rounds.push(JSON.parse(l)))));
-    await next();
-    // Replaced in one step, so a poll never sees half of it (a half line would wait for the next round).
-    copyFileSync(join(samples, 'turn-2.jsonl'), `${log}.tmp`);
-    renameSync(`${log}.tmp`, log);
-    await next();
+    let added = 0;
+    let rounds = 0;
+    // A just-written log keeps its last response back until it has been quiet for a while, then it is
+    // retried: read rounds until every response of the grown log is in.
+    await new Promise<void>((done) => {
+      lines.on('line', (line) => {
+        rounds++;
+        added += JSON.parse(line).added;
+        if (rounds === 1) {
+          // Replaced in one step, so a poll never sees half of it (a half line would wait for the next round).
+          copyFileSync(join(samples, 'turn-2.jsonl'), `${log}.tmp`);
+          renameSync(`${log}.tmp`, log);
+        }
+        if (added >= expected) done();
+      });
+    });
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    const grown = json(['usage', 'import', join(samples, 'turn-2.jsonl'), '--dir', store]);
-    expect(rounds[0]!.added).toBeGreaterThan(0);
-    expect(rounds[1]!.added).toBe(grown.alreadyStored - rounds[0]!.added);
-    expect(grown.added).toBe(0);
+    expect(added).toBe(expected);
+    expect(rounds).toBeGreaterThan(1);
+    const again = json(['usage', 'import', join(samples, 'turn-2.jsonl'), '--dir', store]);
+    expect(again.added).toBe(0);
+    expect(again.alreadyStored).toBe(expected);
   });
 });

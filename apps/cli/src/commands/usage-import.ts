@@ -101,6 +101,10 @@ export function registerUsageImport<O extends { json?: boolean }>(
           'IO_ERROR',
         );
       }
+      // While watching, a log written in the last few rounds keeps its last response back until it is
+      // quiet (a response still streaming would be stored with partial output), and is retried.
+      const settleMs = options.watch ? Math.max(1000, 3 * interval * 1000) : 0;
+      let first = true;
       const importRound = async (round: readonly string[], brief: boolean) => {
         const { store, directory } = deps.openTracker(options, false);
         const progress = startProgress('importing', round.length, { enabled: ctx.interactive });
@@ -112,6 +116,7 @@ export function registerUsageImport<O extends { json?: boolean }>(
             // A scan meets whatever the agents left there; a file named on the command line must be a log.
             unsupported: (file) => (named.has(file) ? 'throw' : 'skip'),
             onProgress: (done) => progress.update(done),
+            settleMs,
           });
         } catch (error) {
           // An unsupported file is bad input (exit 2), not a wrong command line.
@@ -131,11 +136,17 @@ export function registerUsageImport<O extends { json?: boolean }>(
           }
         }
         const data = { directory, ...result };
-        if (ctx.json && options.watch) ctx.out(JSON.stringify(data));
+        const quiet = !first && result.added === 0 && !result.files.some((f) => f.error);
+        first = false;
+        if (quiet) {
+          // A watch round that found nothing new prints nothing.
+        } else if (ctx.json && options.watch) ctx.out(JSON.stringify(data));
         else emit(ctx, data, () => summary(result, directory, brief || result.files.length > 20));
+        return result.files.filter((f) => f.heldBack > 0).map((f) => f.file);
       };
-      await importRound(files, scanned);
-      if (options.watch) await watch(list, files, interval * 1000, (changed) => importRound(changed, true));
+      const retry = await importRound(files, scanned);
+      if (options.watch)
+        await watch(list, files, retry, interval * 1000, (changed) => importRound(changed, true));
     });
 }
 
@@ -150,16 +161,19 @@ function stamp(file: string): string {
 }
 
 /**
- * Polls the logs every `intervalMs` and imports the new or changed ones, until SIGINT / SIGTERM. Polling
+ * Polls the logs every `intervalMs` and imports the new or changed ones (and those whose last response
+ * was held back), until SIGINT / SIGTERM. Polling
  * rather than fs.watch: it behaves the same on every platform and file system (network mounts too).
  */
 async function watch(
   list: () => string[],
   initial: readonly string[],
+  heldBack: readonly string[],
   intervalMs: number,
-  importRound: (changed: string[]) => Promise<void>,
+  importRound: (changed: string[]) => Promise<string[]>,
 ): Promise<void> {
   const seen = new Map(initial.map((f) => [f, stamp(f)]));
+  let retry = new Set(heldBack);
   let stop: () => void = () => {};
   let stopped = false;
   const onSignal = () => {
@@ -180,11 +194,11 @@ async function watch(
       if (stopped) break;
       const changed = list().filter((f) => {
         const now = stamp(f);
-        if (seen.get(f) === now) return false;
+        if (seen.get(f) === now) return retry.has(f);
         seen.set(f, now);
         return now !== 'gone';
       });
-      if (changed.length > 0) await importRound(changed);
+      if (changed.length > 0) retry = new Set(await importRound(changed));
     }
   } finally {
     process.off('SIGINT', onSignal);

@@ -221,6 +221,22 @@ describe('Claude Code import equals the bill computed from the raw lines', () =>
     );
   });
 
+  it('holds back the last response of a log still being written, and adds it once the log is quiet', async () => {
+    const file = join(tempDir(), 'live.jsonl');
+    writeFileSync(file, readFileSync(fixture('claude-code', 'tool_heavy.jsonl')));
+    const calls = readAgentLog(file).calls;
+    const store = newStore();
+    const written = statSync(file).mtimeMs;
+    const live = await importAgentLogs([file], { store, settleMs: 5000, now: () => written + 1000 });
+    expect(live.files[0]!.heldBack).toBe(1);
+    expect(live.added).toBe(calls.length - 1);
+    expect((await storedEvents(store)).map((e) => e.id)).not.toContain(calls.at(-1)!.id);
+    const quiet = await importAgentLogs([file], { store, settleMs: 5000, now: () => written + 6000 });
+    expect(quiet.files[0]!.heldBack).toBe(0);
+    expect(quiet.added).toBe(1);
+    await store.close();
+  });
+
   it('is incremental per response: a grown log adds exactly its new responses, an unchanged one nothing', async () => {
     const turn1 = fixture('claude-code', 'incremental', 'turn-1.jsonl');
     const turn2 = fixture('claude-code', 'incremental', 'turn-2.jsonl');

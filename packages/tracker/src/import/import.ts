@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { CtxkitError } from '@ctxkit/core';
 import { Pricing, type PricingOptions } from '../pricing.js';
 import { usageEventSchema } from '../schema.js';
@@ -23,6 +24,15 @@ export interface ImportAgentLogsOptions {
   unsupported?: 'throw' | 'skip' | ((file: string) => 'throw' | 'skip');
   /** Called after each file is read (for a progress bar). */
   onProgress?: (done: number, total: number, file: string) => void;
+  /**
+   * A log modified less than this many ms ago keeps its last response back: the agent may still be
+   * writing it, and the store keeps the first copy of a response it sees. Import again later to add it
+   * (`files[].heldBack` says which files to retry).
+   * @default 0
+   */
+  settleMs?: number;
+  /** Clock for `settleMs`. @default Date.now */
+  now?: () => number;
 }
 
 /** What the import did with one file. */
@@ -39,6 +49,8 @@ export interface ImportedLogFile {
   skipped: SkippedLogLine[];
   /** Why the file was not read (only with `unsupported: 'skip'`). */
   error?: { code: string; message: string };
+  /** Responses kept back because the file was still changing (see `settleMs`). */
+  heldBack: number;
 }
 
 /** What {@link importAgentLogs} did. */
@@ -87,12 +99,19 @@ export async function importAgentLogs(
   const pricing = options.pricing instanceof Pricing ? options.pricing : new Pricing(options.pricing);
   const unsupported = options.unsupported ?? 'throw';
   const mode = typeof unsupported === 'function' ? unsupported : () => unsupported;
+  const settleMs = options.settleMs ?? 0;
+  const now = (options.now ?? Date.now)();
   const reports: ImportedLogFile[] = [];
   const logs: ParsedAgentLog[] = [];
   const unique = [...new Set(files)];
   unique.forEach((file, index) => {
     try {
       const log = readAgentLog(file, { strict: options.strict ?? false });
+      let heldBack = 0;
+      if (settleMs > 0 && log.calls.length > 0 && now - statSync(file).mtimeMs < settleMs) {
+        log.calls = log.calls.slice(0, -1);
+        heldBack = 1;
+      }
       logs.push(log);
       reports.push({
         file,
@@ -101,11 +120,12 @@ export async function importAgentLogs(
         calls: log.calls.length,
         added: 0,
         skipped: log.skipped,
+        heldBack,
       });
     } catch (error) {
       const reason = error instanceof CtxkitError ? error.details?.reason : undefined;
       if (reason === 'empty') {
-        reports.push({ file, sessionIds: [], calls: 0, added: 0, skipped: [] });
+        reports.push({ file, sessionIds: [], calls: 0, added: 0, skipped: [], heldBack: 0 });
       } else if (mode(file) === 'skip' && error instanceof CtxkitError && error.code !== 'INVALID_ARGUMENT') {
         reports.push({
           file,
@@ -113,6 +133,7 @@ export async function importAgentLogs(
           calls: 0,
           added: 0,
           skipped: [],
+          heldBack: 0,
           error: { code: error.code, message: error.message },
         });
       } else throw error;
