@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { fromAnthropic } from '../normalize/anthropic.js';
 import { isRecord } from '../normalize/read.js';
 import { type LogLine, lineError, readLogLines } from './lines.js';
-import { countTool } from './tools.js';
+import { countTool, parsedLog } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -129,16 +129,7 @@ export function claudeCodeFromLines(
     addTools(pending, message.content);
   }
   const calls = [...byId.values()].map((p) => p.call);
-  for (const s of sessions.values()) {
-    s.model = calls.find((c) => c.sessionId === s.sessionId)?.model;
-  }
-  return {
-    kind: 'claude-code',
-    ...(options.file ? { file: options.file } : {}),
-    sessions: [...sessions.values()],
-    calls,
-    skipped,
-  };
+  return parsedLog('claude-code', options, [...sessions.values()], calls, skipped);
 }
 
 /**

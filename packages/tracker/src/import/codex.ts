@@ -4,7 +4,7 @@ import { child, isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
 import { type LogLine, lineError, readLogLines } from './lines.js';
-import { countTool } from './tools.js';
+import { countTool, parsedLog } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -113,12 +113,6 @@ export function codexFromLines(
     });
     tools = {};
   }
-  session.model = calls[0]?.model ?? model;
-  return {
-    kind: 'codex',
-    ...(options.file ? { file: options.file } : {}),
-    sessions: [session],
-    calls,
-    skipped,
-  };
+  session.model = model;
+  return parsedLog('codex', options, [session], calls, skipped);
 }

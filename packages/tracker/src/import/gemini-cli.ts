@@ -4,7 +4,7 @@ import { isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
 import { lineError, stripBom } from './lines.js';
-import { countTool } from './tools.js';
+import { countTool, parsedLog } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -68,12 +68,5 @@ export function parseGeminiCliSession(value: unknown, options: ParseLogOptions =
       ...(Object.keys(tools).length > 0 ? { tools } : {}),
     });
   });
-  session.model = calls[0]?.model;
-  return {
-    kind: 'gemini-cli',
-    ...(options.file ? { file: options.file } : {}),
-    sessions: [session],
-    calls,
-    skipped,
-  };
+  return parsedLog('gemini-cli', options, [session], calls, skipped);
 }
