@@ -1,12 +1,24 @@
 // End-to-end: spawns the BUILT binary (dist/cli.js), as a user's shell would, on real transcripts,
 // checked against the packages themselves (run on sources here), never against hard-coded figures.
 // One file, so the binary is built once (two files in parallel forks would race on tsup's clean).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
+import { readAgentLog } from '@ctxkit/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTranscripts, REPO_ROOT } from '../../../test-support/transcripts.js';
 import { toClaudeCodeLog } from './testing/claude-code-log.js';
@@ -26,11 +38,11 @@ const sidecar: { message_index: number; raw: Record<string, number> }[] = readJs
 let tmp: string;
 
 /** Runs the built CLI; never inherits a TTY, so output must be plain. */
-function ctxkit(args: string[], input?: string) {
+function ctxkit(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     input: input ?? '',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' },
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -331,7 +343,8 @@ describe('usage', () => {
       }),
     );
     const imported = json(['usage', 'import', log, '--dir', store]);
-    expect(imported.imported[0].calls).toBe(assistants.length);
+    expect(imported.files[0].calls).toBe(assistants.length);
+    expect(imported.added).toBe(assistants.length);
     const expectedInput = assistants.reduce((n, i) => {
       const u = byIndex.get(i);
       return n + (u ? u.input_tokens! + u.cache_creation_input_tokens! + u.cache_read_input_tokens! : 3);
@@ -341,7 +354,7 @@ describe('usage', () => {
     expect(report.totals.inputTokens).toBe(expectedInput);
     expect(report.groups[0].key).toBe('2026-02-10');
     // Importing again adds nothing.
-    json(['usage', 'import', log, '--dir', store]);
+    expect(json(['usage', 'import', log, '--dir', store]).added).toBe(0);
     expect(json(['usage', '--dir', store]).totals.inputTokens).toBe(expectedInput);
     const sessions = json(['usage', 'sessions', '--dir', store]);
     expect(sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(['sess-196820da']);
@@ -353,5 +366,92 @@ describe('usage', () => {
     expect(existsSync(html) && readFileSync(html, 'utf8')).toMatch(/<html/i);
     expect(ctxkit(['usage', '--dir', store, '--since', 'yesterday-ish']).code).toBe(1);
     expect(ctxkit(['usage', '--dir', join(tmp, 'no-store')]).code).toBe(2);
+  });
+
+  it('imports every agent log of the default locations, only new responses, tools per call', () => {
+    const samples = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures');
+    const home = join(tmp, 'home');
+    const store = join(tmp, 'usage-scan');
+    const claude = join(home, '.claude', 'projects', '-tmp-private');
+    const session = join(claude, '4c2ddfdc-session.jsonl');
+    const codex = join(home, '.codex', 'sessions', '2026', '05', '12');
+    const gemini = join(home, '.gemini', 'tmp', 'hash', 'chats');
+    for (const d of [claude, codex, gemini]) mkdirSync(d, { recursive: true });
+    copyFileSync(join(samples, 'claude-code', 'incremental', 'turn-1.jsonl'), session);
+    copyFileSync(
+      join(samples, 'codex', 'turn-2.jsonl'),
+      join(codex, 'rollout-2026-05-12T10-00-00-a1b2c3d4-e5f6-7890-abcd-ef1234567890.jsonl'),
+    );
+    const geminiName = 'session-2026-01-16T11-01-file-ops-37b7abef.json';
+    copyFileSync(join(samples, 'gemini-cli', geminiName), join(gemini, geminiName));
+    writeFileSync(join(claude, 'notes.jsonl'), '{"hello":"world"}\n');
+    const env = { HOME: home, CLAUDE_CONFIG_DIR: '', CODEX_HOME: '' };
+    const first = ctxkit(['usage', 'import', '--dir', store, '--json'], '', env);
+    expect(first.code, first.stderr).toBe(0);
+    const result = JSON.parse(first.stdout);
+    const kinds = result.files
+      .filter((f: { added: number }) => f.added > 0)
+      .map((f: { kind: string }) => f.kind);
+    expect(kinds.sort()).toEqual(['claude-code', 'codex', 'gemini-cli']);
+    expect(result.files.find((f: { file: string }) => f.file.endsWith('notes.jsonl')).error.code).toBe(
+      'UNSUPPORTED',
+    );
+    // The session grows: only its new responses are added.
+    copyFileSync(join(samples, 'claude-code', 'incremental', 'turn-2.jsonl'), session);
+    const grown = JSON.parse(ctxkit(['usage', 'import', '--dir', store, '--json'], '', env).stdout);
+    const growth = grown.files.find((f: { file: string }) => f.file === session);
+    expect(growth.added).toBeGreaterThan(0);
+    expect(growth.added).toBeLessThan(growth.calls);
+    expect(grown.added).toBe(growth.added);
+    const byTool = json(['usage', '--dir', store, '--by', 'tool']);
+    expect(byTool.groups.map((g: { key: string }) => g.key)).toContain('read_file');
+  });
+
+  it('names a file of another kind and exits 2, writing nothing', () => {
+    const other = join(tmp, 'chat.jsonl');
+    writeFileSync(other, '{"role":"user","content":"hi"}\n');
+    const store = join(tmp, 'usage-other');
+    const r = ctxkit(['usage', 'import', other, '--dir', store]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${other}: not a Claude Code, Codex or Gemini CLI log`);
+    expect(existsSync(store) ? readdirSync(store) : []).toEqual([]);
+  });
+
+  it('--watch imports the new responses of a log as it grows, and stops on SIGINT', async () => {
+    const samples = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures/claude-code/incremental');
+    const log = join(tmp, 'watched.jsonl');
+    copyFileSync(join(samples, 'turn-1.jsonl'), log);
+    const store = join(tmp, 'usage-watch');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'usage', 'import', log, '--dir', store, '--watch', '--interval', '0.1', '--json'],
+      { env: { ...process.env, NO_COLOR: '' } },
+    );
+    const expected = readAgentLog(join(samples, 'turn-2.jsonl')).calls.length;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const lines = createInterface({ input: child.stdout });
+    let added = 0;
+    let rounds = 0;
+    // A just-written log keeps its last response back until it has been quiet for a while, then it is
+    // retried: read rounds until every response of the grown log is in.
+    await new Promise<void>((done) => {
+      lines.on('line', (line) => {
+        rounds++;
+        added += JSON.parse(line).added;
+        if (rounds === 1) {
+          // Replaced in one step, so a poll never sees half of it (a half line would wait for the next round).
+          copyFileSync(join(samples, 'turn-2.jsonl'), `${log}.tmp`);
+          renameSync(`${log}.tmp`, log);
+        }
+        if (added >= expected) done();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(added).toBe(expected);
+    expect(rounds).toBeGreaterThan(1);
+    const again = json(['usage', 'import', join(samples, 'turn-2.jsonl'), '--dir', store]);
+    expect(again.added).toBe(0);
+    expect(again.alreadyStored).toBe(expected);
   });
 });

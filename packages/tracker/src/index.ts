@@ -17,6 +17,25 @@ export {
 } from './export/interop.js';
 export { toMarkdown } from './export/markdown.js';
 export { renderTerminal, type TerminalOptions } from './export/terminal.js';
+export { isClaudeCodeLine, parseClaudeCodeLog } from './import/claude-code.js';
+export { isCodexLine, parseCodexRollout } from './import/codex.js';
+export { parseAgentLog, readAgentLog, UNSUPPORTED_LOG } from './import/detect.js';
+export { isGeminiCliSession, parseGeminiCliSession } from './import/gemini-cli.js';
+export {
+  type ImportAgentLogsOptions,
+  type ImportAgentLogsResult,
+  type ImportedLogFile,
+  importAgentLogs,
+} from './import/import.js';
+export { type AgentLogLocation, defaultAgentLogLocations, findAgentLogs } from './import/locations.js';
+export type {
+  AgentLogKind,
+  ImportedCall,
+  ImportedSession,
+  ParsedAgentLog,
+  ParseLogOptions,
+  SkippedLogLine,
+} from './import/types.js';
 export {
   detectUsageShape,
   fromAiSdk,

@@ -50,6 +50,7 @@ function usageEventOf(object: ObjectFactory) {
     tools: z.record(z.string(), object({ count: storedCount, resultTokens: storedCount })).optional(),
     cost: object({ amount: storedNumber, currency: z.literal('USD'), pricingVersion: z.string() }).nullable(),
     costReason: z.string().optional(),
+    agentId: z.string().min(1).optional(),
     latency: object({
       totalMs: storedNumber.optional(),
       firstTokenMs: storedNumber.optional(),

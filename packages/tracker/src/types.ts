@@ -80,6 +80,8 @@ export interface UsageEvent {
   cost: CostInfo | null;
   /** Why `cost` is null (e.g. unknown model), or which price rule applied. */
   costReason?: string;
+  /** The subagent that made the call, when not the session's main agent (e.g. a Claude Code `agentId`). */
+  agentId?: string;
   latency?: Latency;
   /** Non-fatal problems found while normalizing (e.g. a missing field read as 0). */
   warnings?: string[];

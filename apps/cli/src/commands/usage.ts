@@ -16,10 +16,10 @@ import {
 import { type Command, Option } from 'commander';
 import { type CommandContext, emit } from '../context.js';
 import { inputError, usageError } from '../errors.js';
-import { loadConversation } from '../io/load.js';
 import { colorEnabled } from '../output/color.js';
 import { int, table, usd } from '../output/format.js';
 import type { ContextFactory } from '../program.js';
+import { registerUsageImport } from './usage-import.js';
 
 interface StoreOptions {
   dir?: string;
@@ -174,7 +174,7 @@ export function registerUsage(program: Command, context: ContextFactory): void {
     .addHelpText(
       'after',
       '\nEvery subcommand takes --json and --dir; `ctxkit usage` alone is `ctxkit usage report`.\n' +
-        'Example: ctxkit usage import ~/.claude/projects/*/*.jsonl && ctxkit usage --monthly --breakdown',
+        'Example: ctxkit usage import && ctxkit usage --monthly --breakdown',
     );
 
   addReportOptions(
@@ -278,76 +278,5 @@ export function registerUsage(program: Command, context: ContextFactory): void {
       },
     );
 
-  addStoreOptions(
-    usage
-      .command('import')
-      .description('add the provider usage recorded in Claude Code session logs to the store'),
-  )
-    .argument('<files...>', 'Claude Code session logs (~/.claude/projects/<project>/<session>.jsonl)')
-    .option('--strict', 'fail on the first malformed line instead of skipping it')
-    .action(async (files: string[], options: StoreOptions & { strict?: boolean }) => {
-      const ctx = context(options);
-      const { tracker, store, directory } = openTracker(options, false);
-      const known = new Set(await store.listSessions());
-      const imported: { file: string; sessionId: string; calls: number; skipped?: string }[] = [];
-      const failures: unknown[] = [];
-      // record() buffers synchronously; its promise settles on the store's flush, whose timer is
-      // unref'd: awaiting each one would let Node exit mid-import. close() flushes them all.
-      const written: Promise<unknown>[] = [];
-      try {
-        for (const file of files) {
-          const parsed = loadConversation(ctx, file, options);
-          if (!parsed.usage || parsed.usage.length === 0) {
-            throw inputError(
-              `${file} records no provider usage (${parsed.format}); only Claude Code session logs do`,
-            );
-          }
-          const sessionId = parsed.sessionId ?? file;
-          if (known.has(sessionId)) {
-            // Sessions are imported whole: a second import of the same log adds nothing.
-            imported.push({ file, sessionId, calls: 0, skipped: 'already in the store' });
-            continue;
-          }
-          known.add(sessionId);
-          tracker.startSession({ provider: 'anthropic', model: parsed.model ?? 'unknown', sessionId });
-          for (const u of parsed.usage) {
-            written.push(
-              tracker
-                .record({
-                  // Stable ids: importing the same log twice adds nothing (the store de-duplicates by id).
-                  id: `${sessionId}:${u.messageIndex}`,
-                  ...(u.timestamp ? { timestamp: u.timestamp } : {}),
-                  model: u.model ?? parsed.model ?? 'unknown',
-                  provider: 'anthropic',
-                  usage: {
-                    inputTokens: u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens,
-                    cachedInputTokens: u.cache_read_input_tokens,
-                    cacheWriteTokens: u.cache_creation_input_tokens,
-                    outputTokens: u.output_tokens,
-                  },
-                })
-                .then(
-                  () => undefined,
-                  (error: unknown) => void failures.push(error),
-                ),
-            );
-          }
-          imported.push({ file, sessionId, calls: parsed.usage.length });
-        }
-      } finally {
-        await tracker.close();
-      }
-      await Promise.all(written);
-      if (failures.length > 0) throw failures[0];
-      emit(ctx, { directory, imported }, () =>
-        imported
-          .map((i) =>
-            i.skipped
-              ? `${i.file}: skipped (session ${i.sessionId} is ${i.skipped})`
-              : `${i.file}: ${i.calls} call(s) → session ${i.sessionId}`,
-          )
-          .concat(`store: ${directory}`)
-          .join('\n'),
-      );
-    });
+  registerUsageImport(usage, addStoreOptions, { context, openTracker });
 }
