@@ -306,7 +306,7 @@ export class TokenUsageTracker {
     const priced =
       kind === 'tool'
         ? { cost: null, reason: 'tool activity, no model call' }
-        : this.pricing.price(provider, model, e.usage, timestamp);
+        : this.pricing.price(provider, model, e.usage, timestamp, priceContext(session.record));
     const event: UsageEvent = {
       id: e.id ?? randomUUID(),
       sessionId: e.sessionId ?? session.record.sessionId,
@@ -506,6 +506,12 @@ export class TokenUsageTracker {
     if (!this.live) throw new CtxkitError('INVALID_ARGUMENT', 'no session: call startSession() first');
     return this.live;
   }
+}
+
+/** A session's endpoint from its meta (`baseUrl` or `baseURL`), so a loopback server prices as local. */
+function priceContext(record: SessionRecord): { baseUrl?: string } {
+  const url = record.meta?.baseUrl ?? record.meta?.baseURL;
+  return typeof url === 'string' ? { baseUrl: url } : {};
 }
 
 /** Our own event input (camelCase usage without the AI SDK's `totalTokens` / detail objects). */
