@@ -148,10 +148,7 @@ function turnChart(report: UsageReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" role="img" aria-label="Tokens per turn, by session">${yAxis(max, top, bottom)}${lines.join('')}${marks.join('')}<text x="${(PAD_LEFT + W) / 2}" y="${h - 8}" font-size="10" text-anchor="middle">turns, one segment per session (${grouped(segments.length)} session(s), ${grouped(turns.length)} turns)</text></svg>`;
 }
 
-// Reasoning is shown only when some call reported it (most logs do not split it out).
-let withReasoning = true;
-
-function tr(label: string, t: UsageTotals, cls = '', detail = ''): string {
+function tr(label: string, t: UsageTotals, withReasoning: boolean, cls = '', detail = ''): string {
   const cells = [
     grouped(t.calls),
     grouped(t.inputTokens),
@@ -166,7 +163,7 @@ function tr(label: string, t: UsageTotals, cls = '', detail = ''): string {
   return `<tr${cls ? ` class="${cls}"` : ''}><td title="${escapeHtml(label)}">${first}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }
 
-function head(first: string): string {
+function head(first: string, withReasoning: boolean): string {
   return `<thead><tr><th>${escapeHtml(first)}</th><th>Calls</th><th>Input</th><th>Cache read</th><th>Cache write</th><th>Output</th>${withReasoning ? '<th>Reasoning</th>' : ''}<th>Total</th><th>Cost</th></tr></thead>`;
 }
 
@@ -188,17 +185,22 @@ function groupDetail(g: UsageReport['groups'][number], groupBy: string): string 
  * chart keeps each session's turns together with a marked boundary between sessions.
  */
 export function renderHtml(report: UsageReport, title = 'Token usage report'): string {
-  withReasoning = report.totals.reasoningTokens > 0;
-  const models = report.byModel.map((m) => tr(`${m.provider}/${m.model}`, m)).join('');
+  // Reasoning gets a column only when some call reported it (most logs do not split it out).
+  const withReasoning = report.totals.reasoningTokens > 0;
+  const models = report.byModel.map((m) => tr(`${m.provider}/${m.model}`, m, withReasoning)).join('');
   const groups = report.groups
     .map(
       (g) =>
         tr(
           report.groupBy === 'block' ? g.key.slice(0, 16).replace('T', ' ') : g.key,
           g.totals,
+          withReasoning,
           'group',
           groupDetail(g, report.groupBy),
-        ) + (g.byModel.length > 1 ? g.byModel.map((m) => tr(`  └ ${m.model}`, m, 'model')).join('') : ''),
+        ) +
+        (g.byModel.length > 1
+          ? g.byModel.map((m) => tr(`  └ ${m.model}`, m, withReasoning, 'model')).join('')
+          : ''),
     )
     .join('');
   const legend = SERIES.map(
@@ -221,9 +223,9 @@ ${groupChart(report)}
 <h2>Tokens per turn</h2>
 ${turnChart(report)}
 <h2>By model</h2>
-<table>${head('Model')}<tbody>${models}${tr('Total', t, 'total')}</tbody></table>
+<table>${head('Model', withReasoning)}<tbody>${models}${tr('Total', t, withReasoning, 'total')}</tbody></table>
 <h2>By ${escapeHtml(report.groupBy)}</h2>
-<table>${head(report.groupBy[0]!.toUpperCase() + report.groupBy.slice(1))}<tbody>${groups}${tr('Total', t, 'total')}</tbody></table>
+<table>${head(report.groupBy[0]!.toUpperCase() + report.groupBy.slice(1), withReasoning)}<tbody>${groups}${tr('Total', t, withReasoning, 'total')}</tbody></table>
 ${report.warnings.map((w) => `<p class="note">${escapeHtml(w)}</p>`).join('')}
 <script type="application/json" id="usage-report">${json}</script>
 </body></html>
