@@ -452,6 +452,16 @@ describe('usage views', () => {
     expect(listed[0].project).toBe('/w/alpha');
     expect(ctxkit(['usage', 'sessions', '--dir', store]).stdout).toMatch(/project\s+started\s+last activity/);
 
+    const instances = json(['usage', 'daily', '--dir', store, '--instances']);
+    expect(Object.keys(instances.projects)).toEqual(['/w/alpha', '/w/beta']);
+    expect(instances.projects['/w/alpha'].totals.calls + instances.projects['/w/beta'].totals.calls).toBe(12);
+    expect(ctxkit(['usage', 'daily', '--dir', store, '--instances']).stdout).toContain('Project: /w/beta');
+    expect(json(['usage', 'session', '--dir', store, '--id', 's-mid']).totals.calls).toBe(4);
+    expect(json(['usage', 'daily', '--dir', store, '-z', 'Asia/Tokyo']).timeZone).toBe('Asia/Tokyo');
+    const limited = ctxkit(['usage', 'blocks', '--dir', store, '--active', '--token-limit', 'max']);
+    expect(limited.stdout).toMatch(/% used, [\d.]+% projected/);
+    expect(ctxkit(['usage', 'blocks', '--dir', store, '--token-limit', 'lots']).code).toBe(1);
+
     const tools = json(['usage', '--dir', store, '--by', 'tool']);
     expect(tools.groups.map((g: { key: string }) => g.key).sort()).toEqual(['Bash', 'Read']);
     expect(ctxkit(['usage', 'daily', '--dir', store, '--since', '20261345']).code).toBe(1);

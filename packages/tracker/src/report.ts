@@ -36,6 +36,8 @@ export interface ReportOptions {
   sessions?: readonly SessionRecord[];
   /** Only sessions of this project (exact project, or its last path segment). */
   project?: string;
+  /** Only these sessions. */
+  sessionIds?: readonly string[];
   /**
    * Group order: `'time'` (by start; default for day, week, month, session, block), `'cost'` or
    * `'tokens'` (default for project, model, tool).
@@ -248,11 +250,13 @@ export function buildReport(
     throw new CtxkitError('INVALID_ARGUMENT', 'sort must be time, cost or tokens', { sort });
   const headers = new Map((options.sessions ?? []).map((s) => [s.sessionId, s]));
   const projectOf = (sessionId: string) => sessionProject(headers.get(sessionId));
+  const only = options.sessionIds ? new Set(options.sessionIds) : undefined;
 
   let selected = [...events]
     .filter((event) => {
       const t = Date.parse(event.timestamp);
       if ((since && t < since.getTime()) || (until && t > until.getTime())) return false;
+      if (only && !only.has(event.sessionId)) return false;
       return options.project === undefined || projectMatches(projectOf(event.sessionId), options.project);
     })
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));

@@ -514,7 +514,11 @@ export class TokenUsageTracker {
   async report(options: ReportOptions = {}): Promise<UsageReport> {
     const since = toDate(options.since, 'since', options.timeZone);
     const until = toDate(options.until, 'until', options.timeZone);
-    const { events, sessions, warnings, duplicates } = await this.store.read({ since, until });
+    const { events, sessions, warnings, duplicates } = await this.store.read({
+      since,
+      until,
+      ...(options.sessionIds ? { sessionIds: options.sessionIds } : {}),
+    });
     const notes = warnings.map((w) => `${w.code}: ${w.message}${w.file ? ` (${w.file}:${w.line})` : ''}`);
     if (duplicates > 0) notes.push(`${duplicates} duplicate record(s) ignored`);
     return buildReport(

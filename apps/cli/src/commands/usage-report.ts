@@ -89,6 +89,10 @@ interface ReportCommandOptions extends StoreOptions {
   markdown?: boolean;
   html?: string;
   tz?: string;
+  timezone?: string;
+  id?: string;
+  instances?: boolean;
+  tokenLimit?: string;
 }
 
 function addFilterOptions(cmd: Command): Command {
@@ -102,7 +106,8 @@ function addFilterOptions(cmd: Command): Command {
         'order of the rows (default: oldest first, or largest first)',
       ).choices(['asc', 'desc']),
     )
-    .option('--tz <zone>', 'IANA time zone of days, weeks, months and bare dates (default UTC)');
+    .option('--tz <zone>', 'IANA time zone of days, weeks, months and bare dates (default UTC)')
+    .option('-z, --timezone <zone>', 'same as --tz');
 }
 
 function addViewOptions(cmd: Command): Command {
@@ -118,7 +123,11 @@ function addBlockOptions(cmd: Command): Command {
   return cmd
     .option('-a, --active', 'only the active 5-hour block, with its burn rate and projection')
     .option('-r, --recent', 'only blocks of the last 3 days (and the active one)')
-    .option('-n, --session-length <hours>', 'block length in hours (default 5, as Claude bills)');
+    .option('-n, --session-length <hours>', 'block length in hours (default 5, as Claude bills)')
+    .option(
+      '-t, --token-limit <n|max>',
+      'show each block as a share of this many tokens (max: the largest block)',
+    );
 }
 
 /** Cost cell: `local`, `?` (unknown), `≥ $x` (partly unknown) or `$x`. */
@@ -165,8 +174,10 @@ function tokenCells(t: UsageTotals): string[] {
  * read, total, cost), per-model rows under each with `--breakdown`, and a total row. `input` is the
  * uncached part, so input + cache write + cache read + output = total.
  */
-export function reportTable(report: UsageReport, breakdown: boolean): string {
+export function reportTable(report: UsageReport, breakdown: boolean, tokenLimit?: number): string {
   const label = groupHeader(report.groupBy);
+  const share = (t: UsageTotals) =>
+    tokenLimit ? [`${((100 * t.totalTokens) / tokenLimit).toFixed(1)}%`] : [];
   const pad = label.map(() => '');
   const rows: string[][] = [];
   for (const g of report.groups) {
@@ -175,11 +186,12 @@ export function reportTable(report: UsageReport, breakdown: boolean): string {
       ...groupCells(g, report.groupBy),
       breakdown ? '' : models.join(', '),
       ...tokenCells(g.totals),
+      ...share(g.totals),
     ]);
     if (breakdown) for (const m of g.byModel) rows.push([...pad.slice(1), '└', m.model, ...tokenCells(m)]);
   }
   rows.push(['Total', ...pad.slice(1), `${int(report.sessions)} session(s)`, ...tokenCells(report.totals)]);
-  const header = [...label, 'models', ...TOKEN_HEADER];
+  const header = [...label, 'models', ...TOKEN_HEADER, ...(tokenLimit ? [`% of ${int(tokenLimit)}`] : [])];
   return table(
     header,
     rows,
@@ -188,7 +200,7 @@ export function reportTable(report: UsageReport, breakdown: boolean): string {
 }
 
 /** The active block's burn rate and projection, in words. */
-function activeBlockText(report: UsageReport): string {
+function activeBlockText(report: UsageReport, tokenLimit?: number): string {
   const g = report.groups.find((x) => x.block?.active);
   if (!g?.block) return 'no active block';
   const b = g.block;
@@ -204,6 +216,12 @@ function activeBlockText(report: UsageReport): string {
     lines.push(
       `  projected  ${int(b.projection.totalTokens)} tokens${b.projection.cost === null ? '' : `, ${usd(b.projection.cost)}`} by the block's end (${b.projection.remainingMinutes} min left)`,
     );
+  if (tokenLimit) {
+    const projected = b.projection?.totalTokens ?? g.totals.totalTokens;
+    lines.push(
+      `  limit      ${int(tokenLimit)} tokens: ${((100 * g.totals.totalTokens) / tokenLimit).toFixed(1)}% used, ${((100 * projected) / tokenLimit).toFixed(1)}% projected${projected > tokenLimit ? ' (OVER)' : ''}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -217,8 +235,9 @@ function reportOptions(options: ReportCommandOptions, groupBy: GroupBy): ReportO
     groupBy,
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
-    ...(options.tz ? { timeZone: options.tz } : {}),
+    ...((options.tz ?? options.timezone) ? { timeZone: options.tz ?? options.timezone } : {}),
     ...(options.project ? { project: options.project } : {}),
+    ...(options.id ? { sessionIds: [options.id] } : {}),
     ...(options.order ? { order: options.order } : {}),
     ...(options.sort ? { sort: options.sort } : {}),
     ...(hours ? { blockHours: hours } : {}),
@@ -244,6 +263,8 @@ async function runReport(
     await tracker.close();
   }
   for (const w of report.warnings) ctx.warn(w);
+  const tokenLimit = await limitOf(options, request);
+  if (options.instances) return printInstances(ctx, options, request, report);
   if (options.html) {
     writeFileSync(options.html, renderHtml(report));
     if (!ctx.json) ctx.err(`wrote ${options.html}`);
@@ -262,10 +283,55 @@ async function runReport(
           width: process.stdout.columns ?? 80,
         }).trimEnd(),
       );
-    parts.push(reportTable(report, options.breakdown === true));
-    if (options.active) parts.push(activeBlockText(report));
+    parts.push(reportTable(report, options.breakdown === true, tokenLimit));
+    if (options.active) parts.push(activeBlockText(report, tokenLimit));
     return parts.join('\n\n');
   });
+}
+
+/** `--token-limit`: a number of tokens, or `max` for the largest block on record. */
+async function limitOf(options: ReportCommandOptions, request: ReportOptions): Promise<number | undefined> {
+  if (options.tokenLimit === undefined) return undefined;
+  if (options.tokenLimit === 'max') {
+    const { tracker } = openTracker(options, true);
+    try {
+      const all = await tracker.report({
+        groupBy: 'block',
+        ...(request.blockHours ? { blockHours: request.blockHours } : {}),
+      });
+      return Math.max(1, ...all.groups.map((g) => g.totals.totalTokens));
+    } finally {
+      await tracker.close();
+    }
+  }
+  const n = Number(options.tokenLimit);
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`--token-limit must be a positive integer or max, got "${options.tokenLimit}"`);
+  return n;
+}
+
+/** `--instances`: the same view once per project (JSON: `{ projects: { name: report } }`). */
+async function printInstances(
+  ctx: CommandContext,
+  options: ReportCommandOptions,
+  request: ReportOptions,
+  all: UsageReport,
+): Promise<void> {
+  const projects = new Map<string, UsageReport>();
+  const { tracker } = openTracker(options, true);
+  try {
+    const names = await tracker.report({ ...request, groupBy: 'project', sort: 'tokens' });
+    for (const g of names.groups) projects.set(g.key, await tracker.report({ ...request, project: g.key }));
+  } finally {
+    await tracker.close();
+  }
+  emit(ctx, { projects: Object.fromEntries(projects), totals: all.totals }, () =>
+    projects.size === 0
+      ? 'no usage recorded for that filter'
+      : [...projects]
+          .map(([name, r]) => `Project: ${name}\n${reportTable(r, options.breakdown === true)}`)
+          .join('\n\n'),
+  );
 }
 
 /** `usage sessions` as a table: id, project, real start and last activity, models, tokens, cost. */
@@ -324,7 +390,11 @@ export function registerUsageReports(usage: Command, context: ContextFactory): v
     ['projects', 'project', 'usage per project'],
   ];
   for (const [name, groupBy, description] of views) {
-    addViewOptions(usage.command(name).description(description)).action((options: ReportCommandOptions) =>
+    const cmd = addViewOptions(usage.command(name).description(description));
+    if (groupBy === 'day' || groupBy === 'week' || groupBy === 'month')
+      cmd.option('-i, --instances', 'the view once per project');
+    if (groupBy === 'session') cmd.option('--id <session>', 'only this session');
+    cmd.action((options: ReportCommandOptions) =>
       runReport(context(options), { ...options, by: groupBy }, { groupBy, table: true }),
     );
   }

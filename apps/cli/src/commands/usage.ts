@@ -82,6 +82,7 @@ export function registerUsage(program: Command, context: ContextFactory): void {
           order?: 'asc' | 'desc';
           sort?: 'lastActivity' | 'startedAt' | 'cost' | 'tokens';
           tz?: string;
+          timezone?: string;
         },
       ) => {
         const ctx = context(options);
@@ -98,7 +99,7 @@ export function registerUsage(program: Command, context: ContextFactory): void {
           ...(options.project ? { project: options.project } : {}),
           ...(options.sort ? { sort: options.sort } : {}),
           ...(options.order ? { order: options.order } : {}),
-          ...(options.tz ? { timeZone: options.tz } : {}),
+          ...((options.tz ?? options.timezone) ? { timeZone: options.tz ?? options.timezone } : {}),
           ...(limit ? { limit } : {}),
         });
         await tracker.close();
