@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
-import { readAgentLog } from '@ctxkit/tracker';
+import { JsonlUsageStore, readAgentLog, TokenUsageTracker } from '@ctxkit/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTranscripts, REPO_ROOT } from '../../../test-support/transcripts.js';
 import { toClaudeCodeLog } from './testing/claude-code-log.js';
@@ -454,4 +454,116 @@ describe('usage', () => {
     expect(again.added).toBe(0);
     expect(again.alreadyStored).toBe(expected);
   });
+});
+
+describe('usage views', () => {
+  it('daily, weekly, monthly, session, blocks and projects agree; filters, order, breakdown, active block', async () => {
+    const store = join(tmp, 'usage-views');
+    const tracker = new TokenUsageTracker({
+      store: new JsonlUsageStore({ directory: store, flushOnExit: false, durable: false }),
+    });
+    const now = Date.now();
+    const sessions: Array<[string, string, number, string, string]> = [
+      // id, cwd, first call (ms ago), provider, model
+      ['s-old', '/w/alpha', 40 * 86_400_000, 'anthropic', 'jp.anthropic.claude-haiku-4-5-20251001-v1:0'],
+      ['s-mid', '/w/beta', 9 * 86_400_000, 'ollama', 'qwen3:8b'],
+      ['s-now', '/w/alpha', 50 * 60_000, 'anthropic', 'claude-sonnet-4-5-20250929'],
+    ];
+    const written: Promise<unknown>[] = [];
+    for (const [id, cwd, ago, provider, model] of sessions) {
+      tracker.startSession({ provider, model, sessionId: id, meta: { cwd } });
+      for (let i = 0; i < 4; i++) {
+        written.push(
+          tracker.record({
+            timestamp: new Date(now - ago + i * 10 * 60_000),
+            usage: {
+              inputTokens: 20_000 + i,
+              cachedInputTokens: 15_000,
+              cacheWriteTokens: 2_000,
+              outputTokens: 500,
+            },
+            tools: { [i % 2 ? 'Bash' : 'Read']: { count: 1, resultTokens: 10 } },
+          }),
+        );
+      }
+      await tracker.endSession();
+    }
+    await tracker.close();
+    await Promise.all(written);
+
+    const views = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'projects'];
+    const reports = views.map((v) => json(['usage', v, '--dir', store]));
+    for (const r of reports) {
+      expect(r.totals.calls).toBe(12);
+      expect(r.totals.totalTokens).toBe(reports[0].totals.totalTokens);
+      expect(r.totals.cost).toBeCloseTo(reports[0].totals.cost, 9);
+      expect(
+        r.groups.reduce((s: number, g: { totals: { cost: number } }) => s + g.totals.cost, 0),
+      ).toBeCloseTo(r.totals.cost, 9);
+    }
+    expect(reports[0].totals.cost).toBeGreaterThan(0);
+    expect(reports[5].groups.map((g: { key: string }) => g.key)).toEqual(['/w/alpha', '/w/beta']);
+
+    const day = (ms: number, dash: boolean) =>
+      new Date(now - ms)
+        .toISOString()
+        .slice(0, 10)
+        .replace(/-/g, dash ? '-' : '');
+    const one = json([
+      'usage',
+      'daily',
+      '--dir',
+      store,
+      '--since',
+      day(9 * 86_400_000, false),
+      '--until',
+      day(9 * 86_400_000, true),
+    ]);
+    expect(one.totals.calls).toBe(4);
+    expect(json(['usage', 'daily', '--dir', store, '--project', 'alpha']).totals.calls).toBe(8);
+    const asc = reports[0].groups.map((g: { key: string }) => g.key);
+    expect(
+      json(['usage', 'daily', '--dir', store, '--order', 'desc']).groups.map((g: { key: string }) => g.key),
+    ).toEqual([...asc].reverse());
+    const byCost = json(['usage', 'session', '--dir', store, '--sort', 'cost']);
+    expect(byCost.groups.at(-1).key).toBe('s-mid'); // local: $0
+    expect(byCost.groups[0].project).toBe('/w/alpha');
+
+    const text = ctxkit(['usage', 'daily', '--dir', store, '--breakdown']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/cache write\s+cache read\s+total tokens\s+cost/);
+    expect(text.stdout).toContain('└');
+    expect(text.stdout).toContain('local');
+    expect(text.stdout).toMatch(/\d{1,3},\d{3}/);
+
+    const active = json(['usage', 'blocks', '--dir', store, '--active']);
+    expect(active.groups).toHaveLength(1);
+    expect(active.groups[0].block.active).toBe(true);
+    expect(active.groups[0].block.projection.totalTokens).toBeGreaterThan(
+      active.groups[0].totals.totalTokens,
+    );
+    expect(ctxkit(['usage', 'blocks', '--dir', store, '--active']).stdout).toMatch(/projected .* tokens/);
+
+    const listed = json(['usage', 'sessions', '--dir', store, '--sort', 'startedAt', '--order', 'asc']);
+    expect(listed.map((s: { sessionId: string }) => s.sessionId)).toEqual(['s-old', 's-mid', 's-now']);
+    expect(Date.parse(listed[0].startedAt)).toBe(now - 40 * 86_400_000);
+    expect(Date.parse(listed[0].lastActivity)).toBe(now - 40 * 86_400_000 + 30 * 60_000);
+    expect(listed[0].project).toBe('/w/alpha');
+    expect(ctxkit(['usage', 'sessions', '--dir', store]).stdout).toMatch(/project\s+started\s+last activity/);
+
+    const instances = json(['usage', 'daily', '--dir', store, '--instances']);
+    expect(Object.keys(instances.projects)).toEqual(['/w/alpha', '/w/beta']);
+    expect(instances.projects['/w/alpha'].totals.calls + instances.projects['/w/beta'].totals.calls).toBe(12);
+    expect(ctxkit(['usage', 'daily', '--dir', store, '--instances']).stdout).toContain('Project: /w/beta');
+    expect(json(['usage', 'session', '--dir', store, '--id', 's-mid']).totals.calls).toBe(4);
+    expect(json(['usage', 'daily', '--dir', store, '-z', 'Asia/Tokyo']).timeZone).toBe('Asia/Tokyo');
+    const limited = ctxkit(['usage', 'blocks', '--dir', store, '--active', '--token-limit', 'max']);
+    expect(limited.stdout).toMatch(/% used, [\d.]+% projected/);
+    expect(ctxkit(['usage', 'blocks', '--dir', store, '--token-limit', 'lots']).code).toBe(1);
+
+    const tools = json(['usage', '--dir', store, '--by', 'tool']);
+    expect(tools.groups.map((g: { key: string }) => g.key).sort()).toEqual(['Bash', 'Read']);
+    expect(ctxkit(['usage', 'daily', '--dir', store, '--since', '20261345']).code).toBe(1);
+    expect(ctxkit(['usage', 'daily', '--dir', store, '--order', 'up']).code).toBe(1);
+  }, 120_000);
 });

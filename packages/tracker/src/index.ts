@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { assignBlocks, type BlockSpan, blockStatus, DEFAULT_BLOCK_HOURS } from './blocks.js';
 export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './estimate.js';
 export { toCsv } from './export/csv.js';
 export { renderHtml } from './export/html.js';
@@ -36,6 +37,7 @@ export type {
   ParseLogOptions,
   SkippedLogLine,
 } from './import/types.js';
+export { isLocalModel, type RouteCandidate, routeCandidates } from './model-routes.js';
 export {
   detectUsageShape,
   fromAiSdk,
@@ -52,13 +54,24 @@ export {
 } from './normalize/index.js';
 export {
   GENAI_PRICES_VERSION,
+  LOCAL_COST_REASON,
+  type PriceContext,
   type PriceOverride,
   type PriceResult,
   Pricing,
   type PricingOptions,
 } from './pricing.js';
-export { buildReport, type ReportOptions } from './report.js';
 export {
+  buildReport,
+  NO_PROJECT,
+  projectMatches,
+  type ReportOptions,
+  type ReportSort,
+  sessionProject,
+} from './report.js';
+export { parseBound } from './report-dates.js';
+export {
+  type BlockStatus,
   type GroupBy,
   groupByValues,
   type ModelBreakdown,

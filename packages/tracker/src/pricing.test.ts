@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENAI_PRICES_VERSION, Pricing } from './pricing.js';
+import { isLocalModel, routeCandidates } from './model-routes.js';
+import { GENAI_PRICES_VERSION, LOCAL_COST_REASON, Pricing } from './pricing.js';
 import type { TokenUsage } from './types.js';
 
 const usage = (u: Partial<TokenUsage>): TokenUsage => ({
@@ -61,8 +62,13 @@ describe('Pricing', () => {
     const r = new Pricing().price('acme', 'no-such-model-xyz', usage({ inputTokens: 10, outputTokens: 5 }));
     expect(r.cost).toBeNull();
     expect(r.reason).toMatch(/unknown model/);
-    // Cached negative answers keep giving the reason.
-    expect(new Pricing().price('ollama', 'qwen3:8b', usage({ inputTokens: 1 })).cost).toBeNull();
+    // Cached negative answers keep giving the reason. (A hosted provider: Ollama is local, priced 0.)
+    const pricing = new Pricing();
+    for (let i = 0; i < 2; i++) {
+      const again = pricing.price('together', 'qwen3:8b', usage({ inputTokens: 1 }));
+      expect(again.cost).toBeNull();
+      expect(again.reason).toMatch(/unknown model/);
+    }
   });
 
   it('per-model overrides win over the catalog, including tiers', () => {
@@ -137,5 +143,91 @@ describe('Pricing', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('Pricing: routed model ids and local models', () => {
+  const u = usage({
+    inputTokens: 120_000,
+    cachedInputTokens: 100_000,
+    cacheWriteTokens: 5_000,
+    outputTokens: 2_000,
+  });
+  const direct = (providerId: string, model: string) =>
+    calcPrice(
+      {
+        input_tokens: u.inputTokens,
+        cache_read_tokens: u.cachedInputTokens,
+        cache_write_tokens: u.cacheWriteTokens,
+        output_tokens: u.outputTokens,
+      },
+      model,
+      { providerId },
+    )!.total_price;
+
+  it('a Bedrock cross-region id logged under provider anthropic is priced at its Bedrock price', () => {
+    const pricing = new Pricing();
+    for (const model of [
+      'jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+      'converse/eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ]) {
+      const priced = pricing.price('anthropic', model, u);
+      expect(priced.cost, model).not.toBeNull();
+      expect(priced.cost!.amount).toBeCloseTo(direct('aws', model.replace(/^converse\//, '')), 9);
+      expect(priced.reason).toMatch(/^priced as aws\//);
+    }
+    // Bedrock's regional endpoints cost more than Anthropic's API for the 4.5 models (the catalog says so).
+    const bedrock = pricing.price('anthropic', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', u).cost!.amount;
+    const api = pricing.price('anthropic', 'claude-haiku-4-5-20251001', u).cost!.amount;
+    expect(bedrock).toBeGreaterThan(api);
+  });
+
+  it('Vertex `@date` and gateway `vendor/model` ids price as the vendor model', () => {
+    const pricing = new Pricing();
+    const api = pricing.price('anthropic', 'claude-sonnet-4-5-20250929', u).cost!.amount;
+    expect(pricing.price('vertex', 'claude-sonnet-4-5@20250929', u).cost!.amount).toBeCloseTo(api, 9);
+    expect(pricing.price('openrouter', 'anthropic/claude-sonnet-4-5', u).cost!.amount).toBeCloseTo(api, 9);
+    expect(pricing.price('anthropic', 'anthropic/claude-sonnet-4-5-20250929', u).cost!.amount).toBeCloseTo(
+      api,
+      9,
+    );
+    expect(pricing.price('litellm', 'openai/gpt-4o', u).cost).not.toBeNull();
+    // A route to a model the catalog does not know stays unpriced.
+    expect(pricing.price('bedrock', 'us.anthropic.claude-nonexistent-9-v1:0', u).cost).toBeNull();
+  });
+
+  it('local runtimes cost 0 with reason local; loopback base URLs count as local; overrides win', () => {
+    const pricing = new Pricing({ overrides: { 'my-gpu-model': { inputPerMTok: 1, outputPerMTok: 1 } } });
+    for (const provider of ['ollama', 'Ollama', 'llama.cpp', 'llamacpp', 'LM Studio', 'lmstudio']) {
+      const priced = pricing.price(provider, 'qwen3:8b', u);
+      expect(priced, provider).toEqual({
+        cost: { amount: 0, currency: 'USD', pricingVersion: LOCAL_COST_REASON },
+        reason: LOCAL_COST_REASON,
+      });
+    }
+    // An unknown model stays unknown on a remote endpoint and becomes local on a loopback one.
+    expect(
+      pricing.price('openai-compatible', 'qwen3', u, new Date(), { baseUrl: 'https://x.example' }).cost,
+    ).toBeNull();
+    for (const baseUrl of ['http://localhost:1234/v1', 'http://127.0.0.1:8080', 'http://[::1]:11434']) {
+      expect(pricing.price('openai-compatible', 'qwen3', u, new Date(), { baseUrl }).reason).toBe('local');
+    }
+    expect(pricing.price('ollama', 'my-gpu-model', u).cost!.amount).toBeGreaterThan(0);
+    // Ollama's cloud models run remotely.
+    expect(pricing.price('ollama', 'gpt-oss:120b-cloud', u).reason).not.toBe('local');
+    expect(isLocalModel('openai', 'gpt-4o', 'not a url')).toBe(false);
+  });
+
+  it('routeCandidates: the route catalog first, then the vendor with the bare name', () => {
+    expect(routeCandidates('jp.anthropic.claude-haiku-4-5-20251001-v1:0')).toEqual([
+      { providerId: 'aws', model: 'jp.anthropic.claude-haiku-4-5-20251001-v1:0' },
+      { providerId: 'aws', model: 'claude-haiku-4-5-20251001' },
+      { providerId: 'anthropic', model: 'claude-haiku-4-5-20251001' },
+    ]);
+    expect(routeCandidates('claude-opus-4-1@20250805').map((c) => c.model)).toContain(
+      'claude-opus-4-1-20250805',
+    );
+    expect(routeCandidates('gpt-4o')).toEqual([]);
   });
 });

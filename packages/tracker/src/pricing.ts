@@ -4,7 +4,17 @@ import {
   type PriceCalculationResult,
   type Provider,
 } from '@pydantic/genai-prices';
+import { isLocalModel, routeCandidates } from './model-routes.js';
 import type { CostInfo, TokenUsage } from './types.js';
+
+/** `costReason` of a call priced at 0 because it ran on a local runtime (see {@link isLocalModel}). */
+export const LOCAL_COST_REASON = 'local';
+
+/** Where a call was sent, when the caller knows (lets a loopback endpoint price as local). */
+export interface PriceContext {
+  /** Base URL of the endpoint called, e.g. `http://127.0.0.1:11434`. */
+  baseUrl?: string;
+}
 
 /** Version of the bundled `@pydantic/genai-prices` snapshot (pinned exactly in package.json; a test checks it). */
 export const GENAI_PRICES_VERSION = '0.1.8';
@@ -79,8 +89,22 @@ export class Pricing {
    * decomposition); later calls reuse the resolved price table with the same arithmetic (≈1 µs), which a
    * property test checks against `calcPrice` itself. Models with time-dependent prices always go
    * through `calcPrice` with the call's timestamp.
+   *
+   * A model run locally (Ollama, llama.cpp, LM Studio, or any loopback `baseUrl`) costs 0 with the
+   * reason {@link LOCAL_COST_REASON}, unless an override prices it. An id spelt with its route
+   * (Bedrock `jp.anthropic.…-v1:0`, `converse/…`, Vertex `…@20250929`, gateway `anthropic/…`) that has
+   * no price as written is priced by the route's catalog, else by its vendor's bare model name.
+   *
+   * @param at - time of the call (prices can change over time) @default now
+   * @param context - where the call was sent, when known
    */
-  price(provider: string, model: string, usage: TokenUsage, at: Date = new Date()): PriceResult {
+  price(
+    provider: string,
+    model: string,
+    usage: TokenUsage,
+    at: Date = new Date(),
+    context: PriceContext = {},
+  ): PriceResult {
     const amounts = {
       input_tokens: usage.inputTokens,
       cache_read_tokens: usage.cachedInputTokens,
@@ -89,6 +113,14 @@ export class Pricing {
       output_tokens: usage.outputTokens,
     };
     const key = `${provider}\u0000${model}`;
+    // Checked before the cache: the same provider/model may be local at one base URL and not another.
+    if (
+      !this.overrides.has(`${provider}/${model}`) &&
+      !this.overrides.has(model) &&
+      isLocalModel(provider, model, context.baseUrl)
+    ) {
+      return { cost: costOf(0, LOCAL_COST_REASON), reason: LOCAL_COST_REASON };
+    }
     const cached = this.resolved.get(key);
     if (cached) {
       if (!cached.table) return { cost: null, reason: cached.reason };
@@ -113,6 +145,12 @@ export class Pricing {
         result =
           (providerId ? calcPrice(amounts, model, { providerId, timestamp: at }) : null) ??
           calcPrice(amounts, model, { timestamp: at });
+        for (const route of result ? [] : routeCandidates(model)) {
+          result = route.providerId
+            ? calcPrice(amounts, route.model, { providerId: route.providerId, timestamp: at })
+            : calcPrice(amounts, route.model, { timestamp: at });
+          if (result) break;
+        }
       }
       if (!result) {
         reason = `unknown model: ${provider}/${model} has no price in genai-prices@${GENAI_PRICES_VERSION}`;

@@ -1,4 +1,6 @@
 import { CtxkitError } from '@ctxkit/core';
+import { assignBlocks, type BlockSpan, blockStatus, DEFAULT_BLOCK_HOURS } from './blocks.js';
+import { parseBound } from './report-dates.js';
 import {
   type GroupBy,
   groupByValues,
@@ -8,31 +10,78 @@ import {
   type UsageReport,
   type UsageTotals,
 } from './schema.js';
-import type { UsageEvent } from './types.js';
+import type { SessionRecord, UsageEvent } from './types.js';
+
+/** How a report orders its groups. */
+export type ReportSort = 'time' | 'cost' | 'tokens';
 
 /** Options of a report. */
 export interface ReportOptions {
-  /** Events at or after this time (Date or ISO string). */
+  /**
+   * Events at or after this time: a Date, an ISO-8601 instant, or a bare day (`20260131`,
+   * `2026-01-31`) meaning that day's start in `timeZone`.
+   */
   since?: Date | string;
-  /** Events at or before this time. */
+  /** Events at or before this time; a bare day includes that whole day. */
   until?: Date | string;
   /** Grouping of `groups` (default `'day'`). The per-model breakdown is always included. */
   groupBy?: GroupBy;
-  /** IANA time zone of day / week / month buckets (default `'UTC'`). */
+  /** IANA time zone of day / week / month buckets and bare-day bounds (default `'UTC'`). */
   timeZone?: string;
   /** Keep at most this many (most recent) turns for charts (default 5000). */
   maxTurns?: number;
-  /** Report time (default now), for reproducible output. */
+  /** Report time (default now), for reproducible output and active blocks. */
   now?: Date;
+  /** Session headers, for each session's project (see {@link sessionProject}). */
+  sessions?: readonly SessionRecord[];
+  /** Only sessions of this project (exact project, or its last path segment). */
+  project?: string;
+  /** Only these sessions. */
+  sessionIds?: readonly string[];
+  /**
+   * Group order: `'time'` (by start; default for day, week, month, session, block), `'cost'` or
+   * `'tokens'` (default for project, model, tool).
+   */
+  sort?: ReportSort;
+  /** `'asc'` or `'desc'`; default ascending for time, descending for cost and tokens. */
+  order?: 'asc' | 'desc';
+  /** Length of a billing block in hours (groupBy `'block'`) @default 5 */
+  blockHours?: number;
+  /** Only the block active at `now` (its events, with a projection); empty when none is. */
+  activeBlock?: boolean;
+  /** Only blocks that started in the last this many days, or are active. */
+  recentDays?: number;
 }
 
-/** Parses `since` / `until`. */
-export function toDate(value: Date | string | undefined, name: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new CtxkitError('INVALID_ARGUMENT', `invalid ${name} date`, { value: String(value) });
-  return date;
+/** Parses `since` / `until` (bare days are whole days in `timeZone`; see {@link parseBound}). */
+export function toDate(value: Date | string | undefined, name: string, timeZone = 'UTC'): Date | undefined {
+  return parseBound(value, name, timeZone);
+}
+
+/** Project of a session that names none. */
+export const NO_PROJECT = '(no project)';
+
+/**
+ * A session's project from its header's meta: `project`, else `cwd`, else `projectDir` (the Claude
+ * Code projects folder name), else {@link NO_PROJECT}.
+ */
+export function sessionProject(record: Pick<SessionRecord, 'meta'> | undefined): string {
+  const meta = record?.meta ?? {};
+  for (const key of ['project', 'cwd', 'projectDir']) {
+    const value = meta[key];
+    if (typeof value === 'string' && value.trim()) return value;
+  }
+  return NO_PROJECT;
+}
+
+/** Whether a project name is the one asked for (exact, or its last path segment). */
+export function projectMatches(project: string, wanted: string): boolean {
+  if (project === wanted) return true;
+  const last = project
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop();
+  return last === wanted;
 }
 
 /** Empty totals. */
@@ -74,6 +123,7 @@ export function addEvent(totals: UsageTotals, event: UsageEvent, toolName?: stri
   totals.outputTokens += u.outputTokens;
   totals.reasoningTokens += u.reasoningTokens;
   totals.totalTokens += u.inputTokens + u.outputTokens;
+  if (event.costReason === 'local') totals.localCalls = (totals.localCalls ?? 0) + 1;
   if (event.cost) {
     totals.cost = round((totals.cost ?? 0) + event.cost.amount);
   } else {
@@ -141,7 +191,13 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function groupKeys(event: UsageEvent, groupBy: GroupBy, timeZone: string): string[] {
+function groupKeys(
+  event: UsageEvent,
+  groupBy: GroupBy,
+  timeZone: string,
+  projectOf: (sessionId: string) => string,
+  blocks: Map<UsageEvent, BlockSpan> | undefined,
+): string[] {
   switch (groupBy) {
     case 'day':
     case 'week':
@@ -149,6 +205,10 @@ function groupKeys(event: UsageEvent, groupBy: GroupBy, timeZone: string): strin
       return [periodKey(event.timestamp, groupBy, timeZone)];
     case 'session':
       return [event.sessionId];
+    case 'block':
+      return [new Date(blocks?.get(event)?.start ?? Date.parse(event.timestamp)).toISOString()];
+    case 'project':
+      return [projectOf(event.sessionId)];
     case 'model':
       return [`${event.provider}/${event.model}`];
     case 'tool': {
@@ -159,9 +219,10 @@ function groupKeys(event: UsageEvent, groupBy: GroupBy, timeZone: string): strin
 }
 
 /**
- * Builds a report from events (already de-duplicated and filtered). Every report has the same shape
- * ({@link usageReportSchema}); with `groupBy: 'tool'` an event that called several tools counts in
- * each of their groups, so group sums may exceed the grand total (which never double counts).
+ * Builds a report from events (already de-duplicated). Every report has the same shape
+ * ({@link usageReportSchema}); each event lands in exactly one group — so every grouping's groups
+ * sum to the same totals — except with `groupBy: 'tool'`, where an event that called several tools
+ * counts in each of their groups (the grand total never double counts).
  */
 export function buildReport(
   events: readonly UsageEvent[],
@@ -176,34 +237,84 @@ export function buildReport(
   }
   const timeZone = options.timeZone ?? 'UTC';
   dayFormatter(timeZone);
-  const since = toDate(options.since, 'since');
-  const until = toDate(options.until, 'until');
+  const since = toDate(options.since, 'since', timeZone);
+  const until = toDate(options.until, 'until', timeZone);
+  const now = options.now ?? new Date();
+  const blockHours = options.blockHours ?? DEFAULT_BLOCK_HOURS;
+  if (!(blockHours > 0) || !Number.isFinite(blockHours))
+    throw new CtxkitError('INVALID_ARGUMENT', 'blockHours must be a positive number', { blockHours });
+  if (options.order !== undefined && options.order !== 'asc' && options.order !== 'desc')
+    throw new CtxkitError('INVALID_ARGUMENT', 'order must be asc or desc', { order: options.order });
+  const sort = options.sort ?? (['model', 'tool', 'project'].includes(groupBy) ? 'tokens' : 'time');
+  if (!['time', 'cost', 'tokens'].includes(sort))
+    throw new CtxkitError('INVALID_ARGUMENT', 'sort must be time, cost or tokens', { sort });
+  const headers = new Map((options.sessions ?? []).map((s) => [s.sessionId, s]));
+  const projectOf = (sessionId: string) => sessionProject(headers.get(sessionId));
+  const only = options.sessionIds ? new Set(options.sessionIds) : undefined;
+
+  let selected = [...events]
+    .filter((event) => {
+      const t = Date.parse(event.timestamp);
+      if ((since && t < since.getTime()) || (until && t > until.getTime())) return false;
+      if (only && !only.has(event.sessionId)) return false;
+      return options.project === undefined || projectMatches(projectOf(event.sessionId), options.project);
+    })
+    .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  // Blocks run over all sessions at once (a usage limit is per account, not per session).
+  let blocks = groupBy === 'block' || options.activeBlock ? assignBlocks(selected, blockHours) : undefined;
+  if (blocks && (options.activeBlock || options.recentDays !== undefined)) {
+    const cutoff = now.getTime() - (options.recentDays ?? 0) * 86_400_000;
+    const keep = (span: BlockSpan) => {
+      const active = blockStatus(span, { totalTokens: 0, cost: null }, now).active;
+      return options.activeBlock ? active : active || span.start >= cutoff;
+    };
+    selected = selected.filter((e) => keep(blocks!.get(e)!));
+    blocks = assignBlocks(selected, blockHours);
+  }
+
   const totals = emptyTotals();
   const models = new ModelAccumulator();
-  const groups = new Map<string, { group: ReportGroup; models: ModelAccumulator }>();
+  type Entry = {
+    group: ReportGroup;
+    models: ModelAccumulator;
+    sessions: Set<string>;
+    span?: BlockSpan;
+  };
+  const groups = new Map<string, Entry>();
   const turns: ReportTurn[] = [];
   const sessions = new Set<string>();
   const versions = new Set<string>();
-  const sorted = [...events].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  for (const event of sorted) {
-    const t = Date.parse(event.timestamp);
-    if ((since && t < since.getTime()) || (until && t > until.getTime())) continue;
+  for (const event of selected) {
     sessions.add(event.sessionId);
     if (event.cost) versions.add(event.cost.pricingVersion);
     addEvent(totals, event);
     models.add(event);
-    for (const key of groupKeys(event, groupBy, timeZone)) {
+    for (const key of groupKeys(event, groupBy, timeZone, projectOf, blocks)) {
       let entry = groups.get(key);
       if (!entry) {
+        const span = blocks?.get(event);
         entry = {
-          group: { key, start: event.timestamp, end: event.timestamp, totals: emptyTotals(), byModel: [] },
+          group: {
+            key,
+            start: groupBy === 'block' && span ? new Date(span.start).toISOString() : event.timestamp,
+            end: event.timestamp,
+            totals: emptyTotals(),
+            byModel: [],
+          },
           models: new ModelAccumulator(),
+          sessions: new Set(),
+          ...(groupBy === 'block' && span ? { span } : {}),
         };
+        if (groupBy === 'session') {
+          const project = headers.get(key) ? projectOf(key) : undefined;
+          if (project !== undefined && project !== NO_PROJECT) entry.group.project = project;
+        }
         groups.set(key, entry);
       }
       const toolName = groupBy === 'tool' && key !== '(no tool)' ? key : undefined;
       addEvent(entry.group.totals, event, toolName);
       entry.models.add(event, toolName);
+      entry.sessions.add(event.sessionId);
       entry.group.end = event.timestamp;
     }
     if (event.kind !== 'tool') {
@@ -223,18 +334,21 @@ export function buildReport(
   const warnings = [...extraWarnings];
   if (totals.unpricedCalls > 0)
     warnings.push(`${totals.unpricedCalls} call(s) have no price; cost totals are partial`);
-  const ordered = [...groups.values()].map(({ group, models: m }) => ({
-    ...group,
-    totals: finish(group.totals),
-    byModel: m.list(),
-  }));
-  if (groupBy === 'model' || groupBy === 'tool')
-    ordered.sort((a, b) => b.totals.totalTokens - a.totals.totalTokens);
+  const ordered = [...groups.values()].map(({ group, models: m, sessions: s, span }) => {
+    const out: ReportGroup = { ...group, totals: finish(group.totals), byModel: m.list(), sessions: s.size };
+    if (span) out.block = blockStatus(span, out.totals, now);
+    return out;
+  });
+  const measure = (g: ReportGroup) =>
+    sort === 'cost' ? (g.totals.cost ?? 0) : sort === 'tokens' ? g.totals.totalTokens : Date.parse(g.start!);
+  const direction = (options.order ?? (sort === 'time' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
+  ordered.sort((a, b) => direction * (measure(a) - measure(b)) || a.key.localeCompare(b.key));
   return {
     schema: 'ctxkit.usage-report/v1',
-    generatedAt: (options.now ?? new Date()).toISOString(),
+    generatedAt: now.toISOString(),
     groupBy,
     range: { since: since?.toISOString() ?? null, until: until?.toISOString() ?? null },
+    ...(options.project !== undefined ? { project: options.project } : {}),
     timeZone,
     currency: 'USD',
     pricingVersions: [...versions].sort(),

@@ -130,6 +130,8 @@ export const usageTotalsSchema = z.object({
   /** False when some calls have no price (see `unpricedCalls`). */
   costComplete: z.boolean(),
   unpricedCalls: count,
+  /** Calls that ran on a local runtime (priced 0, `costReason: 'local'`). */
+  localCalls: count.optional(),
 });
 
 /** One model's line in a per-model breakdown. */
@@ -140,12 +142,44 @@ export const modelBreakdownSchema = usageTotalsSchema.extend({
   unpricedReason: z.string().optional(),
 });
 
-/** One group of a report (a day, week, month, session, model or tool). */
+/** State of a billing block (`groupBy: 'block'`) at report time. */
+export const blockStatusSchema = z.object({
+  /** End of the block's window (start + block length). */
+  end: isoDate,
+  firstActivity: isoDate,
+  lastActivity: isoDate,
+  /** The window is still open and its last activity is within one block length of now. */
+  active: z.boolean(),
+  /** Rate over the block's activity so far; null with a single instant of activity. */
+  burnRate: z
+    .object({ tokensPerMinute: z.number().nonnegative(), costPerHour: z.number().nonnegative().nullable() })
+    .nullable(),
+  /** Totals at the window's end if the burn rate holds (active blocks only). */
+  projection: z
+    .object({
+      totalTokens: count,
+      cost: z.number().nonnegative().nullable(),
+      remainingMinutes: count,
+    })
+    .nullable(),
+});
+
+/** One group of a report (a day, week, month, session, 5-hour block, project, model or tool). */
 export const reportGroupSchema = z.object({
   key: z.string(),
-  /** Period start (day/week/month) or first event (session), ISO-8601. */
+  /**
+   * Block window start (block); first event (session, and the other groupings). ISO-8601, from the
+   * events' own timestamps.
+   */
   start: isoDate.optional(),
+  /** Last event of the group. */
   end: isoDate.optional(),
+  /** The session's project (session groups), from its header's meta. */
+  project: z.string().optional(),
+  /** Sessions with events in the group. */
+  sessions: count.optional(),
+  /** Block state (block groups). */
+  block: blockStatusSchema.optional(),
   totals: usageTotalsSchema,
   byModel: z.array(modelBreakdownSchema),
 });
@@ -163,7 +197,16 @@ export const reportTurnSchema = z.object({
 });
 
 /** Every `groupBy` a report can take. */
-export const groupByValues = ['day', 'week', 'month', 'session', 'model', 'tool'] as const;
+export const groupByValues = [
+  'day',
+  'week',
+  'month',
+  'session',
+  'block',
+  'project',
+  'model',
+  'tool',
+] as const;
 
 /**
  * THE report schema: every report (whatever its `groupBy`) has this shape, with the per-model breakdown
@@ -174,6 +217,8 @@ export const usageReportSchema = z.object({
   generatedAt: isoDate,
   groupBy: z.enum(groupByValues),
   range: z.object({ since: isoDate.nullable(), until: isoDate.nullable() }),
+  /** The project filter, when the report was restricted to one. */
+  project: z.string().optional(),
   /** IANA time zone used for day/week/month buckets. */
   timeZone: z.string(),
   currency: z.literal('USD'),
@@ -192,6 +237,8 @@ export type UsageReport = z.infer<typeof usageReportSchema>;
 export type UsageTotals = z.infer<typeof usageTotalsSchema>;
 /** One model's line of a report. */
 export type ModelBreakdown = z.infer<typeof modelBreakdownSchema>;
+/** State of a billing block. */
+export type BlockStatus = z.infer<typeof blockStatusSchema>;
 /** One group of a report. */
 export type ReportGroup = z.infer<typeof reportGroupSchema>;
 /** One turn of a report. */

@@ -58,8 +58,9 @@ describe('TokenUsageTracker', () => {
       shape: 'ollama',
       provider: 'ollama',
     });
-    expect(ollama.cost).toBeNull();
-    expect(ollama.costReason).toMatch(/unknown model/);
+    // A local runtime costs nothing per token: priced 0 and marked local, not unknown.
+    expect(ollama.cost).toEqual({ amount: 0, currency: 'USD', pricingVersion: 'local' });
+    expect(ollama.costReason).toBe('local');
     expect(ollama.latency?.totalMs).toBeCloseTo(174.560334, 6);
     await tracker.record(
       { usage: fixture('ai-sdk.json').v6 },
@@ -69,8 +70,8 @@ describe('TokenUsageTracker', () => {
     const live = tracker.getCurrentUsage();
     expect(live.sessionId).toBe(id);
     expect(live.totals.calls).toBe(7);
-    expect(live.totals.unpricedCalls).toBe(1);
-    expect(live.totals.costComplete).toBe(false);
+    expect(live.totals.unpricedCalls).toBe(0);
+    expect(live.totals.costComplete).toBe(true);
     expect(live.byModel.map((m) => m.model)).toContain('qwen3:8b');
     expect(live.contextUsed).toBeCloseTo(live.last!.usage.inputTokens / 200_000, 9);
     await tracker.close();

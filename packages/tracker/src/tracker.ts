@@ -5,7 +5,16 @@ import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normali
 import { isRecord } from './normalize/read.js';
 import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
-import { addEvent, buildReport, emptyTotals, type ReportOptions, toDate } from './report.js';
+import {
+  addEvent,
+  buildReport,
+  emptyTotals,
+  NO_PROJECT,
+  projectMatches,
+  type ReportOptions,
+  sessionProject,
+  toDate,
+} from './report.js';
 import type { ModelBreakdown, UsageReport, UsageTotals } from './schema.js';
 import {
   parseStrict,
@@ -91,8 +100,12 @@ export interface SessionUsage {
 /** Summary of one stored session (what `sessions()` returns). */
 export interface SessionSummary {
   sessionId: string;
+  /** First event's own time (the header's time for a session with no events yet). */
   startedAt: string;
+  /** Last event's own time. */
   lastActivity: string;
+  /** From the header's meta (see {@link sessionProject}); absent when it names none. */
+  project?: string;
   provider: string;
   model: string;
   models: string[];
@@ -107,7 +120,15 @@ export interface SessionQuery {
   /** Sessions that used this model (exact name). */
   model?: string;
   provider?: string;
-  /** Most recent first; keep this many. */
+  /** Only sessions of this project (exact, or its last path segment). */
+  project?: string;
+  /** Order by last activity (default), start, cost or total tokens. */
+  sort?: 'lastActivity' | 'startedAt' | 'cost' | 'tokens';
+  /** `'desc'` (default: most recent, most expensive first) or `'asc'`. */
+  order?: 'asc' | 'desc';
+  /** IANA zone of bare-day `since` / `until` @default 'UTC' */
+  timeZone?: string;
+  /** Keep this many, after sorting. */
   limit?: number;
 }
 
@@ -366,7 +387,7 @@ export class TokenUsageTracker {
     const priced =
       kind === 'tool'
         ? { cost: null, reason: 'tool activity, no model call' }
-        : this.pricing.price(provider, model, e.usage, timestamp);
+        : this.pricing.price(provider, model, e.usage, timestamp, priceContext(session.record));
     const event: UsageEvent = {
       id: e.id ?? randomUUID(),
       sessionId: e.sessionId ?? session.record.sessionId,
@@ -503,11 +524,12 @@ export class TokenUsageTracker {
    * `since` / `until`, only sessions with calls in the range are listed.
    */
   async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
-    const since = toDate(query.since, 'since');
-    const until = toDate(query.until, 'until');
+    const since = toDate(query.since, 'since', query.timeZone);
+    const until = toDate(query.until, 'until', query.timeZone);
     const { sessions, events } = await this.store.read({ since, until });
     const byId = new Map<string, SessionSummary>();
     for (const s of sessions) {
+      const project = sessionProject(s);
       byId.set(s.sessionId, {
         sessionId: s.sessionId,
         startedAt: s.startedAt,
@@ -516,12 +538,12 @@ export class TokenUsageTracker {
         model: s.model,
         models: [],
         totals: emptyTotals(),
+        ...(project !== NO_PROJECT ? { project } : {}),
         ...(s.meta ? { meta: s.meta } : {}),
       });
     }
     const eventSessions = new Set<string>();
     for (const e of events) {
-      eventSessions.add(e.sessionId);
       let summary = byId.get(e.sessionId);
       if (!summary) {
         summary = {
@@ -535,8 +557,16 @@ export class TokenUsageTracker {
         };
         byId.set(e.sessionId, summary);
       }
+      // The header's time is when the session was opened in the store (an import's run time);
+      // the events' own times say when the work happened.
+      if (!eventSessions.has(e.sessionId)) {
+        summary.startedAt = e.timestamp;
+        summary.lastActivity = e.timestamp;
+      }
+      eventSessions.add(e.sessionId);
       addEvent(summary.totals, e);
       if (!summary.models.includes(e.model)) summary.models.push(e.model);
+      if (e.timestamp < summary.startedAt) summary.startedAt = e.timestamp;
       if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;
     }
     let list = [...byId.values()].filter((s) => {
@@ -544,23 +574,41 @@ export class TokenUsageTracker {
       if ((since || until) && !eventSessions.has(s.sessionId)) return false;
       if (query.model && !s.models.includes(query.model) && s.model !== query.model) return false;
       if (query.provider && s.provider !== query.provider) return false;
+      if (query.project !== undefined && !projectMatches(s.project ?? NO_PROJECT, query.project))
+        return false;
       return true;
     });
     for (const s of list)
       if (s.totals.calls > 0 && s.totals.unpricedCalls === s.totals.calls) s.totals.cost = null;
-    list.sort((a, b) => b.lastActivity.localeCompare(a.lastActivity));
+    const sort = query.sort ?? 'lastActivity';
+    const measure = (s: SessionSummary) =>
+      sort === 'cost'
+        ? (s.totals.cost ?? 0)
+        : sort === 'tokens'
+          ? s.totals.totalTokens
+          : Date.parse(sort === 'startedAt' ? s.startedAt : s.lastActivity);
+    const direction = (query.order ?? 'desc') === 'asc' ? 1 : -1;
+    list.sort((a, b) => direction * (measure(a) - measure(b)) || a.sessionId.localeCompare(b.sessionId));
     if (query.limit !== undefined) list = list.slice(0, query.limit);
     return list;
   }
 
   /** A report over stored history (see {@link usageReportSchema} for its one shape). */
   async report(options: ReportOptions = {}): Promise<UsageReport> {
-    const since = toDate(options.since, 'since');
-    const until = toDate(options.until, 'until');
-    const { events, warnings, duplicates } = await this.store.read({ since, until });
+    const since = toDate(options.since, 'since', options.timeZone);
+    const until = toDate(options.until, 'until', options.timeZone);
+    const { events, sessions, warnings, duplicates } = await this.store.read({
+      since,
+      until,
+      ...(options.sessionIds ? { sessionIds: options.sessionIds } : {}),
+    });
     const notes = warnings.map((w) => `${w.code}: ${w.message}${w.file ? ` (${w.file}:${w.line})` : ''}`);
     if (duplicates > 0) notes.push(`${duplicates} duplicate record(s) ignored`);
-    return buildReport(events, { now: this.now(), ...options }, notes);
+    return buildReport(
+      events,
+      { now: this.now(), sessions, ...options, ...(since ? { since } : {}), ...(until ? { until } : {}) },
+      notes,
+    );
   }
 
   /** Original-request alias of {@link TokenUsageTracker.report}. */
@@ -589,6 +637,12 @@ export class TokenUsageTracker {
     if (!this.live) throw new CtxkitError('INVALID_ARGUMENT', 'no session: call startSession() first');
     return this.live;
   }
+}
+
+/** A session's endpoint from its meta (`baseUrl` or `baseURL`), so a loopback server prices as local. */
+function priceContext(record: SessionRecord): { baseUrl?: string } {
+  const url = record.meta?.baseUrl ?? record.meta?.baseURL;
+  return typeof url === 'string' ? { baseUrl: url } : {};
 }
 
 /** Our own event input (camelCase usage without the AI SDK's `totalTokens` / detail objects). */

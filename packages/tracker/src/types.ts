@@ -94,7 +94,10 @@ export interface ModelInfo {
   /** Use this id instead of a generated one (e.g. to resume a session). */
   sessionId?: string;
   contextWindow?: number;
-  /** Free-form metadata stored with the session (project, cwd, agent name…). */
+  /**
+   * Free-form metadata stored with the session. Reports read `project` (else `cwd`, else
+   * `projectDir`) as the session's project; `baseUrl` on a loopback host prices its calls as local.
+   */
   meta?: Record<string, string | number | boolean>;
 }
 

@@ -131,4 +131,36 @@ describe('exporters', () => {
     expect(JSON.parse(json)).toEqual(report);
     expect(renderHtml(buildReport([], { now: new Date(0) }))).toContain('0 call(s)');
   });
+
+  it('HTML for many sessions: thousands separators, axis labels, one boundary between each two sessions', () => {
+    const many: UsageEvent[] = [];
+    for (let s = 0; s < 12; s++)
+      for (let i = 0; i < 6; i++)
+        many.push({
+          ...events[1]!,
+          id: `m${s}-${i}`,
+          sessionId: `session-${s}`,
+          // Sessions overlap in time: the chart must still keep each one's turns together.
+          timestamp: new Date(Date.UTC(2026, 0, 1, 9, s * 3 + i * 2)).toISOString(),
+          usage: { ...events[1]!.usage, inputTokens: 123_456 + i },
+        });
+    const html = renderHtml(buildReport(many, { groupBy: 'session', now: new Date(0) }));
+    // Session totals are 6 × 123,456 + 15 = 740,751 input tokens.
+    expect(html).toContain('<td>740,751</td>');
+    expect(html).not.toMatch(/<td>\d{4,}<\/td>/);
+    expect(html.match(/stroke-dasharray/g)?.length).toBe(11);
+    expect(html).toContain('turns, one segment per session (12 session(s), 72 turns)');
+    expect(html).toContain('Cache write');
+    const local = renderHtml(
+      buildReport([
+        {
+          ...events[1]!,
+          provider: 'ollama',
+          cost: { amount: 0, currency: 'USD', pricingVersion: 'local' },
+          costReason: 'local',
+        },
+      ]),
+    );
+    expect(local).toContain('<td>local</td>');
+  });
 });

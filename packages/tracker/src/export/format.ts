@@ -17,3 +17,24 @@ export function money(cost: number | null, complete = true): string {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** `12,345`: an integer with thousands separators (locale-independent, so output is stable). */
+export function grouped(n: number): string {
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * Cost of a totals block for display: `local` when every call ran on a local runtime (priced 0),
+ * else {@link money} (`—` unknown, `≥ $x` partial).
+ */
+export function costLabel(t: {
+  calls: number;
+  cost: number | null;
+  costComplete: boolean;
+  localCalls?: number;
+}): string {
+  if (t.calls > 0 && t.localCalls === t.calls) return 'local';
+  return money(t.cost, t.costComplete);
+}

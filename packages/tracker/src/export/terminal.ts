@@ -1,6 +1,6 @@
 import * as asciichart from 'asciichart';
 import type { UsageReport } from '../schema.js';
-import { compact, money } from './format.js';
+import { compact, costLabel } from './format.js';
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -45,14 +45,11 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
   const out: string[] = [];
   const t = report.totals;
   out.push(
-    `${c.cyan}Token usage${c.reset}  ${report.sessions} session(s) · ${t.calls} call(s) · ${compact(t.inputTokens)} in (${compact(t.cachedInputTokens)} cached) · ${compact(t.outputTokens)} out · ${money(t.cost, t.costComplete)}`,
+    `${c.cyan}Token usage${c.reset}  ${report.sessions} session(s) · ${t.calls} call(s) · ${compact(t.inputTokens)} in (${compact(t.cachedInputTokens)} cached) · ${compact(t.outputTokens)} out · ${costLabel(t)}`,
   );
   const labelWidth = Math.min(28, Math.max(8, ...report.byModel.map((m) => m.model.length)));
   const barWidth = Math.max(10, width - labelWidth - 24);
-  const section = (
-    title: string,
-    rows: Array<{ label: string; tokens: number; cost: number | null; complete: boolean }>,
-  ) => {
+  const section = (title: string, rows: Array<{ label: string; tokens: number; cost: string }>) => {
     if (rows.length === 0) return;
     out.push('', `${c.dim}${title}${c.reset}`);
     const max = Math.max(...rows.map((r) => r.tokens));
@@ -60,7 +57,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
       const label =
         r.label.length > labelWidth ? `${r.label.slice(0, labelWidth - 1)}…` : r.label.padEnd(labelWidth);
       out.push(
-        `${label} ${c.green}${bar(r.tokens, max, barWidth).padEnd(barWidth)}${c.reset} ${compact(r.tokens).padStart(7)} ${money(r.cost, r.complete).padStart(10)}`,
+        `${label} ${c.green}${bar(r.tokens, max, barWidth).padEnd(barWidth)}${c.reset} ${compact(r.tokens).padStart(7)} ${r.cost.padStart(10)}`,
       );
     }
   };
@@ -69,8 +66,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
     report.byModel.map((m) => ({
       label: m.model,
       tokens: m.totalTokens,
-      cost: m.cost,
-      complete: m.costComplete,
+      cost: costLabel(m),
     })),
   );
   section(
@@ -78,8 +74,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
     report.groups.map((g) => ({
       label: g.key,
       tokens: g.totals.totalTokens,
-      cost: g.totals.cost,
-      complete: g.totals.costComplete,
+      cost: costLabel(g.totals),
     })),
   );
   const series = report.turns.map((turn) => turn.inputTokens);
