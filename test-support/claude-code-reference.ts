@@ -49,9 +49,14 @@ function priceOf(r: ReferenceResponse): number | null {
   const family = /^(claude-(?:opus|sonnet|haiku)-\d+-\d+)(?:-\d{8})?$/.exec(bare)?.[1];
   const p = family ? PRICES[family] : undefined;
   if (!p) return null;
+  // Bedrock's geographic routes (`us.`, `eu.`, `jp.`, `apac.`, `au.`) cost 10 % more than the global
+  // one for the 4.5 models (AWS price list, "regional endpoints").
+  const geo = /(?:^|\/)(?:us|eu|jp|apac|au)\.anthropic\./.test(r.model) ? 1.1 : 1;
   const fiveMinute = r.cacheWrite - r.cacheWrite1h;
   return (
-    (r.input * p[0] + r.output * p[1] + r.cacheRead * p[2] + fiveMinute * p[3] + r.cacheWrite1h * p[4]) / 1e6
+    (geo *
+      (r.input * p[0] + r.output * p[1] + r.cacheRead * p[2] + fiveMinute * p[3] + r.cacheWrite1h * p[4])) /
+    1e6
   );
 }
 

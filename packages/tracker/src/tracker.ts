@@ -557,12 +557,10 @@ export class TokenUsageTracker {
         };
         byId.set(e.sessionId, summary);
       }
-      // The header's time is when the session was opened in the store (an import's run time);
-      // the events' own times say when the work happened.
-      if (!eventSessions.has(e.sessionId)) {
-        summary.startedAt = e.timestamp;
-        summary.lastActivity = e.timestamp;
-      }
+      // A header written by an older import holds the import's run time, later than the work; one
+      // written by the importers holds the first logged line, before the first call. The start is the
+      // earlier of the header and the calls; the last activity comes from the calls alone.
+      if (!eventSessions.has(e.sessionId)) summary.lastActivity = e.timestamp;
       eventSessions.add(e.sessionId);
       addEvent(summary.totals, e);
       if (!summary.models.includes(e.model)) summary.models.push(e.model);
