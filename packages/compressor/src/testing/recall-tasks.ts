@@ -169,7 +169,7 @@ function step(name: string, args: Record<string, unknown>, result: string, say =
   return [c.message, { role: 'tool', tool_call_id: c.id, content: result }];
 }
 
-function valueOf(seed: number): string {
+function factValue(seed: number): string {
   return String(1000 + Math.floor(rng(seed)() * 9000));
 }
 
@@ -197,7 +197,7 @@ function fileReadsTask(): RecallTask {
   const facts: RecallFact[] = names.map((n, i) => ({
     kind: 'value',
     key: `${n.toUpperCase()}_LIMIT`,
-    value: valueOf(17 + i),
+    value: factValue(17 + i),
   }));
   const messages: Message[] = [
     { role: 'system', content: SYSTEM },
@@ -230,7 +230,7 @@ function buildLogTask(): RecallTask {
   log.push('', 'Found 1 error.', '', 'Process exited with code 2');
   const facts: RecallFact[] = [
     { kind: 'error', key: 'build error', value: 'src/billing/invoice.ts(88,14)' },
-    { kind: 'value', key: 'TAX_ROUNDING', value: valueOf(41) },
+    { kind: 'value', key: 'TAX_ROUNDING', value: factValue(41) },
   ];
   const messages: Message[] = [
     { role: 'system', content: SYSTEM },
@@ -238,7 +238,7 @@ function buildLogTask(): RecallTask {
     ...step('read_file', { path: 'src/billing/tax.ts' }, sourceFile(7, 'TAX_ROUNDING', facts[1]!.value)),
     ...step('execute_bash', { command: 'npm run build' }, log.join('\n'), 'Running the build.'),
     ...step('execute_bash', { command: 'npm test' }, passingLog(9, 160), 'The tests first.'),
-    ...step('read_file', { path: 'src/billing/currency.ts' }, sourceFile(8, 'CURRENCY_SCALE', valueOf(3))),
+    ...step('read_file', { path: 'src/billing/currency.ts' }, sourceFile(8, 'CURRENCY_SCALE', factValue(3))),
     { role: 'assistant', content: 'I looked at the build output, the tests and the billing code.' },
     question(facts),
   ];
@@ -265,7 +265,7 @@ function constraintTask(): RecallTask {
       ...step(
         'read_file',
         { path: `src/notes/part${i}.ts` },
-        sourceFile(300 + i, `PART${i}_WEIGHT`, valueOf(60 + i)),
+        sourceFile(300 + i, `PART${i}_WEIGHT`, factValue(60 + i)),
       ),
     );
   }
@@ -307,7 +307,7 @@ function editTask(): RecallTask {
       ...step(
         'read_file',
         { path: `src/net/client${i}.ts` },
-        sourceFile(400 + i, `CLIENT${i}_TIMEOUT`, valueOf(80 + i)),
+        sourceFile(400 + i, `CLIENT${i}_TIMEOUT`, factValue(80 + i)),
       ),
     );
   }
