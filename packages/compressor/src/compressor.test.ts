@@ -68,7 +68,8 @@ describe('ContextCompressor on real transcripts', () => {
       const goal = Math.min(fixed + Math.floor((usable - fixed) * 0.5), Math.floor(before * 0.7));
       expect(r.goal).toBe(goal);
       // Reachable when the untouchable messages plus a minimal summary message (~100 tokens) fit the goal.
-      if (floorOf(input, tokenizer) + 100 <= goal) {
+      // (A summary gets at least 400 tokens, above the goal if need be, so its facts survive small windows.)
+      if (floorOf(input, tokenizer) + 460 <= goal) {
         expect(r.targetMet).toBe(true);
         expect(r.after).toBeLessThanOrEqual(before * 0.7);
       }

@@ -220,6 +220,7 @@ export class ContextCompressor {
         deadline: started + this.attemptTimeoutMs * this.maxAttempts,
         signal: options.signal,
         free,
+        ceiling: thresholdTokens - extra,
       });
       if (done) {
         steps.push(done.step);
@@ -337,15 +338,21 @@ function dropStage(
       prevText || `## Context\n${dropped.length} earlier messages were dropped to fit the context window.`,
       merged,
     );
-    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
     const roundStart = work.total();
     const previousMessages = work.messages;
     if (old) {
+      const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
       work.messages = kept.map((m) => (m === old ? fresh : m));
     } else {
-      // Place the new summary where the first dropped message was.
-      const firstDropped = msgs.indexOf(dropped[0]!);
-      const keptBefore = msgs.slice(0, firstDropped).filter((m) => kept.includes(m)).length;
+      // The new summary stands for the span from the first to the last dropped message; what the
+      // window kept inside it (pins, anchors) sits right before the summary, so a restore is exact.
+      const goneSet = new Set(dropped);
+      const first = msgs.indexOf(dropped[0]!);
+      const last = msgs.indexOf(dropped[dropped.length - 1]!);
+      const span = msgs.slice(first, last + 1);
+      const keptInSpan = span.flatMap((m, k) => (goneSet.has(m) ? [] : [k]));
+      const fresh = summaryMessage(text, merged, span, keptInSpan);
+      const keptBefore = msgs.slice(0, last + 1).filter((m) => !goneSet.has(m)).length;
       at = keptBefore;
       work.messages = [...kept.slice(0, keptBefore), fresh, ...kept.slice(keptBefore)];
     }

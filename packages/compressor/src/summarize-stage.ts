@@ -18,7 +18,12 @@ export interface SummarizeSettings {
   signal: AbortSignal | undefined;
   /** Free space of the window (usable less the fixed part): the summary budget scales with it. */
   free: number;
+  /** The compaction threshold in tokens of messages (the goal's ceiling). */
+  ceiling: number;
 }
+
+/** A summary budget below this carries too few facts to be worth the compaction. */
+const MIN_SUMMARY_TOKENS = 400;
 
 /** Tokens the summary wrapper and its framing cost beyond the summary text. */
 const WRAPPER_TOKENS = 60;
@@ -82,7 +87,12 @@ export async function summarizeStage(
   // What the summary may cost for the result to reach the goal; the ledger's facts are kept regardless.
   const room = goal - (work.total() - regionTokens) - WRAPPER_TOKENS;
   const ledgerNeeds = tk.countTokens(renderFacts(ledger)) + 64;
-  if (room < budget) budget = Math.max(ledgerNeeds, room);
+  // In a small window the goal can leave a summary almost nothing; a summary too small to carry
+  // facts saves tokens and loses the task. It may then use up to half of the room the threshold
+  // leaves above the goal, up to MIN_SUMMARY_TOKENS (the result stays under the threshold).
+  const ceilingRoom = Math.floor((settings.ceiling - goal) / 2) + room;
+  const floor = Math.min(MIN_SUMMARY_TOKENS, ceilingRoom);
+  if (room < budget) budget = Math.max(ledgerNeeds, room, floor);
   const previous = regionMsgs.filter(isSummary).map(summaryText).pop();
   const forSummary = regionMsgs.filter((m) => !isSummary(m));
   const base = { messages: forSummary, ledger, maxTokens: budget, tokenizer: tk };
@@ -139,7 +149,7 @@ export async function summarizeStage(
   const summaryCost = work.count(message);
   // Fill the goal, don't overshoot: the region was chosen for a summary of `budget` tokens; a
   // smaller one leaves room, so the newest units of the region stay verbatim as far as it goes.
-  const cut = fillCut(work, region, goal, summaryCost);
+  const cut = fillCut(work, region, Math.max(goal, work.total() - regionTokens + summaryCost), summaryCost);
   const removedIdx = region.indexes.filter((i) => i < cut);
   if (removedIdx.length === 0) return undefined;
   // Originals span the region, protected messages left in place included (so a restore is exact).

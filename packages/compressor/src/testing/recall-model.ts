@@ -99,8 +99,11 @@ export function scoreAnswer(answer: string, facts: readonly RecallFact[]): boole
   });
 }
 
-const FACT_LINE =
-  /\b[A-Z][A-Z0-9_]{2,}\s*[=:]\s*\S|error TS\d+|\berror\b|\b(?:must|never|always|do not|don't)\b|^\[calls /i;
+// Constants (NAME = value), errors, the user's rules and the calls made: what a careful summary keeps.
+const FACT_LINE = [
+  /\b[A-Z][A-Z0-9_]{2,}\s*[=:]\s*\S/,
+  /error TS\d+|\berror\b|\b(?:must|never|always|do not|don't)\b|^\[calls /i,
+];
 
 /** The scripted summary: fact-bearing lines of previous summary + transcript, in order, within `budget`. */
 export function scriptedSummary(prompt: string, budget: number, tokenizer: Tokenizer): string {
@@ -117,7 +120,8 @@ export function scriptedSummary(prompt: string, budget: number, tokenizer: Token
       .replace(/^\s*\d+\t/, '')
       .trim()
       .slice(0, 240);
-    if (line.length === 0 || line === kept[0] || seen.has(line) || !FACT_LINE.test(line)) continue;
+    if (line.length === 0 || line === kept[0] || seen.has(line) || !FACT_LINE.some((re) => re.test(line)))
+      continue;
     const n = tokenizer.countTokens(line) + 1;
     if (used + n > budget) break;
     seen.add(line);
