@@ -183,7 +183,7 @@ console.log(
   `\n# @ctxkit/compressor benchmark (${usingFullSet() ? 'full shared set' : 'committed sample'}, ${rows.length} transcripts, o200k_base)`,
 );
 console.log(
-  'Trigger: 90 % of the usable window (reserve 1000); goal = min(50 % of usable, 70 % of before). No LLM.\n',
+  'Trigger: 90 % of the free space (usable less system and pinned messages; reserve 1000); goal = min(fixed + 50 % of free, 70 % of before). No LLM.\n',
 );
 console.log(
   '| transcript | before | goal | ctxkit after | reduction | target | feasible | violations | ledger (own) | ledger (ref) | pinned | stages | ms | nanocoder after | nc reduction | nc ledger (ref) | nc pinned | nc valid |',
