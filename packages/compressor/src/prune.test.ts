@@ -26,6 +26,12 @@ describe('stubs that keep meaning', () => {
     expect(outline(rs)).toEqual(['pub const LIMIT: u32 = 9;', 'pub fn run(x: u32) -> u32']);
     const go = 'package main\nconst Port = 8080\nfunc main() {\n\tserve()\n}\n';
     expect(outline(go)).toEqual(['const Port = 8080', 'func main()']);
+    const ex =
+      'defmodule Shop.Cart do\n  @type t :: map()\n  def add(cart, item) do\n    Map.put(cart, item, 1)\n  end\nend\n';
+    expect(outline(ex)).toEqual(['defmodule Shop.Cart do', '@type t :: map()', 'def add(cart, item) do']);
+    const cls =
+      'export class Store {\n  private async load(id: string): Promise<void> {\n    if (id) {\n      run(id);\n    }\n  }\n}\n';
+    expect(outline(cls)).toEqual(['export class Store', 'private async load(id: string): Promise<void>']);
   });
 
   it('a pruned command keeps its exit status and its error lines', () => {

@@ -25,6 +25,11 @@ const DECLARATION = [
   /^module\.exports\b|^exports\.\w+\s*=/,
   // Python (top level and methods)
   /^(?:\s{4})?(?:async\s+)?def\s+\w+|^class\s+\w+|^[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=/,
+  // Elixir (module, functions, types and specs) and Ruby
+  /^\s{0,4}(?:defmodule|defprotocol|defimpl|defp?|defmacrop?|defstruct|defdelegate|defguard)\b|^\s{0,4}@(?:type|typep|spec|callback)\s/,
+  /^\s{0,2}(?:class|module)\s+[A-Z]|^\s{0,4}def\s+(?:self\.)?\w/,
+  // Class members in TS/JS/Java-like code: a signature line that opens a body
+  /^\s{2,4}(?:(?:public|private|protected|static|async|readonly|get|set|override|abstract)\s+)*(?!(?:if|for|while|switch|catch|return|function|else|do|try)\b)[\w$]+\s*(?:<[^>]*>)?\([^;]*\)\s*(?::\s*[^=;]+)?\{\s*$/,
   // Rust
   /^(?:pub(?:\([\w:]+\))?\s+)?(?:async\s+)?(?:unsafe\s+)?(?:fn|struct|enum|trait|impl|type|const|static|mod)\b/,
   // Go
