@@ -17,6 +17,7 @@ import {
   type ToolDefinition,
   toOpenAIChat,
 } from '@ctxkit/core';
+import { readBody } from './ollama-server.js';
 import type { RecallFact } from './recall-tasks.js';
 
 /** A running recall model. */
@@ -33,18 +34,6 @@ interface OpenAIBody {
   messages: { role: string; content: string | null; tool_calls?: { function: { arguments: string } }[] }[];
   tools?: unknown[];
   max_tokens?: number;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      data += c;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 function escapeRe(s: string): string {
