@@ -143,7 +143,14 @@ describe('defects', () => {
       role: 'user',
       content: 'Now also compare every limit with the spec in docs/limits.md.',
     };
-    const mid = [...msgs.slice(1, 9), task, ...msgs.slice(9)];
+    // Later user messages follow, so the task is neither the first message nor the latest user message.
+    const mid = [
+      ...msgs.slice(1, 9),
+      task,
+      ...msgs.slice(9, 17),
+      { role: 'user', content: 'Keep going.' } as Message,
+      ...msgs.slice(17),
+    ];
     const r = await new ContextCompressor({ reserveTokens: 500 }).compress(mid, {
       contextLimit: 5000,
       tokenizer,
