@@ -18,6 +18,18 @@ describe('stubs that keep meaning', () => {
     expect(stub.length).toBeLessThan(file.length / 2);
   });
 
+  it('an outline too long for its stub keeps constants and types first and says what it left out', () => {
+    const fns = Array.from(
+      { length: 40 },
+      (_, i) => `export function handler${i}(req: Request): Response {\n  return ok(req);\n}`,
+    );
+    const file = [...fns.slice(0, 20), 'export const MAX_RETRIES = 7;', ...fns.slice(20)].join('\n');
+    const stub = pruneStub(file, call('read_file', { path: 'src/h.ts' }));
+    expect(stub).toContain('export const MAX_RETRIES = 7;');
+    expect(stub).toMatch(/… \d+ more declarations/);
+    expect(stub.length).toBeLessThanOrEqual(Math.max(400, file.length / 5) + 200);
+  });
+
   it('outlines Python, Rust and Go declarations too', () => {
     const py =
       'import os\nMAX_ROWS = 50\nclass Loader:\n    def load(self, path):\n        return open(path)\n';

@@ -43,6 +43,33 @@ const SEARCH_TOOL = /grep|search|find|glob|ripgrep|^rg$/i;
 const MAX_OUTLINE_LINES = 60;
 const MAX_MATCH_LINES = 20;
 
+// Constants and types first when an outline must be cut: values are what a later step asks for.
+const VALUE_DECLARATION =
+  /\b(?:const|let|var|type|interface|enum|struct|static)\s+[\w$]|^[\d: ]*[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=|@type/;
+
+/**
+ * The outline a stub keeps: the declarations, cut to `maxChars` (constants and types first, shown
+ * in file order), with a count of what was left out.
+ */
+export function stubOutline(content: string, maxChars: number): string[] {
+  const all = outline(content);
+  let size = all.reduce((n, l) => n + l.length + 1, 0);
+  if (size <= maxChars) return all;
+  const order = [...all.keys()].sort(
+    (a, b) => Number(!VALUE_DECLARATION.test(all[a]!)) - Number(!VALUE_DECLARATION.test(all[b]!)) || a - b,
+  );
+  const keep = new Set<number>();
+  size = 0;
+  for (const i of order) {
+    if (size + all[i]!.length + 1 > maxChars) continue;
+    keep.add(i);
+    size += all[i]!.length + 1;
+  }
+  const out = all.filter((_, i) => keep.has(i));
+  if (out.length < all.length) out.push(`… ${all.length - out.length} more declarations`);
+  return out;
+}
+
 /** The declaration lines of a file's content, with their line numbers when the read showed them. */
 export function outline(content: string): string[] {
   const out: string[] = [];
@@ -82,7 +109,8 @@ export function pruneStub(output: string, call: CallInfo | undefined): string {
   ];
   const op = call ? fileOp(call) : undefined;
   if (op === 'read' && !looksLikeError(output)) {
-    const decl = outline(output);
+    // A stub must stay small: at most a fifth of the output (400 characters at least).
+    const decl = stubOutline(output, Math.max(400, Math.floor(output.length / 5)));
     if (decl.length > 0) {
       parts.push('outline:', ...decl);
       return parts.join('\n');

@@ -80,7 +80,7 @@ export interface ContextCompressorOptions {
   target?: number;
   /**
    * Tokens kept free for the reply: the usable window is `contextLimit − reserveTokens`.
-   * Default `min(8192, contextLimit / 8)`.
+   * @default min(8192, contextLimit / 8)
    */
   reserveTokens?: number;
   /**
@@ -118,7 +118,9 @@ export interface CompressOptions {
   force?: boolean;
   /**
    * Tokens of the request that the messages do not carry (e.g. a system prompt the agent adds
-   * when it sends); they count toward every budget. Default 0.
+   * when it sends); they count toward every budget and are part of the fixed share. A finite
+   * number ≥ 0, else `INVALID_ARGUMENT`.
+   * @default 0
    */
   extraTokens?: number;
   /** Aborts the summarizer: the deterministic summary is used instead (compression itself never hangs). */
