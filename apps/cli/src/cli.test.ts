@@ -48,9 +48,9 @@ function ctxkit(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function json(args: string[], input = '') {
+function json(args: string[], input = '', code = 0) {
   const r = ctxkit([...args, '--json'], input);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, r.stderr).toBe(code);
   return JSON.parse(r.stdout);
 }
 
@@ -103,6 +103,26 @@ describe('ctxkit command line conventions', () => {
     expect(JSON.parse(json.stdout).error.code).toBe('USAGE');
   });
 
+  it('validate exits 3 when it finds problems, says so in one line and in --help', () => {
+    const file = join(tmp, 'orphan.jsonl');
+    const msgs = [
+      { role: 'user', content: 'go' },
+      { role: 'tool', tool_call_id: 'ghost', content: 'orphan result' },
+      { role: 'assistant', content: 'done' },
+    ];
+    writeFileSync(file, msgs.map((m) => JSON.stringify(m)).join('\n'));
+    const r = ctxkit(['validate', file]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/1 problem\(s\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/1 problem\(s\) found/);
+    const asJson = ctxkit(['validate', file, '--json']);
+    expect(asJson.code).toBe(3);
+    expect(JSON.parse(asJson.stdout).valid).toBe(false);
+    expect(ctxkit(['validate', '--help']).stdout).toMatch(/Exit codes: 0 valid, 3 problems found/);
+    expect(ctxkit(['replay', '--help']).stdout).toMatch(/4 a request was over the limit/);
+  });
+
   it('prints no colour codes when not on a TTY', () => {
     const r = ctxkit(['validate', EMBEDDED]);
     expect(r.code).toBe(0);
@@ -150,8 +170,8 @@ describe('bad input: a clear message and exit code 2, never a stack trace', () =
     const file = join(tmp, 'torn.jsonl');
     writeFileSync(file, lines.join('\n'));
     const lenient = ctxkit(['validate', file, '--json']);
-    expect(lenient.code).toBe(0);
     const report = JSON.parse(lenient.stdout);
+    expect(lenient.code).toBe(report.problems.length === 0 ? 0 : 3);
     expect(report.messages).toBe(t.messages.length);
     expect(report.skippedLines).toHaveLength(1);
     expect(report.skippedLines[0].line).toBe(4);
@@ -253,7 +273,13 @@ describe('replay on real transcripts', () => {
   const runs: Record<string, ReturnType<typeof json>> = {};
   beforeAll(() => {
     for (const s of ['none', 'window', 'compress']) {
-      runs[s] = json(['replay', '--demo', '--limit', String(limit), '--strategy', s, '--no-ollama']);
+      // Over the limit with the chosen strategy is exit 4 (the report is printed all the same).
+      const code = s === 'none' ? 4 : 0;
+      runs[s] = json(
+        ['replay', '--demo', '--limit', String(limit), '--strategy', s, '--no-ollama'],
+        '',
+        code,
+      );
     }
   }, 240_000);
 
@@ -269,6 +295,15 @@ describe('replay on real transcripts', () => {
     const budget = r.limit - r.reserve;
     expect(r.overflows.baseline).toBe(r.requests.filter((q: { tokens: number }) => q.tokens > budget).length);
     expect(r.overflows.baseline).toBeGreaterThan(0);
+    // Everything is shown, so every fact is recalled.
+    expect(r.recall.kept).toBe(r.recall.facts);
+    const plain = ctxkit(['replay', '--demo', '--limit', String(limit), '--strategy', 'none', '--no-ollama']);
+    expect(plain.code).toBe(4);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
+    expect(plain.stderr).toMatch(
+      /requests over the limit with --strategy none \(first at turn \d+: the request needed [\d,]+ tokens, the budget is [\d,]+\)/,
+    );
+    expect(plain.stdout).toMatch(/^recall\s+\d+\/\d+ facts/m);
   });
 
   it('window and compress keep every request under the budget and valid', () => {
@@ -315,7 +350,9 @@ describe('replay on real transcripts', () => {
       .filter((t) => !t.name.startsWith('claude-code') && t.messages.some((m) => m.tool_calls?.length))
       .slice(0, 2);
     for (const t of others) {
-      const r = json(['replay', t.file, '--limit', '4k', '--no-ollama', '--model', 'gpt-4o']);
+      const raw = ctxkit(['replay', t.file, '--limit', '4k', '--no-ollama', '--model', 'gpt-4o', '--json']);
+      const r = JSON.parse(raw.stdout);
+      expect(raw.code, t.name).toBe(r.overflows.strategy > 0 ? 4 : 0);
       expect(r.invalidRequests, t.name).toBe(0);
       expect(r.overflows.strategy, t.name).toBeLessThanOrEqual(r.overflows.baseline);
     }

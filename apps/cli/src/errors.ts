@@ -8,6 +8,10 @@ export const EXIT = {
   USAGE: 1,
   /** The input was unusable: missing, unreadable, binary, empty or malformed (under `--strict`). */
   BAD_INPUT: 2,
+  /** `ctxkit validate` found problems in the conversation (the report says which). */
+  PROBLEMS: 3,
+  /** `ctxkit replay`: at least one request was over the limit with the chosen strategy. */
+  OVER_BUDGET: 4,
 } as const;
 
 /** One of {@link EXIT}'s values. */
@@ -34,4 +38,18 @@ export function inputError(
 export function exitCodeFor(error: unknown): ExitCode {
   if (isCtxkitError(error) && USAGE_CODES.has(error.code)) return EXIT.USAGE;
   return EXIT.BAD_INPUT;
+}
+
+/**
+ * A command that ran to the end and printed its report, but whose outcome is a failure the exit
+ * code must say (problems found, a request over the limit). `message` is the one line for stderr.
+ */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { EXIT, type ExitCode, exitCodeFor } from './errors.js';
+export { CommandFailure, EXIT, type ExitCode, exitCodeFor } from './errors.js';
 export {
   type ClaudeCodeSession,
   type ClaudeCodeUsage,

@@ -7,7 +7,7 @@ import { registerReplay } from './commands/replay.js';
 import { registerUsage } from './commands/usage.js';
 import { registerValidate } from './commands/validate.js';
 import { type CommandContext, createContext, type OutStream } from './context.js';
-import { EXIT, type ExitCode, exitCodeFor } from './errors.js';
+import { CommandFailure, EXIT, type ExitCode, exitCodeFor } from './errors.js';
 import { colorsFor } from './output/color.js';
 import { VERSION } from './version.js';
 
@@ -63,6 +63,11 @@ export async function runCli(
         io.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message: error.message } })}\n`);
       }
       return EXIT.USAGE;
+    }
+    if (error instanceof CommandFailure) {
+      // The report is out (as JSON too); the one line says why the exit code is not 0.
+      io.stderr.write(`${errColors.red('ctxkit:')} ${error.message}\n`);
+      return error.exitCode;
     }
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import {
   messageText,
   repairConversation,
   toNanocoder,
+  toolArgumentsToObject,
   validateConversation,
 } from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
@@ -18,6 +19,10 @@ import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
 import { floorOf, visibleText } from '../src/test-helpers.js';
 import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
+import { startRecallModel } from '../src/testing/recall-model.js';
+import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../src/testing/recall-run.js';
+import { recallTasks } from '../src/testing/recall-tasks.js';
+import { PATH_KEYS } from '../src/tool-info.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const RESERVE = 1000;
@@ -36,6 +41,20 @@ function share(items: string[], text: string): { kept: number; total: number } {
 const pct = (a: number, b: number) => (b === 0 ? '—' : `${((100 * a) / b).toFixed(1)}%`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Every distinct path argument of the input's tool calls (file bodies excluded). */
+function operatedPaths(messages: readonly Message[]): string[] {
+  const out = new Set<string>();
+  for (const m of messages)
+    for (const c of m.tool_calls ?? []) {
+      const args = toolArgumentsToObject(c.function.arguments);
+      for (const key of PATH_KEYS) {
+        const v = args[key];
+        if (typeof v === 'string' && v.length > 0 && v.length < 500 && !v.includes('\n')) out.add(v);
+      }
+    }
+  return [...out];
+}
+
 interface Row {
   name: string;
   before: number;
@@ -47,12 +66,57 @@ interface Row {
   ledger: { kept: number; total: number };
   reference: { kept: number; total: number };
   pinned: { kept: number; total: number };
+  /** Paths the agent operated on (arguments of its tool calls) still visible. */
+  paths: { kept: number; total: number };
+  overBudget: boolean;
   steps: string;
   ms: number;
   nanoAfter: number;
   nanoValid: boolean;
   nanoReference: { kept: number; total: number };
   nanoPinned: { kept: number; total: number };
+}
+
+// Recall: the four task shapes replayed as live loops at four windows; the last request goes to a
+// loopback model that answers only from what it receives (src/testing/recall-model.ts).
+{
+  const model = await startRecallModel({ tokenizer });
+  console.log('\n# Recall on the task shapes (facts answered right; ! = a request over the window)');
+  console.log('| window | strategy | recall | per task | compactions | summarizer requests |');
+  console.log('|---|---|---|---|---|---|');
+  for (const limit of [4096, 8192, 16384, 32768]) {
+    const strategies: [string, () => ShapeFunction][] = [
+      ['no management', () => sendEverything],
+      [
+        'ctxkit + scripted model summarizer',
+        () =>
+          compressWith(
+            { summarizer: new OllamaSummarizer({ host: model.url, model: 'scripted' }) },
+            limit,
+            tokenizer,
+          ),
+      ],
+      ['ctxkit + deterministic summary', () => compressWith({}, limit, tokenizer)],
+    ];
+    for (const [name, make] of strategies) {
+      let recalled = 0;
+      let facts = 0;
+      let compactions = 0;
+      const calls0 = model.summarizeCalls;
+      const per: string[] = [];
+      for (const task of recallTasks()) {
+        const r = await runRecall(task, model, limit, make(), tokenizer);
+        recalled += r.recalled;
+        facts += r.facts;
+        compactions += r.compactions;
+        per.push(`${task.shape} ${r.recalled}/${r.facts}${r.fits ? '' : '!'}${r.error ? ` ${r.error}` : ''}`);
+      }
+      console.log(
+        `| ${limit} | ${name} | ${recalled}/${facts} (${pct(recalled, facts)}) | ${per.join(', ')} | ${compactions} | ${model.summarizeCalls - calls0} |`,
+      );
+    }
+  }
+  await model.close();
 }
 
 const rows: Row[] = [];
@@ -64,20 +128,23 @@ for (const t of loadTranscripts()) {
   );
   const pinnedIn = input.filter((m) => m.pinned);
   const before = tokenizer.countMessages(input);
-  const usable = Math.ceil(before / 0.9);
+  // The request uses 90 % of the free space (what system and pinned messages leave): it compacts.
+  const fixed = tokenizer.countMessages(input.filter((m) => m.role === 'system' || m.pinned === true));
+  const usable = fixed + Math.ceil((before - fixed) / 0.9);
   const compressor = new ContextCompressor({ reserveTokens: RESERVE });
   const t0 = performance.now();
   const r = await compressor.compress(input, { contextLimit: usable + RESERVE, tokenizer });
   const ms = performance.now() - t0;
   const firstUser = input.find((m) => m.role === 'user');
   const lastUser = [...input].reverse().find((m) => m.role === 'user');
-  let violations = validateConversation(r.messages).length;
+  let violations = validateConversation(r.messages, { allowPendingCalls: true }).length;
   if (r.after > usable) violations++;
   if (tokenizer.countMessages(r.messages) !== r.after) violations++;
   if (!r.messages.some((m) => m === firstUser)) violations++;
   if (!r.messages.some((m) => m === lastUser)) violations++;
   for (const m of input) if (m.role === 'system' && !r.messages.includes(m)) violations++;
   const text = visibleText(r.messages);
+  const paths = share(operatedPaths(input), text);
   const reference = ledgerItems(extractLedger(repairConversation(input).messages, UNLIMITED));
 
   // Nanocoder 1.30 mechanical compressor on the same messages (default mode, keeps the last 2).
@@ -96,6 +163,8 @@ for (const t of loadTranscripts()) {
     ledger: share(ledgerItems(r.ledger), text),
     reference: share(reference, text),
     pinned: { kept: pinnedIn.filter((p) => r.messages.includes(p)).length, total: pinnedIn.length },
+    paths,
+    overBudget: r.after > usable,
     steps: r.steps.map((s) => s.kind).join('+') || '—',
     ms,
     nanoAfter: tokenizer.countMessages(nanoOut),
@@ -114,7 +183,7 @@ console.log(
   `\n# @ctxkit/compressor benchmark (${usingFullSet() ? 'full shared set' : 'committed sample'}, ${rows.length} transcripts, o200k_base)`,
 );
 console.log(
-  'Trigger: 90 % of the usable window (reserve 1000); goal = min(50 % of usable, 70 % of before). No LLM.\n',
+  'Trigger: 90 % of the free space (usable less system and pinned messages; reserve 1000); goal = min(fixed + 50 % of free, 70 % of before). No LLM.\n',
 );
 console.log(
   '| transcript | before | goal | ctxkit after | reduction | target | feasible | violations | ledger (own) | ledger (ref) | pinned | stages | ms | nanocoder after | nc reduction | nc ledger (ref) | nc pinned | nc valid |',
@@ -158,6 +227,15 @@ console.log(
     sum((r) => r.nanoReference.kept),
     sum((r) => r.nanoReference.total),
   )} (${sum((r) => r.reference.total)} items)`,
+);
+console.log(
+  `- invalid outputs: ${rows.filter((r) => r.violations > 0).length}; over budget: ${rows.filter((r) => r.overBudget).length}; after/goal median ${median(rows.map((r) => r.after / r.goal)).toFixed(2)} (min ${Math.min(...rows.map((r) => r.after / r.goal)).toFixed(2)}, max ${Math.max(...rows.map((r) => r.after / r.goal)).toFixed(2)})`,
+);
+console.log(
+  `- paths operated on (tool-call path arguments) kept: ${sum((r) => r.paths.kept)}/${sum((r) => r.paths.total)} (${pct(
+    sum((r) => r.paths.kept),
+    sum((r) => r.paths.total),
+  )})`,
 );
 console.log(
   `- pinned retention: ctxkit ${sum((r) => r.pinned.kept)}/${sum((r) => r.pinned.total)}, nanocoder ${sum((r) => r.nanoPinned.kept)}/${sum((r) => r.nanoPinned.total)}`,

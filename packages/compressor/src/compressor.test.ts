@@ -22,7 +22,7 @@ function named(...names: string[]): Message[] {
 }
 
 function checkInvariants(input: Message[], out: Message[], after: number, usable: number) {
-  expect(validateConversation(out)).toEqual([]);
+  expect(validateConversation(out, { allowPendingCalls: true })).toEqual([]);
   expect(after).toBeLessThanOrEqual(usable);
   expect(tokenizer.countMessages(out)).toBe(after);
   // System and pinned messages verbatim, in order.
@@ -54,7 +54,9 @@ describe('ContextCompressor on real transcripts', () => {
         i === Math.floor(all.length / 2) && m.role !== 'tool' && !m.tool_calls ? { ...m, pinned: true } : m,
       );
       const before = tokenizer.countMessages(input);
-      const usable = Math.ceil(before / 0.9);
+      // The window where the request uses 90 % of the free space (what system and pinned messages leave).
+      const fixed = tokenizer.countMessages(input.filter((m) => m.role === 'system' || m.pinned === true));
+      const usable = fixed + Math.ceil((before - fixed) / 0.9);
       const r = await new ContextCompressor({ reserveTokens }).compress(input, {
         contextLimit: usable + reserveTokens,
         tokenizer,
@@ -63,10 +65,11 @@ describe('ContextCompressor on real transcripts', () => {
       checkInvariants(input, r.messages, r.after, usable);
       expect(r.after).toBeLessThanOrEqual(r.before);
       if (r.steps.length === 0) expect(r.messages).toEqual(input);
-      const goal = Math.min(Math.floor(usable * 0.5), Math.floor(before * 0.7));
+      const goal = Math.min(fixed + Math.floor((usable - fixed) * 0.5), Math.floor(before * 0.7));
       expect(r.goal).toBe(goal);
       // Reachable when the untouchable messages plus a minimal summary message (~100 tokens) fit the goal.
-      if (floorOf(input, tokenizer) + 100 <= goal) {
+      // (A summary gets at least 400 tokens, above the goal if need be, so its facts survive small windows.)
+      if (floorOf(input, tokenizer) + 460 <= goal) {
         expect(r.targetMet).toBe(true);
         expect(r.after).toBeLessThanOrEqual(before * 0.7);
       }
@@ -76,8 +79,12 @@ describe('ContextCompressor on real transcripts', () => {
       if (r.summary !== undefined)
         for (const item of ledgerItems(r.ledger)) expect(r.summary).toContain(item);
       // Originals are kept: one compaction is undone exactly.
-      // (Transcripts that end on an unanswered call were repaired first: a synthetic result was added.)
-      const repaired = validateConversation(input).length === 0 ? input : repairConversation(input).messages;
+      // (Broken transcripts were repaired first; a call still in flight at the end is left alone.)
+      const pending = { allowPendingCalls: true };
+      const repaired =
+        validateConversation(input, pending).length === 0
+          ? input
+          : repairConversation(input, pending).messages;
       expect(restoreOriginals(r.messages)).toEqual(repaired);
     });
   }
@@ -91,8 +98,10 @@ describe('ContextCompressor on real transcripts', () => {
     };
     const compressor = new ContextCompressor({ summarizer, reserveTokens });
     const before = tokenizer.countMessages(input);
-    const contextLimit = Math.ceil(before / 0.9) + reserveTokens;
+    // Small enough that pruning alone cannot reach the goal: the first compaction summarizes.
+    const contextLimit = Math.ceil(before / 4) + reserveTokens;
     const first = await compressor.compress(input, { contextLimit, tokenizer });
+    expect(first.steps.map((s) => s.kind)).toContain('summarize');
     const grown: Message[] = [
       ...first.messages,
       { role: 'user', content: 'Now never touch the migrations folder, and run the tests again.' },
@@ -124,7 +133,7 @@ describe('ContextCompressor on real transcripts', () => {
   it('falls back deterministically after maxAttempts when the summarizer hangs, throws or pads', async () => {
     const input = named('gemini-cli__codemie__37b7abef');
     const before = tokenizer.countMessages(input);
-    const contextLimit = Math.ceil(before / 0.9) + reserveTokens;
+    const contextLimit = Math.ceil(before / 4) + reserveTokens;
     const behaviours: [string, (r: SummaryRequest) => Promise<string>, RegExp][] = [
       ['hangs', () => new Promise<string>(() => {}), /timed out|no time left/],
       ['throws', async () => Promise.reject(new Error('503 from provider')), /503 from provider/],
@@ -245,13 +254,21 @@ describe('ContextCompressor on real transcripts', () => {
       isCtxkitError(e, 'INVALID_ARGUMENT'),
     );
     expect(() => new ContextCompressor({ threshold: 1.5 })).toThrow(/threshold/);
+    // A system prompt alone over the window cannot be shortened: the typed error carries the figures.
     await expect(
-      c.compress([{ role: 'user', content: 'Please read every line of this request. '.repeat(200) }], {
-        contextLimit: 200,
-        tokenizer,
-        force: true,
-      }),
-    ).rejects.toSatisfy((e) => isCtxkitError(e, 'BUDGET_EXCEEDED'));
+      c.compress(
+        [
+          { role: 'system', content: 'Please read every line of this request. '.repeat(200) },
+          { role: 'user', content: 'hi' },
+        ],
+        { contextLimit: 200, tokenizer, force: true },
+      ),
+    ).rejects.toSatisfy(
+      (e) =>
+        isCtxkitError(e, 'BUDGET_EXCEEDED') &&
+        typeof e.details?.protectedTokens === 'number' &&
+        e.details.budget === 175,
+    );
     const broken: Message[] = [
       { role: 'user', content: 'go' },
       { role: 'tool', tool_call_id: 'ghost', content: 'orphan' },

@@ -1,3 +1,4 @@
+import { TokenCountCache } from '@ctxkit/cache';
 import {
   CtxkitError,
   type Message,
@@ -8,6 +9,7 @@ import {
 import { dropToFit } from './drop.js';
 import { emptyLedger, ensureLedger, extractLedger, type Ledger, mergeLedgers } from './ledger.js';
 import { pruneToolOutputs } from './prune.js';
+import { fitSmallWindow } from './small-window.js';
 import { summarizeStage } from './summarize-stage.js';
 import { compactionTag, summaryMessage, unwrapOriginal } from './summary-message.js';
 import { supersedeReads } from './supersede.js';
@@ -24,9 +26,51 @@ import { Work } from './work.js';
 /** Every compression removes at least this share of the tokens, or it reports `targetMet: false`. */
 export const MIN_REDUCTION = 0.3;
 
+const COMPRESSOR_OPTIONS = new Set([
+  'summarizer',
+  'threshold',
+  'target',
+  'reserveTokens',
+  'maxAttempts',
+  'attemptTimeoutMs',
+  'protectToolTokens',
+  'protectTurns',
+]);
+const COMPRESS_OPTIONS = new Set(['contextLimit', 'tokenizer', 'tools', 'force', 'extraTokens', 'signal']);
+
+/** A misspelt option name is an error, not a silently ignored default. */
+function checkNames(what: string, options: object, known: ReadonlySet<string>): void {
+  if (options === null || typeof options !== 'object') {
+    throw new CtxkitError('INVALID_ARGUMENT', `${what} must be an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      throw new CtxkitError('INVALID_ARGUMENT', `unknown ${what} option "${key}"`, {
+        option: key,
+        known: [...known].join(', '),
+      });
+    }
+  }
+}
+
 function checkShare(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
     throw new CtxkitError('INVALID_ARGUMENT', `${name} must be in (0, 1], got ${value}`, { [name]: value });
+  }
+  return value;
+}
+
+/** An optional count option: a finite number ≥ `min`, or absent. */
+function checkCount(name: string, value: unknown, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      `${name} must be a finite number ≥ ${min}, got ${String(value)}`,
+      {
+        [name]: String(value),
+      },
+    );
   }
   return value;
 }
@@ -57,16 +101,21 @@ export class ContextCompressor {
   private readonly protectToolTokens: number | undefined;
   private readonly protectTurns: number;
   /**
-   * Per-tokenizer message counts, kept across calls: an agent compresses the same history turn
-   * after turn, and each message (immutable by convention) is counted once. Weak, so nothing leaks.
+   * Message counts kept across calls, keyed by tokenizer and content (an agent compresses the same
+   * history turn after turn; a message edited in place gets a new key, so it is counted again).
    */
-  private readonly counts = new Map<
-    string,
-    { messages: WeakMap<Message, number>; stubs: Map<string, number> }
-  >();
+  private readonly counts = new TokenCountCache({ maxEntries: 50_000, maxBytes: 8 * 1024 * 1024 });
 
   constructor(options: ContextCompressorOptions = {}) {
+    checkNames('ContextCompressor', options, COMPRESSOR_OPTIONS);
     this.summarizer = options.summarizer;
+    if (
+      this.summarizer !== undefined &&
+      typeof this.summarizer !== 'function' &&
+      typeof (this.summarizer as Summarizer).summarize !== 'function'
+    ) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'summarizer must be a function or have a summarize() method');
+    }
     this.threshold = checkShare('threshold', options.threshold ?? 0.8);
     this.target = checkShare('target', options.target ?? 0.5);
     if (this.target > this.threshold) {
@@ -75,29 +124,37 @@ export class ContextCompressor {
         threshold: this.threshold,
       });
     }
-    this.reserveTokens = options.reserveTokens;
-    this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3));
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 120_000;
-    this.protectToolTokens = options.protectToolTokens;
-    this.protectTurns = options.protectTurns ?? 2;
+    this.reserveTokens = checkCount('reserveTokens', options.reserveTokens);
+    this.maxAttempts = Math.floor(checkCount('maxAttempts', options.maxAttempts, 1) ?? 1);
+    this.attemptTimeoutMs = checkCount('attemptTimeoutMs', options.attemptTimeoutMs, 1) ?? 120_000;
+    this.protectToolTokens = checkCount('protectToolTokens', options.protectToolTokens);
+    this.protectTurns = Math.floor(checkCount('protectTurns', options.protectTurns) ?? 2);
   }
 
   /**
-   * Compresses a conversation when it is over the threshold (or when `force` is set).
-   * @throws {CtxkitError} `INVALID_ARGUMENT` for a bad limit; `INVALID_MESSAGE` for a malformed message;
-   * `BUDGET_EXCEEDED` when even the protected messages cannot fit `contextLimit − reserveTokens`.
+   * Compresses a conversation when the next request would not fit under the threshold (or when
+   * `force` is set). Threshold and target are shares of the free space: the window less the reply
+   * reserve, tools, `extraTokens`, system and pinned messages.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` for a bad limit, a bad or misspelt option; `INVALID_MESSAGE`
+   * for a malformed message; `BUDGET_EXCEEDED` (with `protectedTokens`, `needed` and `budget`) when even the
+   * protected messages, shortened, cannot fit `contextLimit − reserveTokens`.
    */
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
     const started = performance.now();
-    const { contextLimit, tokenizer } = options;
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
-    if (!Number.isFinite(contextLimit) || contextLimit <= 0) {
+    checkNames('compress', options, COMPRESS_OPTIONS);
+    const { contextLimit, tokenizer } = options;
+    if (typeof contextLimit !== 'number' || !Number.isFinite(contextLimit) || contextLimit <= 0) {
       throw new CtxkitError(
         'INVALID_ARGUMENT',
-        `contextLimit must be a positive number, got ${contextLimit}`,
+        `contextLimit must be a positive number, got ${String(contextLimit)}`,
       );
     }
     checkTokenizer(tokenizer);
+    const extra = Math.floor(checkCount('extraTokens', options.extraTokens) ?? 0);
+    if (options.tools !== undefined && !Array.isArray(options.tools)) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'tools must be an array of tool definitions');
+    }
     const reserve = this.reserveTokens ?? Math.min(8192, Math.floor(contextLimit / 8));
     const usable = Math.floor(contextLimit - reserve);
     if (usable <= 0) {
@@ -107,18 +164,21 @@ export class ContextCompressor {
       });
     }
     // A broken input (orphan results, unanswered calls) is repaired first: every output must be valid.
+    // Calls still in flight (the last step of a live loop) are left alone: their results may still arrive.
     const input =
-      validateConversation(messages).length === 0 ? [...messages] : repairConversation(messages).messages;
-    let cache = this.counts.get(tokenizer.id);
-    if (!cache) {
-      cache = { messages: new WeakMap(), stubs: new Map() };
-      this.counts.set(tokenizer.id, cache);
-    }
-    const work = new Work(input, tokenizer, options.tools, cache.messages, cache.stubs);
-    const extra = Math.max(0, options.extraTokens ?? 0);
+      validateConversation(messages, PENDING).length === 0
+        ? [...messages]
+        : repairConversation(messages, PENDING).messages;
+    const work = new Work(input, tokenizer, options.tools, this.counts);
     const before = work.total() + extra;
-    const triggered = options.force === true || before > this.threshold * usable;
-    const goal = Math.min(Math.floor(this.target * usable), Math.floor(before * (1 - MIN_REDUCTION))) - extra;
+    // What no stage frees: tools and priming, extra tokens, system and pinned messages.
+    let fixed = work.base + extra;
+    for (const m of input) if (m.role === 'system' || m.pinned === true) fixed += work.count(m);
+    const free = Math.max(0, usable - fixed);
+    const thresholdTokens = fixed + Math.floor(this.threshold * free);
+    const targetTokens = fixed + Math.floor(this.target * free);
+    const triggered = options.force === true || before > thresholdTokens;
+    const goal = Math.min(targetTokens, Math.floor(before * (1 - MIN_REDUCTION))) - extra;
     const steps: CompressionStep[] = [];
     if (!triggered) {
       return {
@@ -126,7 +186,7 @@ export class ContextCompressor {
         before,
         after: before,
         triggered,
-        targetMet: before <= Math.floor(this.target * usable),
+        targetMet: before <= targetTokens,
         goal: goal + extra,
         steps,
         ledger: emptyLedger(),
@@ -140,10 +200,17 @@ export class ContextCompressor {
 
     record('supersede', () => supersedeReads(work, goal));
     if (work.total() > goal) {
-      const protectTokens = this.protectToolTokens ?? Math.min(40_000, Math.floor(usable * 0.25));
+      const protectTokens = this.protectToolTokens ?? Math.min(40_000, Math.floor(free * 0.25));
       record('prune', () => pruneToolOutputs(work, goal, { protectTokens, protectTurns: this.protectTurns }));
     }
+    if (work.total() > goal) {
+      // A stub of a recent output costs less meaning than summarizing every step before it: the
+      // recent outputs become stubs too before anything is summarized (never the current step —
+      // the model has not seen those results yet).
+      record('prune', () => pruneToolOutputs(work, goal, { protectTokens: 0, protectTurns: 0 }));
+    }
     let summary: string | undefined;
+    let summaryBy: string | undefined;
     let ledger: Ledger | undefined;
     if (work.total() > goal) {
       const done = await summarizeStage(work, goal, {
@@ -152,10 +219,13 @@ export class ContextCompressor {
         attemptTimeoutMs: this.attemptTimeoutMs,
         deadline: started + this.attemptTimeoutMs * this.maxAttempts,
         signal: options.signal,
+        free,
+        ceiling: thresholdTokens - extra,
       });
       if (done) {
         steps.push(done.step);
         summary = done.summary;
+        summaryBy = done.step.summarizer;
         ledger = done.ledger;
       }
     }
@@ -164,22 +234,29 @@ export class ContextCompressor {
       if (dropped) {
         steps.push(dropped.step);
         summary = dropped.summary;
+        summaryBy ??= 'extractive';
         ledger = dropped.ledger;
       }
     }
-    if (work.total() > goal) {
-      // Last resort before giving up: the protected newest tool outputs become stubs too.
-      record('prune', () => pruneToolOutputs(work, goal, { protectTokens: 0, protectTurns: 0 }));
+    if (work.total() + extra > usable) {
+      const trimmed = fitSmallWindow(work, usable - extra);
+      if (trimmed) {
+        steps.push(...trimmed.steps);
+        if (trimmed.summary !== undefined) summary = trimmed.summary;
+        if (trimmed.ledger !== undefined) ledger = trimmed.ledger;
+      }
     }
     let out = work.messages;
-    if (validateConversation(out).length > 0) out = repairConversation(out).messages; // defensive; never expected
+    if (validateConversation(out, PENDING).length > 0) out = repairConversation(out, PENDING).messages; // defensive
     work.messages = out;
     const after = work.total() + extra;
     if (after > usable) {
-      throw new CtxkitError('BUDGET_EXCEEDED', 'protected messages do not fit the context window', {
-        needed: after,
-        budget: usable,
-      });
+      const protectedTokens = protectedTokensOf(work) + extra;
+      throw new CtxkitError(
+        'BUDGET_EXCEEDED',
+        `protected messages need ${protectedTokens} tokens (with tools and extra tokens), the window allows ${usable}`,
+        { protectedTokens, needed: after, budget: usable },
+      );
     }
     const result: CompressionResult = {
       messages: out,
@@ -192,8 +269,18 @@ export class ContextCompressor {
       ledger: ledger ?? stubLedger(out),
     };
     if (summary !== undefined) result.summary = summary;
+    if (summary !== undefined && summaryBy !== undefined) result.summaryBy = summaryBy;
     return result;
   }
+}
+
+const PENDING = { allowPendingCalls: true } as const;
+
+/** Tokens of what no stage removes: tools, priming and the protected messages. */
+function protectedTokensOf(work: Work): number {
+  let n = work.base;
+  for (const i of work.protectedSet()) n += work.count(work.messages[i]!);
+  return n;
 }
 
 /** The ledger of what stages 1–2 stubbed: extracted from the originals and the calls that produced them. */
@@ -251,15 +338,21 @@ function dropStage(
       prevText || `## Context\n${dropped.length} earlier messages were dropped to fit the context window.`,
       merged,
     );
-    const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
     const roundStart = work.total();
     const previousMessages = work.messages;
     if (old) {
+      const fresh = summaryMessage(text, merged, [...prevOriginals, ...dropped], prevKept);
       work.messages = kept.map((m) => (m === old ? fresh : m));
     } else {
-      // Place the new summary where the first dropped message was.
-      const firstDropped = msgs.indexOf(dropped[0]!);
-      const keptBefore = msgs.slice(0, firstDropped).filter((m) => kept.includes(m)).length;
+      // The new summary stands for the span from the first to the last dropped message; what the
+      // window kept inside it (pins, anchors) sits right before the summary, so a restore is exact.
+      const goneSet = new Set(dropped);
+      const first = msgs.indexOf(dropped[0]!);
+      const last = msgs.indexOf(dropped[dropped.length - 1]!);
+      const span = msgs.slice(first, last + 1);
+      const keptInSpan = span.flatMap((m, k) => (goneSet.has(m) ? [] : [k]));
+      const fresh = summaryMessage(text, merged, span, keptInSpan);
+      const keptBefore = msgs.slice(0, last + 1).filter((m) => !goneSet.has(m)).length;
       at = keptBefore;
       work.messages = [...kept.slice(0, keptBefore), fresh, ...kept.slice(keptBefore)];
     }

@@ -75,7 +75,8 @@ export function summaryLedger(message: Message): Ledger | undefined {
   return tag?.kind === 'summary' ? { ...emptyLedger(), ...tag.ledger } : undefined;
 }
 
-function errorLines(output: string, isError: boolean): string[] {
+/** The error lines the ledger records of an output (at most 3; the first line of a failed one without any). @internal */
+export function errorLines(output: string, isError: boolean): string[] {
   const out: string[] = [];
   const lines = output.split('\n');
   for (const line of lines) {

@@ -18,7 +18,8 @@ const transcript =
 const history = transcript.messages as Message[];
 const before = tokenizer.countMessages(history);
 const reserveTokens = 1000;
-const contextLimit = Math.ceil(before / 0.9) + reserveTokens;
+// Small enough that pruning alone cannot reach the goal: every run summarizes.
+const contextLimit = Math.ceil(before / 4) + reserveTokens;
 
 // Node 20 collects an `AbortSignal.timeout` combined through `AbortSignal.any` (nodejs/node#57736);
 // forcing collections while a call waits is how that bug shows. The flag can be set at run time.

@@ -1,6 +1,5 @@
 import type { Message } from '@ctxkit/core';
 import type { Work } from './work.js';
-import { isSummary } from './work.js';
 
 /** The region stage 3 summarizes. @internal */
 export interface Region {
@@ -24,7 +23,6 @@ export function chooseRegion(work: Work, goal: number, summaryTokens: number): R
   const first = work.firstUser();
   const head = first >= 0 ? first + 1 : msgs.findIndex((m) => m.role !== 'system');
   if (head < 0) return undefined;
-  const latest = work.latestUser();
   const protectedIdx = work.protectedSet();
   const starts = work.unitStarts();
   const lastStart = starts[starts.length - 1] ?? msgs.length;
@@ -48,9 +46,10 @@ export function chooseRegion(work: Work, goal: number, summaryTokens: number): R
   for (const unit of unitOf) {
     const c = unit.start;
     if (c > head && c <= lastStart && indexes.length > 0) {
+      // Any unit start is a cut (a tool pair is one unit): cutting only at user messages left
+      // single-task sessions nothing between "summarize everything" and "summarize nothing".
       const m: Message = msgs[c]!;
-      const boundary = (m.role === 'user' && !isSummary(m)) || (latest >= 0 && c > latest);
-      if (boundary) {
+      if (m.role !== 'tool') {
         lastCandidate = { cut: c, indexes: [...indexes] };
         if (total - removable + summaryTokens <= goal) {
           best = lastCandidate;

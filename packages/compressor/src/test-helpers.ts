@@ -25,7 +25,8 @@ export function pick(messages: readonly Message[], pred: (m: Message, i: number)
 export function latestUserIndex(messages: readonly Message[]): number {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.role === 'user' && !(m.metadata?.ctxkit as { kind?: string } | undefined)) return i;
+    if (m.role === 'user' && (m.metadata?.ctxkit as { kind?: string } | undefined)?.kind !== 'summary')
+      return i;
   }
   return -1;
 }

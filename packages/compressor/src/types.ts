@@ -9,7 +9,10 @@ export interface SummaryRequest {
   previousSummary?: string;
   /** Facts extracted without an LLM; the compressor appends any the summary leaves out. */
   ledger: Ledger;
-  /** Tokens the summary should stay under. */
+  /**
+   * Tokens the summary should stay under: a share of the free space of the window (at least what the
+   * ledger's facts need), never more than the summary may cost for the result to reach its goal.
+   */
   maxTokens: number;
   /** The conversation's tokenizer, for budgeting. */
   tokenizer: Tokenizer;
@@ -39,7 +42,11 @@ export type CompressionStepKind =
   /** A region was summarized deterministically (no summarizer, or it failed). */
   | 'fallback-summary'
   /** Oldest turn groups were dropped (last resort). */
-  | 'drop';
+  | 'drop'
+  /** Small window: the summary's ledger was trimmed by priority (least needed facts first). */
+  | 'trim-ledger'
+  /** Small window: the largest protected message was shortened, head and tail kept around a marker. */
+  | 'elide';
 
 /** One stage that ran and what it saved. */
 export interface CompressionStep {
@@ -58,22 +65,44 @@ export interface CompressionStep {
 export interface ContextCompressorOptions {
   /** An LLM summarizer or summarizing function; without one the deterministic summary is used. */
   summarizer?: Summarizer | SummarizeFunction;
-  /** Compress when the conversation uses more than this share of the usable window. Default 0.8. */
+  /**
+   * Compress when the next request would use more than this share of the free space: the window
+   * less the reply reserve, tool definitions, `extraTokens`, system and pinned messages (those
+   * cannot be compressed, so shares of the whole window would leave small windows nothing).
+   * @default 0.8
+   */
   threshold?: number;
-  /** Compress down to this share of the usable window. Default 0.5. */
+  /**
+   * Compress down to this share of the free space (see `threshold`); the newest history is kept
+   * verbatim as far as this goal allows.
+   * @default 0.5
+   */
   target?: number;
   /**
    * Tokens kept free for the reply: the usable window is `contextLimit − reserveTokens`.
-   * Default `min(8192, contextLimit / 8)`.
+   * @default min(8192, contextLimit / 8)
    */
   reserveTokens?: number;
-  /** Summarizer attempts before the deterministic summary takes over. Default 3. */
+  /**
+   * Summarizer attempts per compaction before the deterministic summary takes over (a summarizer
+   * that splits a region into chunks makes one request per chunk within one attempt).
+   * @default 1
+   */
   maxAttempts?: number;
-  /** Time allowed for one summarizer attempt, in milliseconds. Default 120 000. */
+  /**
+   * Time allowed for one summarizer attempt, in milliseconds.
+   * @default 120000
+   */
   attemptTimeoutMs?: number;
-  /** Newest tool-output tokens stage 2 never prunes. Default `min(40 000, 25 % of the usable window)`. */
+  /**
+   * Newest tool-output tokens stage 2 never prunes (the current step is never pruned anyway).
+   * @default min(40 000, 25 % of the free space)
+   */
   protectToolTokens?: number;
-  /** Newest turn groups (an assistant step with its results) stage 2 never prunes. Default 2. */
+  /**
+   * Newest turn groups (an assistant step with its results) stage 2 never prunes.
+   * @default 2
+   */
   protectTurns?: number;
 }
 
@@ -89,7 +118,9 @@ export interface CompressOptions {
   force?: boolean;
   /**
    * Tokens of the request that the messages do not carry (e.g. a system prompt the agent adds
-   * when it sends); they count toward every budget. Default 0.
+   * when it sends); they count toward every budget and are part of the fixed share. A finite
+   * number ≥ 0, else `INVALID_ARGUMENT`.
+   * @default 0
    */
   extraTokens?: number;
   /** Aborts the summarizer: the deterministic summary is used instead (compression itself never hangs). */
@@ -114,6 +145,11 @@ export interface CompressionResult {
   steps: CompressionStep[];
   /** The text of the summary message, when one was made. */
   summary?: string;
+  /**
+   * What produced `summary`: the summarizer's name when its reply was used, `extractive` when the
+   * deterministic summary was (no summarizer, or its attempt failed — see the step's `failures`).
+   */
+  summaryBy?: string;
   /** Facts extracted from everything compacted away (including earlier summaries' facts). */
   ledger: Ledger;
 }

@@ -1,4 +1,5 @@
-import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
+import { TokenCountCache } from '@ctxkit/cache';
+import { type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer, type ToolDefinition } from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
@@ -10,36 +11,26 @@ import { summaryText } from './summary-message.js';
 export class Work {
   messages: Message[];
   readonly base: number;
-  private readonly cache: WeakMap<Message, number>;
+  // Within one call nothing is edited in place; across calls the content-keyed cache answers.
+  private readonly local = new Map<Message, number>();
 
   constructor(
     messages: readonly Message[],
     readonly tokenizer: Tokenizer,
     tools: readonly ToolDefinition[] | undefined,
-    cache: WeakMap<Message, number> = new WeakMap(),
-    private readonly stubCounts?: Map<string, number>,
+    private readonly cache: TokenCountCache = new TokenCountCache(),
   ) {
-    this.cache = cache;
     this.messages = [...messages];
     // Tools and reply priming: what a request costs beyond its messages.
     this.base = tokenizer.countMessages([], tools ? { tools } : undefined);
   }
 
-  /** Tokens of one message (cached by identity). */
+  /** Tokens of one message, counted by content (a message edited in place is counted again). */
   count = (m: Message): number => {
-    let n = this.cache.get(m);
+    let n = this.local.get(m);
     if (n === undefined) {
-      // Stubs are rebuilt on every call from the same originals: count each distinct stub once.
-      const key = stubKey(m);
-      n = key === undefined ? undefined : this.stubCounts?.get(key);
-      if (n === undefined) {
-        n = this.tokenizer.countMessage(m);
-        if (key !== undefined && this.stubCounts) {
-          if (this.stubCounts.size > 50_000) this.stubCounts.clear();
-          this.stubCounts.set(key, n);
-        }
-      }
-      this.cache.set(m, n);
+      n = this.cache.count(m, this.tokenizer);
+      this.local.set(m, n);
     }
     return n;
   };
@@ -51,9 +42,15 @@ export class Work {
     return sum;
   }
 
-  /** Index of the first user message (the task), or -1. */
+  /**
+   * Index of the first real user message (the task), or -1. The placeholder a repair puts first
+   * when the input starts mid-conversation is not the task.
+   */
   firstUser(): number {
-    return this.messages.findIndex((m) => m.role === 'user' && !isSummary(m));
+    const at = this.messages.findIndex(
+      (m) => m.role === 'user' && !isSummary(m) && m.content !== SYNTHETIC_USER_MESSAGE,
+    );
+    return at >= 0 ? at : this.messages.findIndex((m) => m.role === 'user' && !isSummary(m));
   }
 
   /** Index of the latest real user message (not a summary), or -1. */
@@ -65,7 +62,16 @@ export class Work {
     return -1;
   }
 
-  /** Indexes that no stage may change: system, pinned, the first and the latest user message. */
+  /** Start of the current step: the newest unit (the last assistant step with its results, or the last message). */
+  currentStep(): number {
+    const starts = this.unitStarts();
+    return starts[starts.length - 1] ?? this.messages.length;
+  }
+
+  /**
+   * Indexes that no stage may change: system, pinned, the first and the latest user message,
+   * and the current step (results the model has not answered yet, calls still in flight).
+   */
   protectedSet(): Set<number> {
     const out = new Set<number>();
     this.messages.forEach((m, i) => {
@@ -75,6 +81,7 @@ export class Work {
     const latest = this.latestUser();
     if (first >= 0) out.add(first);
     if (latest >= 0) out.add(latest);
+    for (let i = this.currentStep(); i < this.messages.length; i++) out.add(i);
     return out;
   }
 
@@ -91,13 +98,6 @@ export class Work {
     }
     return starts;
   }
-}
-
-/** Identity of a stub by what is sent (role, call id, content), or `undefined` for other messages. */
-function stubKey(m: Message): string | undefined {
-  const tag = m.metadata?.ctxkit as { kind?: string } | undefined;
-  if (tag?.kind !== 'stub' || typeof m.content !== 'string' || m.tool_calls) return undefined;
-  return `${m.role}\u0000${m.tool_call_id ?? ''}\u0000${m.content}`;
 }
 
 /** Whether a message is a summary (ours, or Nanocoder's `<conversation-summary>` message). */

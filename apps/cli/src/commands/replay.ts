@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ExtractiveSummarizer, OllamaSummarizer, type Summarizer } from '@ctxkit/compressor';
 import { type Command, Option } from 'commander';
 import { type CommandContext, emit } from '../context.js';
-import { usageError } from '../errors.js';
+import { CommandFailure, EXIT, usageError } from '../errors.js';
 import { loadConversation } from '../io/load.js';
 import { type ModelOptions, resolveModel } from '../model.js';
 import { contextChart } from '../output/chart.js';
@@ -114,6 +114,10 @@ export function registerReplay(program: Command, context: ContextFactory): void 
     .option('--demo', 'replay the real Claude Code session shipped with ctxkit')
     .option('--strict', 'fail on the first malformed line instead of skipping it')
     .option('--json', 'print every figure and every request as JSON')
+    .addHelpText(
+      'after',
+      `\nRecall: facts of the whole conversation (paths, commands, error lines, user constraints, open todos)\nthat the requests still show, on every compacted request and the last one.\n\nExit codes: 0 every request fit, ${EXIT.OVER_BUDGET} a request was over the limit with the chosen strategy\n(one line on stderr says what did not fit), ${EXIT.USAGE} usage error, ${EXIT.BAD_INPUT} unreadable input.`,
+    )
     .action(async (file: string | undefined, options: ReplayOptions) => {
       const ctx = context(options);
       if (!file && !options.demo)
@@ -169,7 +173,23 @@ export function registerReplay(program: Command, context: ContextFactory): void 
         ...result,
       };
       emit(ctx, report, () => renderReplay(ctx, input, model, parsed.format, result, seconds, priceReason));
+      const over = result.requests.filter((q) => q.overflow);
+      if (over.length > 0) throw new CommandFailure(overBudgetLine(result, over), EXIT.OVER_BUDGET);
     });
+}
+
+/** The one line that says what did not fit. */
+function overBudgetLine(r: ReplayResult, over: ReplayResult['requests']): string {
+  const budget = r.limit - r.reserve;
+  const first = over[0]!;
+  const failed = over
+    .flatMap((q) => q.events)
+    .find((e) => e.kind === 'failure' && typeof e.protectedTokens === 'number');
+  const why =
+    failed?.kind === 'failure' && failed.protectedTokens !== undefined
+      ? `protected messages need ${int(failed.protectedTokens)} tokens, the budget is ${int(failed.budget ?? budget)}`
+      : `the request needed ${int(first.tokens)} tokens, the budget is ${int(budget)}`;
+  return `${over.length} of ${r.turns} requests over the limit with --strategy ${r.strategy} (first at turn ${first.turn}: ${why})`;
 }
 
 function renderReplay(
@@ -184,7 +204,7 @@ function renderReplay(
   const c = ctx.colors;
   const budget = r.limit - r.reserve;
   const compactions = r.requests.flatMap((q) =>
-    q.events.flatMap((e) => (e.kind === 'compaction' ? [{ turn: q.turn, ...e }] : [])),
+    q.events.flatMap((e) => (e.kind === 'compaction' ? [{ turn: q.turn, recall: q.recall, ...e }] : [])),
   );
   const failures = r.requests.flatMap((q) =>
     q.events.flatMap((e) => (e.kind === 'failure' ? [{ turn: q.turn, ...e }] : [])),
@@ -215,6 +235,10 @@ function renderReplay(
       `${int(r.turns)} sent, ${valid === r.turns ? c.green(`${valid} valid`) : c.red(`${valid} valid`)} (validateConversation)`,
     ],
     ['overflows', overflowLine],
+    [
+      'recall',
+      `${int(r.recall.kept)}/${int(r.recall.facts)} facts of the conversation in the last request (${pct(r.recall.facts === 0 ? 1 : r.recall.kept / r.recall.facts)}; lowest on a compacted request ${pct(r.recall.lowest)})`,
+    ],
     ['peak', `${int(r.peakTokens)} tokens (none: ${int(r.baselinePeakTokens)})`],
     [
       'input',
@@ -253,16 +277,17 @@ function renderReplay(
     lines.push('', c.bold('compactions'));
     lines.push(
       table(
-        ['turn', 'before', 'after', 'ratio', 'ledger facts kept', 'summarizer'],
+        ['turn', 'before', 'after', 'ratio', 'ledger facts kept', 'recall', 'summarizer'],
         compactions.map((e) => [
           String(e.turn),
           int(e.before),
           int(e.after),
           e.ratio.toFixed(2),
           `${e.ledgerFactsKept}/${e.ledgerFacts}`,
+          e.recall ? `${e.recall.kept}/${e.recall.facts}` : '—',
           e.summarizer,
         ]),
-        [true, true, true, true, true, false],
+        [true, true, true, true, true, true, false],
       ),
     );
   }

@@ -1,6 +1,7 @@
 import { type Role, validateConversation } from '@ctxkit/core';
 import type { Command } from 'commander';
 import { emit } from '../context.js';
+import { CommandFailure, EXIT } from '../errors.js';
 import { loadConversation } from '../io/load.js';
 import { int, table } from '../output/format.js';
 import type { ContextFactory } from '../program.js';
@@ -15,6 +16,10 @@ export function registerValidate(program: Command, context: ContextFactory): voi
     .argument('<conversation>', 'conversation file, or - for standard input')
     .option('--strict', 'fail on the first malformed line instead of skipping it')
     .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 valid, ${EXIT.PROBLEMS} problems found (listed in the report), ${EXIT.USAGE} usage error, ${EXIT.BAD_INPUT} unreadable input.`,
+    )
     .action((file: string, options: { strict?: boolean; json?: boolean }) => {
       const ctx = context(options);
       const parsed = loadConversation(ctx, file, options);
@@ -56,5 +61,11 @@ export function registerValidate(program: Command, context: ContextFactory): voi
         }
         return lines.join('\n');
       });
+      if (problems.length > 0) {
+        throw new CommandFailure(
+          `${file}: ${problems.length} problem(s) found (first: ${problems[0]!.message})`,
+          EXIT.PROBLEMS,
+        );
+      }
     });
 }

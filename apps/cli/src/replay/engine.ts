@@ -1,5 +1,12 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import { type Message, type Tokenizer, validateConversation } from '@ctxkit/core';
+import { extractLedger, ledgerItems } from '@ctxkit/compressor';
+import {
+  type Message,
+  messageText,
+  type Tokenizer,
+  toolArgumentsToObject,
+  validateConversation,
+} from '@ctxkit/core';
 import { cachedTokenizer } from './cached-tokenizer.js';
 import type { ContextStrategy, ReplayEvent, StrategyName } from './types.js';
 
@@ -49,6 +56,12 @@ export interface ReplayRequest {
   outputTokens: number;
   /** What the strategy did before this request. */
   events: ReplayEvent[];
+  /**
+   * Facts of the whole conversation so far (paths, commands, error lines, user constraints, open
+   * todos — extracted without limits) that this request still shows; measured on the requests a
+   * strategy changed and on the last one.
+   */
+  recall?: { facts: number; kept: number };
 }
 
 /** Everything a replay measured. */
@@ -64,6 +77,8 @@ export interface ReplayResult {
   requests: ReplayRequest[];
   overflows: { strategy: number; baseline: number; prevented: number };
   invalidRequests: number;
+  /** Recall of the last request, and the lowest over the measured requests (see {@link ReplayRequest.recall}). */
+  recall: { facts: number; kept: number; lowest: number };
   compactions: number;
   evictedMessages: number;
   failures: number;
@@ -131,6 +146,8 @@ export async function replayConversation(
     const reply = messages[index]!;
     const outputTokens = tokenizer.countMessage(reply);
     const problems = validateConversation(context);
+    const measure = prepared.events.length > 0 || k === turnIndexes.length - 1;
+    const recall = measure ? recallOf(messages.slice(0, index), context) : undefined;
     requests.push({
       turn: k + 1,
       messageIndex: index,
@@ -144,6 +161,7 @@ export async function replayConversation(
       cachedPrefixTokens,
       outputTokens,
       events: prepared.events,
+      ...(recall ? { recall } : {}),
     });
     reused += cachedPrefixTokens;
     if (options.pricer) {
@@ -182,6 +200,14 @@ export async function replayConversation(
       prevented: overflowBaseline - overflowStrategy,
     },
     invalidRequests: requests.filter((r) => !r.valid).length,
+    recall: {
+      facts: requests[requests.length - 1]?.recall?.facts ?? 0,
+      kept: requests[requests.length - 1]?.recall?.kept ?? 0,
+      lowest: Math.min(
+        1,
+        ...requests.flatMap((r) => (r.recall && r.recall.facts > 0 ? [r.recall.kept / r.recall.facts] : [])),
+      ),
+    },
     compactions: events.filter((e) => e.kind === 'compaction').length,
     evictedMessages: events.reduce((n, e) => n + (e.kind === 'eviction' ? e.dropped : 0), 0),
     failures: events.filter((e) => e.kind === 'failure').length,
@@ -197,4 +223,30 @@ export async function replayConversation(
         ? { total: cost, baseline: baselineCost, currency: 'USD', pricing: options.pricer.label }
         : null,
   };
+}
+
+const UNLIMITED = { commands: 1e9, errors: 1e9, constraints: 1e9, todos: 1e9 };
+
+/** How many facts of `history` a request still shows (in message text or call arguments). */
+export function recallOf(
+  history: readonly Message[],
+  request: readonly Message[],
+): { facts: number; kept: number } {
+  const items = [...new Set(ledgerItems(extractLedger(history, UNLIMITED)))];
+  const text = visibleText(request);
+  return { facts: items.length, kept: items.filter((i) => text.includes(i)).length };
+}
+
+/** All text a request shows a model: contents plus every tool-call argument value (not its JSON escapes). */
+export function visibleText(messages: readonly Message[]): string {
+  const out: string[] = [];
+  for (const m of messages) {
+    out.push(messageText(m));
+    for (const c of m.tool_calls ?? []) {
+      for (const v of Object.values(toolArgumentsToObject(c.function.arguments))) {
+        out.push(typeof v === 'string' ? v : JSON.stringify(v));
+      }
+    }
+  }
+  return out.join('\n');
 }

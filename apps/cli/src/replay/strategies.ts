@@ -1,13 +1,7 @@
 import { ContextCompressor, ledgerItems, missingLedgerItems, type Summarizer } from '@ctxkit/compressor';
-import {
-  isCtxkitError,
-  type Message,
-  messageText,
-  repairConversation,
-  toolArgumentsToString,
-  validateConversation,
-} from '@ctxkit/core';
+import { isCtxkitError, type Message, repairConversation, validateConversation } from '@ctxkit/core';
 import { fitToBudget } from '@ctxkit/sliding-window';
+import { visibleText } from './engine.js';
 import type { ContextStrategy, ReplayEvent } from './types.js';
 
 /** `--strategy none`: send everything, as an agent without context management does. */
@@ -27,11 +21,15 @@ function repaired(context: Message[]): Message[] {
 }
 
 function failure(error: unknown): ReplayEvent {
-  return {
+  const event: ReplayEvent = {
     kind: 'failure',
     code: isCtxkitError(error) ? error.code : 'ERROR',
     message: error instanceof Error ? error.message : String(error),
   };
+  const d = isCtxkitError(error) ? error.details : undefined;
+  if (typeof d?.protectedTokens === 'number') event.protectedTokens = d.protectedTokens;
+  if (typeof d?.budget === 'number') event.budget = d.budget;
+  return event;
 }
 
 /**
@@ -87,14 +85,7 @@ export function compressStrategy(summarizer: Summarizer, summarizerName: string)
         const items = ledgerItems(result.ledger);
         // Facts may survive in message text or in the kept calls' arguments (a pruned output's
         // command and path stay in the call that produced it).
-        const text = result.messages
-          .map((m) =>
-            [
-              messageText(m),
-              ...(m.tool_calls ?? []).map((c) => toolArgumentsToString(c.function.arguments)),
-            ].join('\n'),
-          )
-          .join('\n');
+        const text = visibleText(result.messages);
         const summarized = result.steps.find((s) => s.summarizer !== undefined);
         return {
           context: result.messages,

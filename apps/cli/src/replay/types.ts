@@ -32,6 +32,9 @@ export interface FailureEvent {
   kind: 'failure';
   code: string;
   message: string;
+  /** For `BUDGET_EXCEEDED`: tokens of what the strategy may not remove, and the input budget. */
+  protectedTokens?: number;
+  budget?: number;
 }
 
 /** Something a strategy did before a turn. */
