@@ -91,6 +91,11 @@ describe('real Nanocoder, headless, 8k window', () => {
     }
   });
 
+  it('no request carries a duplicate, orphan or unanswered tool-call id', () => {
+    for (const o of [without, withCtxkit, misconfigured])
+      expect(o.seen.flatMap((r) => r.pairing)).toEqual([]);
+  });
+
   it('overflows without ctxkit: the server rejects a request and the run fails', () => {
     const rejected = without.seen.filter((r) => r.rejected);
     expect(rejected.length).toBeGreaterThan(0);
@@ -167,6 +172,7 @@ describe('real Nanocoder as an ACP server over stdio, 8k window', () => {
 
   it('overflows without ctxkit and completes the turn with it (the ACP loop only caps message counts)', async () => {
     const [without, withCtxkit] = await Promise.all([acpSession(false), acpSession(true)]);
+    expect([...without.seen, ...withCtxkit.seen].flatMap((r) => r.pairing)).toEqual([]);
     expect(without.seen.some((r) => r.rejected)).toBe(true);
     expect(without.turn.stopReason).not.toBe('end_turn');
     expect(withCtxkit.turn.stopReason).toBe('end_turn');

@@ -20,6 +20,32 @@ export interface SeenRequest {
   tools: number;
   rejected: boolean;
   kind: 'turn' | 'summary' | 'other';
+  /** Tool-call pairing defects in the request (duplicate / orphan / unanswered ids); `[]` when clean. */
+  pairing: string[];
+}
+
+/**
+ * What a strict provider (OpenAI, Anthropic) rejects in a request: a tool-call
+ * id called twice, answered twice, answered without a call, or left unanswered.
+ */
+export function toolPairingProblems(body: OpenAIRequest): string[] {
+  const problems: string[] = [];
+  const called = new Set<string>();
+  const answered = new Set<string>();
+  for (const m of body.messages) {
+    for (const c of m.tool_calls ?? []) {
+      if (called.has(c.id)) problems.push(`duplicate call ${c.id}`);
+      called.add(c.id);
+    }
+    if (m.role === 'tool') {
+      const id = m.tool_call_id ?? '';
+      if (!called.has(id)) problems.push(`orphan result ${id}`);
+      else if (answered.has(id)) problems.push(`duplicate result ${id}`);
+      answered.add(id);
+    }
+  }
+  for (const id of called) if (!answered.has(id)) problems.push(`unanswered call ${id}`);
+  return problems;
 }
 
 /** Options for {@link startScriptedServer}. */
@@ -83,8 +109,23 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         tools: body.tools?.length ?? 0,
         rejected: tokens > options.contextLimit,
         kind: isSummary ? 'summary' : 'turn',
+        pairing: toolPairingProblems(body),
       };
       seen.push(record);
+      if (record.pairing.length > 0) {
+        // A strict provider's answer to a broken tool-call history.
+        record.rejected = true;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: `invalid tool call history: ${record.pairing.join(', ')}`,
+              type: 'invalid_request_error',
+            },
+          }),
+        );
+        return;
+      }
       if (record.rejected) {
         // llama.cpp's answer to an over-long prompt.
         res.writeHead(400, { 'content-type': 'application/json' });
