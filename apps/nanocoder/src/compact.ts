@@ -30,6 +30,12 @@ export interface CompactNanocoderOptions {
   reserveTokens?: number;
   /** Aborts the compaction. */
   signal?: AbortSignal;
+  /** Summarizer attempts per chunk before the deterministic summary (default 1). */
+  maxAttempts?: number;
+  /** Time one summarizer attempt may take, in milliseconds (default 30 000). */
+  attemptTimeoutMs?: number;
+  /** Messages to keep verbatim through the compaction (pins). */
+  isPinned?: (message: NanocoderMessage) => boolean;
 }
 
 /** The outcome of {@link compactNanocoderMessages}. */
@@ -46,6 +52,29 @@ export interface NanocoderCompaction {
   steps: CompressionStep[];
   /** The summary text, when one was made. */
   summary?: string;
+  /** What really produced the result, for the user: see {@link describeProducer}. */
+  producedBy: string;
+  /** Why summarizer attempts failed (empty when none did). */
+  failures: string[];
+}
+
+/**
+ * Says in a few words what produced a compaction: the summarizer that wrote the
+ * summary, the deterministic summary (and why the model's was not used), or
+ * the cheaper stages when no summary was needed.
+ */
+export function describeProducer(steps: readonly CompressionStep[]): {
+  producedBy: string;
+  failures: string[];
+} {
+  const failures = steps.flatMap((s) => s.failures ?? []);
+  const model = steps.find((s) => s.kind === 'summarize');
+  if (model) return { producedBy: `summary by ${model.summarizer ?? 'the summarizer'}`, failures };
+  if (steps.some((s) => s.kind === 'fallback-summary' || s.kind === 'drop')) {
+    return { producedBy: 'deterministic summary', failures };
+  }
+  const kinds = steps.map((s) => (s.kind === 'supersede' ? 'superseded reads' : 'pruned tool outputs'));
+  return { producedBy: kinds.length > 0 ? [...new Set(kinds)].join(' and ') : 'no change', failures };
 }
 
 /** Problems that make a provider reject the request (a history may start with a non-user message). */
@@ -114,6 +143,7 @@ export async function compactNanocoderMessages(
   const { settled, inFlight } = splitInFlight(messages.filter((m) => m.role !== 'system'));
   for (const m of settled) {
     const c = toCtxkit(m);
+    if (options.isPinned?.(m)) c.pinned = true;
     originals.set(c, m);
     input.push(c);
   }
@@ -121,7 +151,11 @@ export async function compactNanocoderMessages(
   // The running step is part of the next request: it counts toward every budget.
   const inFlightTokens =
     inFlight.length === 0 ? 0 : tokenizer.countMessages(inFlight.map(toCtxkit)) - tokenizer.countMessages([]);
-  const compressorOptions: ContextCompressorOptions = {};
+  const compressorOptions: ContextCompressorOptions = {
+    // One attempt per chunk, then the deterministic summary: a failing model costs one timeout, not three.
+    maxAttempts: options.maxAttempts ?? 1,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+  };
   if (options.summarizer) compressorOptions.summarizer = options.summarizer;
   if (options.threshold !== undefined) compressorOptions.threshold = options.threshold;
   if (options.target !== undefined) compressorOptions.target = options.target;
@@ -153,6 +187,7 @@ export async function compactNanocoderMessages(
     after: result.after,
     triggered: result.triggered,
     steps: result.steps,
+    ...describeProducer(result.steps),
   };
   if (result.summary !== undefined) compacted.summary = result.summary;
   return compacted;
