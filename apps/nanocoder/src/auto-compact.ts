@@ -108,7 +108,8 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
       const summarizer =
         strategy === 'llm' && client
           ? modelSummarizer(async (request, signal) => {
-              const response = await client.chat(request, {}, {}, signal);
+              const send = () => client.chat(request, {}, {}, signal);
+              const response = await (deps.session ? deps.session.summary(send) : send());
               return response?.choices?.[0]?.message?.content ?? '';
             }, model)
           : undefined;

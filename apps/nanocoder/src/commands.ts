@@ -155,7 +155,7 @@ async function compactCommand(args: readonly string[], options: CommandOptions, 
     const summarizer =
       model && client && !preview
         ? modelSummarizer(async (request, signal) => {
-            const r = await client.chat(request, {}, {}, signal);
+            const r = await deps.session.summary(() => client.chat(request, {}, {}, signal));
             return r?.choices?.[0]?.message?.content ?? '';
           }, options.model)
         : undefined;

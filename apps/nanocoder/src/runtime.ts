@@ -165,6 +165,19 @@ function warnOnce(text: string): void {
 
 const guard = new ContextGuard();
 
+/** The model of one call, tapped so its usage reaches the tracker, marked as a turn or a summary. */
+function tapFor(params: HandleChatParams, purpose: 'turn' | 'summary'): object {
+  const recorder = usageRecorder();
+  return tapLanguageModel(params.model, (call) =>
+    recorder.record({
+      ...call,
+      provider: params.providerConfig.name,
+      model: params.currentModel,
+      ...(purpose === 'summary' ? { purpose } : {}),
+    }),
+  );
+}
+
 /**
  * Wraps Nanocoder's `handleChat` (the one place every model call goes
  * through: interactive, `--plain`, ACP, subagents): fits the request to the
@@ -178,22 +191,17 @@ export function wrapHandleChat(
   const nc = nanocoder(rootUrl);
   routeNotices(rootUrl);
   return async function handleChat(params) {
+    if (session.summarizing > 0 && Object.keys(params.tools ?? {}).length === 0) {
+      // A summary ctxkit asked for through Nanocoder's client: sent as is, recorded as a summary.
+      return original({ ...params, model: tapFor(params, 'summary') });
+    }
     const settings = await effectiveSettings(rootUrl);
     const debug = settings.debug ? (m: string) => process.stderr.write(`[ctxkit] ${m}\n`) : undefined;
     const key = `${params.providerConfig.name}\u0000${params.currentModel}`;
     session.local =
       /\/\/(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(params.providerConfig.config?.baseURL ?? '') ||
       /ollama|lm ?studio|llama\.?cpp|local/i.test(params.providerConfig.name);
-    const recorder = usageRecorder();
-    const tap = (purpose: 'turn' | 'summary') =>
-      tapLanguageModel(params.model, (call) =>
-        recorder.record({
-          ...call,
-          provider: params.providerConfig.name,
-          model: params.currentModel,
-          ...(purpose === 'summary' ? { purpose } : {}),
-        }),
-      );
+    const tap = (purpose: 'turn' | 'summary') => tapFor(params, purpose);
     let configured: number | null = null;
     const fit = async (messages: NanocoderMessage[], force: boolean): Promise<NanocoderMessage[]> => {
       const { getModelContextLimit } = await nc.models();
@@ -217,7 +225,8 @@ export function wrapHandleChat(
         params.providerConfig.disableToolModels?.includes(params.currentModel) === true;
       const { asSchema } = await nc.core();
       const tools = toolsOff ? [] : toolDefinitionsFrom(params.tools, asSchema);
-      session.lastTools = tools;
+      // Side calls (titles, summaries) send no tools; /compact and /ctxkit count the agent's turns.
+      if (tools.length > 0 || toolsOff) session.lastTools = tools;
       const maxTokens = params.modeOverrides?.modelParameters?.maxTokens;
       const summaryModel = tap('summary');
       const fitted = await guard.fit({

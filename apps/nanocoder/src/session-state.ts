@@ -39,11 +39,23 @@ export class CtxkitSessionState {
   readonly pins: Pin[] = [];
   /** The tool definitions of the last request (what `/compact` and `/ctxkit` count). */
   lastTools: ToolDefinition[] = [];
+  /** Summary calls in progress through Nanocoder's client (they reach handleChat too: not a turn). */
+  summarizing = 0;
   /** Whether the last request went to a local server (loopback address or a local provider). */
   local = false;
   /** Defaults to stderr; the runtime routes it into Nanocoder's chat in the TUI. */
   sink: NoticeSink = (level, text) =>
     process.stderr.write(`[ctxkit]${level === 'info' ? '' : ` ${level}:`} ${text}\n`);
+
+  /** Runs one summary call, so the request it makes is known as one. */
+  async summary<T>(call: () => Promise<T>): Promise<T> {
+    this.summarizing++;
+    try {
+      return await call();
+    } finally {
+      this.summarizing--;
+    }
+  }
 
   /** Tells the user one line. Never throws. */
   notify(level: NoticeLevel, text: string): void {

@@ -22,6 +22,8 @@ export interface SeenRequest {
   kind: 'turn' | 'summary' | 'other';
   /** Tool-call pairing defects in the request (duplicate / orphan / unanswered ids); `[]` when clean. */
   pairing: string[];
+  /** Every message text and tool-call argument of the request, joined (what the model could see). */
+  text: string;
 }
 
 /**
@@ -110,6 +112,12 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         rejected: tokens > options.contextLimit,
         kind: isSummary ? 'summary' : 'turn',
         pairing: toolPairingProblems(body),
+        text: body.messages
+          .map(
+            (m) =>
+              `${typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('')}${(m.tool_calls ?? []).map((c) => c.function.arguments).join('')}`,
+          )
+          .join('\n'),
       };
       seen.push(record);
       if (record.pairing.length > 0) {
