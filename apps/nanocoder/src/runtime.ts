@@ -252,6 +252,8 @@ export function wrapHandleChat(
                   tools: {},
                   callbacks: {},
                   signal,
+                  // One attempt per chunk: a failing summary model must not be retried with backoff.
+                  maxRetries: 0,
                 });
                 return r.choices[0]?.message.content ?? '';
               }, params.currentModel),

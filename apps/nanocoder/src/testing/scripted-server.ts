@@ -58,7 +58,9 @@ export interface ScriptedServerOptions {
   /** Counts a request body's prompt tokens (the "model's" own count). */
   countRequest: (body: OpenAIRequest) => number;
   /** Reply to a summarization request (a request without tools whose system prompt asks for a summary). */
-  summary?: string;
+  summary?: string | ((request: OpenAIRequest) => string);
+  /** How summarization requests fail: HTTP 500, never answered, or a garbage reply. */
+  summaryFault?: 'error' | 'hang' | 'garbage';
   model: string;
 }
 
@@ -150,8 +152,20 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         );
         return;
       }
+      if (isSummary && options.summaryFault === 'error') {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'summary model crashed', type: 'server_error' } }));
+        return;
+      }
+      if (isSummary && options.summaryFault === 'hang') return; // never answers; the client must give up
+      const summaryText =
+        options.summaryFault === 'garbage'
+          ? '\u0000\u0000 }}}{{{ ###'
+          : typeof options.summary === 'function'
+            ? options.summary(body)
+            : (options.summary ?? '## Context\nSummary.');
       const turn: ScriptedTurn | undefined = isSummary
-        ? { kind: 'text', text: options.summary ?? '## Context\nSummary.' }
+        ? { kind: 'text', text: summaryText }
         : options.turns[next++];
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const base = {
