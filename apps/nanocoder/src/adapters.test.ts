@@ -2,7 +2,7 @@ import { validateConversation } from '@ctxkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPerformAutoCompact } from './auto-compact.js';
-import { splitInFlight } from './compact.js';
+import { compactNanocoderMessages, splitInFlight } from './compact.js';
 import { toCtxkit } from './convert.js';
 import { Engine } from './engine.js';
 import { ContextGuard } from './guard.js';
@@ -178,6 +178,33 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
     // Nanocoder then appends the real result: every id is answered exactly once.
     const next = [...result, { role: 'tool' as const, tool_call_id: 'e', name: 'read_file', content: 'x' }];
     expect(validateConversation(next.map(toCtxkit))).toEqual([]);
+  });
+});
+
+describe('compactNanocoderMessages with pins', () => {
+  it('keeps a pinned tool result (and its call) verbatim through a compaction that summarizes its neighbours', async () => {
+    const system: NanocoderMessage = { role: 'system', content: 'You are a coding agent.' };
+    const history: NanocoderMessage[] = [
+      { role: 'user', content: 'Refactor the parser.' },
+      ...read('a', 'src/parser.ts', 150),
+      ...read('b', 'src/lexer.ts', 150),
+      ...read('c', 'src/ast.ts', 150),
+      ...read('d', 'src/emit.ts', 150),
+      { role: 'assistant', content: 'All read.' },
+      { role: 'user', content: 'Now summarize.' },
+    ];
+    const pinned = history[4] as NanocoderMessage; // the result of read b
+    const tokenizer = createTokenizer('openai', 'gpt-4o');
+    const args = { contextLimit: 7000, tokenizer, force: true } as const;
+    const plain = await compactNanocoderMessages(history, system, args);
+    expect(plain.messages).not.toContain(pinned); // without the pin it goes
+    const kept = await compactNanocoderMessages(history, system, { ...args, isPinned: (m) => m === pinned });
+    expect(kept.messages).toContain(pinned);
+    expect(kept.messages).toContain(history[3]); // its call
+    expect(kept.after).toBeLessThan(kept.before);
+    expect(
+      validateConversation(kept.messages.map(toCtxkit)).filter((p) => p.kind !== 'first_not_user'),
+    ).toEqual([]);
   });
 });
 

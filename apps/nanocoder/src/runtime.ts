@@ -203,7 +203,9 @@ export function wrapHandleChat(
       /ollama|lm ?studio|llama\.?cpp|local/i.test(params.providerConfig.name);
     const tap = (purpose: 'turn' | 'summary') => tapFor(params, purpose);
     let configured: number | null = null;
+    let summaryMs = 0;
     const fit = async (messages: NanocoderMessage[], force: boolean): Promise<NanocoderMessage[]> => {
+      const started = performance.now();
       const { getModelContextLimit } = await nc.models();
       configured =
         settings.contextLimit ??
@@ -245,6 +247,7 @@ export function wrapHandleChat(
         ...(settings.summarizer === 'model'
           ? {
               summarizer: modelSummarizer(async (request, signal) => {
+                const at = performance.now();
                 const r = await original({
                   ...params,
                   model: summaryModel,
@@ -255,13 +258,14 @@ export function wrapHandleChat(
                   // One attempt per chunk: a failing summary model must not be retried with backoff.
                   maxRetries: 0,
                 });
+                summaryMs += performance.now() - at;
                 return r.choices[0]?.message.content ?? '';
               }, params.currentModel),
             }
           : {}),
       });
       debug?.(
-        `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit})`,
+        `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit}; ctxkit ${(performance.now() - started - summaryMs).toFixed(2)} ms, summary calls ${summaryMs.toFixed(0)} ms)`,
       );
       if (fitted.compacted) {
         session.compacted({

@@ -7,6 +7,8 @@ export interface ModelCallRecord extends TappedCall {
   provider: string;
   /** The model Nanocoder asked for. */
   model: string;
+  /** `summary` for a summary call ctxkit made (not one of the agent's turns). */
+  purpose?: 'summary';
 }
 
 /** Where model-call usage goes. */
@@ -86,6 +88,7 @@ export function createTrackerRecorder(options: TrackerRecorderOptions = {}): Usa
             provider: call.provider,
             model: call.model,
             ...(call.durationMs !== undefined ? { latencyMs: call.durationMs } : {}),
+            ...(call.tools ? { tools: call.tools } : {}),
           })
           .then((e) => {
             events.push(e);

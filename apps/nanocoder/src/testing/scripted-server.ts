@@ -24,6 +24,9 @@ export interface SeenRequest {
   pairing: string[];
   /** Every message text and tool-call argument of the request, joined (what the model could see). */
   text: string;
+  /** `performance.now()` when the request arrived and when its answer was complete. */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface ScriptedServerOptions {
   countRequest: (body: OpenAIRequest) => number;
   /** Reply to a summarization request (a request without tools whose system prompt asks for a summary). */
   summary?: string | ((request: OpenAIRequest) => string);
+  /** Computes the model's turn from the request it received (instead of `turns`). */
+  respond?: (body: OpenAIRequest, turn: number) => ScriptedTurn | undefined;
   /** How summarization requests fail: HTTP 500, never answered, or a garbage reply. */
   summaryFault?: 'error' | 'hang' | 'garbage';
   model: string;
@@ -96,6 +101,11 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
+    const receivedAt = performance.now();
+    res.on('finish', () => {
+      const r = seen.find((x) => x.receivedAt === receivedAt);
+      if (r) r.answeredAt = performance.now();
+    });
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -114,6 +124,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         rejected: tokens > options.contextLimit,
         kind: isSummary ? 'summary' : 'turn',
         pairing: toolPairingProblems(body),
+        receivedAt,
         text: body.messages
           .map(
             (m) =>
@@ -166,7 +177,9 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
             : (options.summary ?? '## Context\nSummary.');
       const turn: ScriptedTurn | undefined = isSummary
         ? { kind: 'text', text: summaryText }
-        : options.turns[next++];
+        : options.respond
+          ? options.respond(body, next++)
+          : options.turns[next++];
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const base = {
         id: `chatcmpl-${seen.length}`,
