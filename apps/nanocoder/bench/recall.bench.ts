@@ -36,7 +36,7 @@ const textOf = (body: OpenAIRequest) =>
 function visibleFacts(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const f of FILES) {
-    const m = new RegExp(`${f.constant}\\s*=\\s*(\\d+)`).exec(text);
+    const m = new RegExp(`\\b${f.constant}\\s*=\\s*(\\d+)`).exec(text);
     if (m) out.set(f.constant, Number(m[1]));
   }
   return out;
@@ -59,6 +59,8 @@ interface Row {
   facts: number;
   ctxkitMs: number[];
   turnMs: number[];
+  /** The ctxkit lines a user saw (compactions, failures), without the debug lines. */
+  notices: string[];
 }
 
 async function run(window: number, mode: Mode): Promise<Row> {
@@ -139,7 +141,8 @@ const median = (xs: number[]) => {
 
 qwen.countTokens('warm up');
 const rows: Row[] = [];
-for (const window of [8192, 16384, 32768]) {
+const windows = (process.env.BENCH_WINDOWS ?? '8192,16384,32768').split(',').map(Number);
+for (const window of windows) {
   rows.push(
     ...(await Promise.all(
       (['stock', 'ctxkit-extractive', 'ctxkit-model'] as const).map((m) => run(window, m)),
@@ -163,3 +166,6 @@ for (const r of rows) {
     `| ${r.window / 1024}k | ${r.mode} | ${r.code} | ${reqs} | ${r.facts}/8 | ${ck} | ${median(r.turnMs).toFixed(1)} |`,
   );
 }
+console.log('\nWhat the user saw (stderr, [ctxkit] lines):');
+for (const r of rows)
+  if (r.notices.length > 0) console.log(`${r.window / 1024}k ${r.mode}:\n  ${r.notices.join('\n  ')}`);

@@ -3,7 +3,7 @@ import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
 import type { Engine } from './engine.js';
 import type { CtxkitSessionState } from './session-state.js';
-import type { CtxkitSettings } from './settings.js';
+import { type CtxkitSettings, replyReserve } from './settings.js';
 import { modelSummarizer } from './summarizer.js';
 import { createTokenizer } from './tokenizer.js';
 import type {
@@ -41,6 +41,8 @@ export interface AutoCompactDeps {
   settings?: () => Promise<CtxkitSettings>;
   /** Where compactions are recorded and told to the user (default: Nanocoder's `onNotify`). */
   session?: CtxkitSessionState;
+  /** A signal the user can abort (Esc in the TUI) while a summary runs; `dispose` stops listening. */
+  cancellation?: () => { signal: AbortSignal; dispose(): void };
 }
 
 /** Nanocoder's `performAutoCompact` signature. */
@@ -101,7 +103,7 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
       );
       // With ctxkit's settings the threshold is a share of the usable window (the reply's reserve
       // left out), as everywhere in ctxkit; Nanocoder's own is a share of the whole window.
-      const reserve = Math.min(8192, Math.floor(contextLimit / 8));
+      const reserve = replyReserve(contextLimit);
       const percent = (before / (s ? contextLimit - reserve : contextLimit)) * 100;
       if (percent < threshold) return null;
       await deps.storeBackup?.(messages);
@@ -115,8 +117,10 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
           : undefined;
       const target = s ? s.target : Math.min(TARGET[mode] ?? 0.5, (threshold / 100) * 0.9);
       let result: Awaited<ReturnType<typeof compactNanocoderMessages>>;
+      const cancel = summarizer ? deps.cancellation?.() : undefined;
       try {
         result = await compactNanocoderMessages(messages, systemMessage, {
+          ...(cancel ? { signal: cancel.signal } : {}),
           contextLimit,
           tokenizer,
           force: true,
@@ -124,7 +128,7 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
           target,
           ...(tools ? { tools } : {}),
           ...(summarizer ? { summarizer } : {}),
-          ...(s ? { attemptTimeoutMs: s.summaryTimeoutMs } : {}),
+          ...(s ? { attemptTimeoutMs: s.summaryTimeoutMs, reserveTokens: reserve } : {}),
           ...(deps.session
             ? { isPinned: (m: NanocoderMessage) => deps.session?.isPinned(m, s?.pins ?? []) === true }
             : {}),
@@ -132,6 +136,8 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
       } catch {
         // Nanocoder treats `null` as "nothing compacted"; its history stays intact.
         return null;
+      } finally {
+        cancel?.dispose();
       }
       if (result.after >= result.before) return null;
       if (deps.session) {

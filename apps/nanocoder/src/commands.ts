@@ -11,7 +11,7 @@ import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
 import type { Engine } from './engine.js';
 import type { CtxkitSessionState } from './session-state.js';
-import type { CtxkitSettings } from './settings.js';
+import { type CtxkitSettings, replyReserve } from './settings.js';
 import { modelSummarizer } from './summarizer.js';
 import { createTokenizer } from './tokenizer.js';
 import type { NanocoderChatClient, NanocoderMessage } from './types.js';
@@ -177,6 +177,7 @@ async function compactCommand(args: readonly string[], options: CommandOptions, 
         threshold: m.settings.threshold,
         target: m.settings.target,
         attemptTimeoutMs: m.settings.summaryTimeoutMs,
+        reserveTokens: replyReserve(contextLimit),
         isPinned: (x) => deps.session.isPinned(x, m.settings.pins),
         ...(summarizer ? { summarizer } : {}),
       });

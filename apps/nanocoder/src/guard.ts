@@ -3,6 +3,7 @@ import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
 import type { Engine } from './engine.js';
+import { replyReserve } from './settings.js';
 import { createTokenizer, defaultEngine } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';
 
@@ -31,7 +32,7 @@ export interface GuardRequest {
   contextLimit: number;
   /** Tool definitions sent with the request. */
   tools?: readonly ToolDefinition[];
-  /** Tokens kept free for the reply (default `min(8192, contextLimit / 8)`). */
+  /** Tokens kept free for the reply (default {@link replyReserve}). */
   reserveTokens?: number;
   /** Compact even below the threshold (after the provider rejected the request as too long). */
   force?: boolean;
@@ -133,7 +134,7 @@ export class ContextGuard {
         tokenizer.tokenizer,
         request.tools,
       );
-      const reserve = request.reserveTokens ?? Math.min(8192, Math.floor(request.contextLimit / 8));
+      const reserve = request.reserveTokens ?? replyReserve(request.contextLimit);
       const usable = request.contextLimit - reserve;
       const threshold = request.threshold ?? this.#threshold;
       if (!request.force && before <= threshold * usable) {

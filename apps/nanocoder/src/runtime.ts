@@ -99,6 +99,25 @@ function routeNotices(rootUrl: string): void {
   };
 }
 
+/**
+ * Esc cancels a summary in the TUI. A passive `data` listener: Ink reads stdin through `readable`,
+ * which keeps precedence, so the listener only sees the bytes Ink reads and takes none from it.
+ */
+function escapeCancels(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stdin = process.stdin;
+  if (headless() || !stdin.isTTY) return { signal: controller.signal, dispose: () => {} };
+  const onData = (chunk: Buffer | string) => {
+    const s = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+    if (s === '\u001b') {
+      controller.abort(new Error('cancelled by the user (Esc)'));
+      session.notify('info', 'summary cancelled (Esc): ctxkit uses its deterministic summary');
+    }
+  };
+  stdin.on('data', onData);
+  return { signal: controller.signal, dispose: () => stdin.off('data', onData) };
+}
+
 let loaded: LoadedSettings | undefined;
 /** ctxkit's settings (read once), with Nanocoder's session switches (`/compact --auto-off` …) applied. */
 export async function effectiveSettings(rootUrl: string): Promise<CtxkitSettings> {
@@ -476,6 +495,7 @@ export function install(
           engine: defaultEngine(),
           settings: () => effectiveSettings(rootUrl),
           session,
+          cancellation: escapeCancels,
           async contextLimit(model, client) {
             const { getModelContextLimit, getSessionContextLimit } = await nc.models();
             const providerConfig = (

@@ -74,7 +74,7 @@ describe('loadSettings', () => {
     expect(warnings.some((w) => /ctxkit\.enabled must be true or false/.test(w))).toBe(true);
     expect(warnings.some((w) => /ctxkit\.pins must be a list of non-empty strings/.test(w))).toBe(true);
     expect(warnings.some((w) => /CTXKIT_CONTEXT_LIMIT must be a positive integer/.test(w))).toBe(true);
-    expect(settings).toMatchObject({ threshold: 0.8, target: 0.5, enabled: true, pins: [], debug: true });
+    expect(settings).toMatchObject({ threshold: 1, target: 0.5, enabled: true, pins: [], debug: true });
     expect(settings.contextLimit).toBeUndefined();
   });
 

@@ -11,7 +11,11 @@ export type SummarizerChoice = 'model' | 'extractive';
 export interface CtxkitSettings {
   /** Whether ctxkit compacts at all. @default true (Nanocoder's `autoCompact.enabled`) */
   enabled: boolean;
-  /** Compact when the next request would use more than this share of the usable window. @default 0.8 */
+  /**
+   * Compact when the next request would use more than this share of the usable window (the window
+   * minus the reply's reserve, {@link replyReserve}). `1` compacts only a request that would not fit.
+   * @default 1
+   */
   threshold: number;
   /** Compact down to this share of the usable window. @default 0.5 */
   target: number;
@@ -33,13 +37,25 @@ export interface CtxkitSettings {
 /** The defaults, before any file or variable. */
 export const DEFAULT_SETTINGS: Readonly<CtxkitSettings> = {
   enabled: true,
-  threshold: 0.8,
+  threshold: 1,
   target: 0.5,
   summarizer: 'model',
   summaryTimeoutMs: 30_000,
   pins: [],
   debug: false,
 };
+
+/**
+ * Tokens kept free for the model's reply: a sixteenth of the window, at most 4,096 (512 of 8k, 2,048
+ * of 32k). A request the provider would take is compacted only when it would not leave this free.
+ *
+ * @param contextLimit - the model's window, in tokens
+ * @example
+ * replyReserve(8192); // 512
+ */
+export function replyReserve(contextLimit: number): number {
+  return Math.min(4096, Math.floor(contextLimit / 16));
+}
 
 /** The keys the `ctxkit` block accepts. */
 export const SETTING_KEYS = [
