@@ -118,7 +118,11 @@ async function run(window: number, mode: Mode): Promise<Row> {
       if (cur.kind === 'turn' && prev.kind === 'turn' && prev.answeredAt)
         turnMs.push(cur.receivedAt - prev.answeredAt);
     }
+    const notices = out.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('[ctxkit]') && !/ ms, summary calls /.test(l));
     return {
+      notices,
       window,
       mode,
       code: out.code,
