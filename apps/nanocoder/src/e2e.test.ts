@@ -142,11 +142,21 @@ describe('real Nanocoder, headless, 8k window', () => {
     expect(events.every((e) => e.model === MODEL && e.provider === 'local')).toBe(true);
     // Each of the five read turns is stored with the tool it called, so `--by tool` has a name.
     const withTools = events.filter(
-      (e) => (e.tools as Record<string, { count: number }> | undefined)?.read_file,
+      (e) => ((e.tools as Record<string, { count: number }> | undefined)?.read_file?.count ?? 0) > 0,
     );
     expect(withTools.map((e) => (e.tools as Record<string, { count: number }>).read_file?.count)).toEqual(
       FILES.map(() => 1),
     );
+    // The results' tokens are booked per tool too, and summary calls are marked as such.
+    const booked = events.flatMap((e) => {
+      const t = (e.tools as Record<string, { resultTokens: number }> | undefined)?.read_file;
+      return t && t.resultTokens > 0 ? [t.resultTokens] : [];
+    });
+    expect(booked.length).toBe(FILES.length);
+    const summaries = withCtxkit.seen.filter((r) => r.kind === 'summary').length;
+    expect(
+      events.filter((e) => (e.tools as Record<string, unknown> | undefined)?.['ctxkit:summary']).length,
+    ).toBe(summaries);
   });
 
   it('with a wrong configured window: learns the real one from the rejection, compacts and retries once', () => {

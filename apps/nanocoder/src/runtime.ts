@@ -184,6 +184,26 @@ function warnOnce(text: string): void {
 
 const guard = new ContextGuard();
 
+const booked = new WeakSet<NanocoderMessage>();
+/** Books each tool result the first time a request carries it: tokens per tool for `--by tool`. */
+function bookToolResults(params: HandleChatParams): void {
+  const recorder = usageRecorder();
+  if (!recorder.toolResult) return;
+  const fresh = params.messages.filter((m) => m.role === 'tool' && !booked.has(m));
+  if (fresh.length === 0) return;
+  const tokenizer = createTokenizer(params.providerConfig.name, params.currentModel);
+  try {
+    for (const m of fresh) {
+      booked.add(m);
+      recorder.toolResult(m.name ?? 'tool', tokenizer.countTokens(m));
+    }
+  } catch {
+    // Usage recording must never break the agent's model call.
+  } finally {
+    tokenizer.free();
+  }
+}
+
 /** The model of one call, tapped so its usage reaches the tracker, marked as a turn or a summary. */
 function tapFor(params: HandleChatParams, purpose: 'turn' | 'summary'): object {
   const recorder = usageRecorder();
@@ -297,6 +317,7 @@ export function wrapHandleChat(
       }
       return fitted.messages;
     };
+    bookToolResults(params);
     let messages = params.messages;
     try {
       messages = await fit(messages, false);
