@@ -555,6 +555,23 @@ export function install(
         },
       };
     }
+    case 'contextPercentage': {
+      // The status bar resolves the window once per model; a window a provider taught later
+      // (a rejection) replaces it here, so `ctx: N%` is of the window requests really get.
+      const hook = original.useContextPercentage as (args: Record<string, unknown>) => unknown;
+      return {
+        useContextPercentage: (args: Record<string, unknown>) => {
+          const model = String(args.currentModel ?? '');
+          const learned = [...session.learned.entries()].find(([k]) => k.endsWith(`\u0000${model}`))?.[1];
+          const limit = typeof args.contextLimit === 'number' ? args.contextLimit : undefined;
+          return hook(
+            learned !== undefined && (limit === undefined || learned < limit)
+              ? { ...args, contextLimit: learned }
+              : args,
+          );
+        },
+      };
+    }
     case 'chatHandler':
       return {
         handleChat: wrapHandleChat(original.handleChat as Parameters<typeof wrapHandleChat>[0], rootUrl),

@@ -127,3 +127,56 @@ describe('real Nanocoder TUI with ctxkit, in tmux', () => {
     expect(count(screen, COMPACTED)).toBe(compactionsBefore + 1);
   }, 90_000);
 });
+
+describe('real Nanocoder TUI with ctxkit, in tmux: a configured window that is wrong', () => {
+  let server: ScriptedServer;
+  let sandbox: Sandbox;
+  let tui: Tui;
+  beforeAll(async () => {
+    if (!tmuxPath()) throw new Error('tmux is not installed: run scripts/ci-system-deps.sh');
+    const node = node22();
+    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
+    qwen.countTokens('warm up');
+    server = await startScriptedServer({
+      turns: sessionTurns(),
+      contextLimit: CONTEXT,
+      model: MODEL,
+      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+    });
+    // Nanocoder is told 32k; the server's real window is 8k (as with Ollama's num_ctx).
+    sandbox = makeSandbox(
+      sessionFiles(90),
+      [{ name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT * 4 }],
+      { ctxkit: { summarizer: 'extractive' } },
+    );
+    tui = startTui(node, sandbox, { withCtxkit: true, args: ['--mode', 'yolo'] });
+    await tui.waitFor(/What would you like/, 90_000);
+  }, 120_000);
+  afterAll(async () => {
+    tui?.close();
+    await server?.close();
+    if (sandbox) rmSync(sandbox.root, { recursive: true, force: true });
+  });
+
+  it('says what window it learned, finishes the task, and the status bar and /usage use the learned window', async () => {
+    tui.type(PROMPT);
+    await new Promise((r) => setTimeout(r, 300));
+    tui.press('Enter');
+    const screen = await tui.waitFor(/EPSILON_RETRY_LIMIT = 39\.[\s\S]*What would you like/, 90_000);
+    expect(screen).toMatch(
+      /the provider rejected a request of [\d,]+ tokens: the window of qwen2\.5-coder:7b is 8,192 tokens\s+\(configured 32,768\); using 8,192 from now on/,
+    );
+    expect(server.seen.filter((r) => r.rejected)).toHaveLength(1);
+    expect(server.seen.every((r) => r.pairing.length === 0)).toBe(true);
+    // The status bar's share is of 8,192 now (of 32,768 it would be under 20 %).
+    const bar = [...screen.matchAll(/ctx: ~?(\d+)%/g)].at(-1);
+    expect(Number(bar?.[1])).toBeGreaterThan(30);
+    tui.type('/usage');
+    await new Promise((r) => setTimeout(r, 300));
+    tui.press('Escape');
+    await new Promise((r) => setTimeout(r, 150));
+    tui.press('Enter');
+    const usage = await tui.waitFor(/Context Limit:\s*\S+/);
+    expect(usage).toMatch(/Context Limit:\s*(8,192|8\.2K|8\.2k|8K|8k)/);
+  }, 120_000);
+});
