@@ -1,6 +1,9 @@
+import { validateConversation } from '@ctxkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPerformAutoCompact } from './auto-compact.js';
+import { compactNanocoderMessages, splitInFlight } from './compact.js';
+import { toCtxkit } from './convert.js';
 import { Engine } from './engine.js';
 import { ContextGuard } from './guard.js';
 import { shimSource } from './loader-hooks.js';
@@ -155,6 +158,70 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
     expect(result.at(-1)).toBe(history.at(-1));
     expect(backups).toEqual([history]);
     expect(notes[0]).toMatch(/auto-compacting/);
+  });
+
+  it('leaves the step in flight untouched: no result is made up for a call whose result is still coming', async () => {
+    // Nanocoder calls performAutoCompact after the model answered with a tool
+    // call and BEFORE it runs the tool and appends the real result.
+    const pending: NanocoderMessage = {
+      role: 'assistant',
+      content: '',
+      tool_calls: [{ id: 'e', function: { name: 'read_file', arguments: { path: 'src/types.ts' } } }],
+    };
+    const live = [...history.slice(0, -2), pending];
+    const perform = createPerformAutoCompact({ contextLimit: async () => 7000 });
+    const out = await perform(live, system, 'openai', 'gpt-4o', config);
+    expect(out).not.toBeNull();
+    const result = out as NanocoderMessage[];
+    expect(result.at(-1)).toBe(pending);
+    expect(result.filter((m) => m.tool_call_id === 'e')).toEqual([]);
+    // Nanocoder then appends the real result: every id is answered exactly once.
+    const next = [...result, { role: 'tool' as const, tool_call_id: 'e', name: 'read_file', content: 'x' }];
+    expect(validateConversation(next.map(toCtxkit))).toEqual([]);
+  });
+});
+
+describe('compactNanocoderMessages with pins', () => {
+  it('keeps a pinned tool result (and its call) verbatim through a compaction that summarizes its neighbours', async () => {
+    const system: NanocoderMessage = { role: 'system', content: 'You are a coding agent.' };
+    const history: NanocoderMessage[] = [
+      { role: 'user', content: 'Refactor the parser.' },
+      ...read('a', 'src/parser.ts', 150),
+      ...read('b', 'src/lexer.ts', 150),
+      ...read('c', 'src/ast.ts', 150),
+      ...read('d', 'src/emit.ts', 150),
+      { role: 'assistant', content: 'All read.' },
+      { role: 'user', content: 'Now summarize.' },
+    ];
+    const pinned = history[4] as NanocoderMessage; // the result of read b
+    const tokenizer = createTokenizer('openai', 'gpt-4o');
+    const args = { contextLimit: 7000, tokenizer, force: true } as const;
+    const plain = await compactNanocoderMessages(history, system, args);
+    expect(plain.messages).not.toContain(pinned); // without the pin it goes
+    const kept = await compactNanocoderMessages(history, system, { ...args, isPinned: (m) => m === pinned });
+    expect(kept.messages).toContain(pinned);
+    expect(kept.messages).toContain(history[3]); // its call
+    expect(kept.after).toBeLessThan(kept.before);
+    expect(
+      validateConversation(kept.messages.map(toCtxkit)).filter((p) => p.kind !== 'first_not_user'),
+    ).toEqual([]);
+  });
+});
+
+describe('splitInFlight', () => {
+  it('splits at the last assistant step with an unanswered call, and only there', () => {
+    const done = [{ role: 'user' as const, content: 'go' }, ...read('a', 'src/a.ts', 1)];
+    expect(splitInFlight(done)).toEqual({ settled: done, inFlight: [] });
+    const call: NanocoderMessage = {
+      role: 'assistant',
+      content: '',
+      tool_calls: [
+        { id: 'x', function: { name: 'read_file', arguments: {} } },
+        { id: 'y', function: { name: 'read_file', arguments: {} } },
+      ],
+    };
+    const half: NanocoderMessage = { role: 'tool', tool_call_id: 'x', content: 'one of two' };
+    expect(splitInFlight([...done, call, half])).toEqual({ settled: done, inFlight: [call, half] });
   });
 });
 

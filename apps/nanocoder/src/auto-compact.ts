@@ -2,6 +2,8 @@ import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
 import type { Engine } from './engine.js';
+import type { CtxkitSessionState } from './session-state.js';
+import { type CtxkitSettings, replyReserve } from './settings.js';
 import { modelSummarizer } from './summarizer.js';
 import { createTokenizer } from './tokenizer.js';
 import type {
@@ -32,6 +34,15 @@ export interface AutoCompactDeps {
   toolDefinitions?(nativeTools: Record<string, unknown>): ToolDefinition[] | Promise<ToolDefinition[]>;
   /** Pool and cache (default: the process-wide engine). */
   engine?: Engine;
+  /**
+   * ctxkit's settings with Nanocoder's session switches applied (see the README);
+   * when given they decide enabled / threshold / target / summarizer instead of `config`.
+   */
+  settings?: () => Promise<CtxkitSettings>;
+  /** Where compactions are recorded and told to the user (default: Nanocoder's `onNotify`). */
+  session?: CtxkitSessionState;
+  /** A signal the user can abort (Esc in the TUI) while a summary runs; `dispose` stops listening. */
+  cancellation?: () => { signal: AbortSignal; dispose(): void };
 }
 
 /** Nanocoder's `performAutoCompact` signature. */
@@ -65,11 +76,16 @@ const TARGET: Record<NanocoderCompressionMode, number> = {
 export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoCompact {
   return async (messages, systemMessage, provider, model, config, onNotify, client, nativeTools) => {
     const o = deps.overrides;
-    const enabled = o?.enabled ?? config.enabled;
+    const s = deps.settings ? await deps.settings() : undefined;
+    const enabled = s ? s.enabled : (o?.enabled ?? config.enabled);
     if (!enabled) return null;
-    const threshold = Math.max(50, Math.min(95, o?.threshold ?? config.threshold));
+    const threshold = s ? s.threshold * 100 : Math.max(50, Math.min(95, o?.threshold ?? config.threshold));
     const mode = o?.mode ?? config.mode ?? 'default';
-    const strategy = o?.strategy ?? config.strategy ?? 'llm';
+    const strategy = s
+      ? s.summarizer === 'model'
+        ? 'llm'
+        : 'mechanical'
+      : (o?.strategy ?? config.strategy ?? 'llm');
     let contextLimit: number | null | undefined;
     try {
       contextLimit = await deps.contextLimit(model, client);
@@ -85,20 +101,26 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
         tokenizer.tokenizer,
         tools,
       );
-      const percent = (before / contextLimit) * 100;
+      // With ctxkit's settings the threshold is a share of the usable window (the reply's reserve
+      // left out), as everywhere in ctxkit; Nanocoder's own is a share of the whole window.
+      const reserve = replyReserve(contextLimit);
+      const percent = (before / (s ? contextLimit - reserve : contextLimit)) * 100;
       if (percent < threshold) return null;
       await deps.storeBackup?.(messages);
       const summarizer =
         strategy === 'llm' && client
           ? modelSummarizer(async (request, signal) => {
-              const response = await client.chat(request, {}, {}, signal);
+              const send = () => client.chat(request, {}, {}, signal);
+              const response = await (deps.session ? deps.session.summary(send) : send());
               return response?.choices?.[0]?.message?.content ?? '';
-            })
+            }, model)
           : undefined;
-      const target = Math.min(TARGET[mode] ?? 0.5, (threshold / 100) * 0.9);
+      const target = s ? s.target : Math.min(TARGET[mode] ?? 0.5, (threshold / 100) * 0.9);
       let result: Awaited<ReturnType<typeof compactNanocoderMessages>>;
+      const cancel = summarizer ? deps.cancellation?.() : undefined;
       try {
         result = await compactNanocoderMessages(messages, systemMessage, {
+          ...(cancel ? { signal: cancel.signal } : {}),
           contextLimit,
           tokenizer,
           force: true,
@@ -106,13 +128,30 @@ export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoComp
           target,
           ...(tools ? { tools } : {}),
           ...(summarizer ? { summarizer } : {}),
+          ...(s ? { attemptTimeoutMs: s.summaryTimeoutMs, reserveTokens: reserve } : {}),
+          ...(deps.session
+            ? { isPinned: (m: NanocoderMessage) => deps.session?.isPinned(m, s?.pins ?? []) === true }
+            : {}),
         });
       } catch {
         // Nanocoder treats `null` as "nothing compacted"; its history stays intact.
         return null;
+      } finally {
+        cancel?.dispose();
       }
       if (result.after >= result.before) return null;
-      if (config.notifyUser && onNotify) {
+      if (deps.session) {
+        const record = {
+          source: 'auto-compact' as const,
+          before: result.before,
+          after: result.after,
+          producedBy: result.producedBy,
+          failures: result.failures,
+        };
+        if (config.notifyUser === false)
+          deps.session.compactions.push({ ...record, at: new Date().toISOString() });
+        else deps.session.compacted(record);
+      } else if (config.notifyUser && onNotify) {
         const reduction = Math.round(((result.before - result.after) / result.before) * 100);
         const how = result.summary !== undefined && summarizer ? ' (LLM summary)' : '';
         onNotify(

@@ -44,7 +44,7 @@ describe('ctxkit-nanocoder bin', () => {
     expect(run.stdout.trim()).toBe(
       JSON.parse(readFileSync(join(NANOCODER_ROOT, 'package.json'), 'utf8')).version,
     );
-    expect(run.stderr).toMatch(/\[ctxkit\] patched 5 modules of Nanocoder 1\.30\.0/);
+    expect(run.stderr).toMatch(/\[ctxkit\] patched 7 modules of Nanocoder 1\.30\.0/);
   }, 60_000);
 
   it('refuses to start on an unknown Nanocoder version, with a clear message', () => {

@@ -11,7 +11,14 @@ export const NANOCODER_PACKAGE = '@nanocollective/nanocoder';
  */
 export interface PatchedModule {
   /** Stable key, also the name of the runtime installer that replaces it. */
-  key: 'tokenization' | 'calculator' | 'autoCompact' | 'messageCapping' | 'chatHandler';
+  key:
+    | 'tokenization'
+    | 'calculator'
+    | 'autoCompact'
+    | 'messageCapping'
+    | 'chatHandler'
+    | 'commands'
+    | 'contextPercentage';
   /** Path relative to the package root, e.g. `dist/utils/auto-compact.js`. */
   file: string;
   /** Export names ctxkit replaces; each must exist in the original module. */
@@ -34,6 +41,16 @@ export const SUPPORTED_NANOCODER_VERSIONS: Readonly<Record<string, readonly Patc
       replaces: ['capMessagesForModel'],
     },
     { key: 'chatHandler', file: 'dist/ai-sdk-client/chat/chat-handler.js', replaces: ['handleChat'] },
+    {
+      key: 'commands',
+      file: 'dist/app/utils/handlers/compact-handler.js',
+      replaces: ['handleCompactCommand'],
+    },
+    {
+      key: 'contextPercentage',
+      file: 'dist/hooks/useContextPercentage.js',
+      replaces: ['useContextPercentage'],
+    },
   ],
 };
 

@@ -37,10 +37,12 @@ interface Outcome {
  */
 async function scriptedSetup(
   configuredWindow: number,
+  summaryFault?: 'error' | 'hang' | 'garbage',
 ): Promise<{ node: string; server: ScriptedServer; sandbox: Sandbox }> {
   if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
   const server = await startScriptedServer({
     turns: sessionTurns(),
+    ...(summaryFault ? { summaryFault } : {}),
     contextLimit: CONTEXT,
     model: MODEL,
     countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
@@ -51,14 +53,19 @@ async function scriptedSetup(
   return { node, server, sandbox };
 }
 
-async function session(withCtxkit: boolean, configuredWindow = CONTEXT): Promise<Outcome> {
-  const { node, server, sandbox } = await scriptedSetup(configuredWindow);
+async function session(
+  withCtxkit: boolean,
+  configuredWindow = CONTEXT,
+  fault?: { summary: 'error' | 'hang' | 'garbage'; env: Record<string, string> },
+): Promise<Outcome> {
+  const { node, server, sandbox } = await scriptedSetup(configuredWindow, fault?.summary);
   try {
     const run = await runCli(
       node,
       sandbox,
       ['--plain', '--json', '--trust-directory', '--mode', 'yolo', 'run', PROMPT],
-      { withCtxkit },
+      // A loaded 2-core machine runs several Nanocoders at once: a generous bound, not a timing claim.
+      { withCtxkit, timeoutMs: 150_000, ...(fault ? { env: fault.env } : {}) },
     );
     let json: Outcome['json'];
     try {
@@ -84,11 +91,16 @@ describe('real Nanocoder, headless, 8k window', () => {
       // The window configured for the model is wrong (4x the server's), as with Ollama's num_ctx.
       session(true, CONTEXT * 4),
     ]);
-  }, 150_000);
+  }, 300_000);
   afterAll(() => {
     for (const o of [without, withCtxkit, misconfigured]) {
       if (o) rmSync(o.sandbox.root, { recursive: true, force: true });
     }
+  });
+
+  it('no request carries a duplicate, orphan or unanswered tool-call id', () => {
+    for (const o of [without, withCtxkit, misconfigured])
+      expect(o.seen.flatMap((r) => r.pairing)).toEqual([]);
   });
 
   it('overflows without ctxkit: the server rejects a request and the run fails', () => {
@@ -128,6 +140,23 @@ describe('real Nanocoder, headless, 8k window', () => {
       withCtxkit.seen.map((r) => r.tokens),
     );
     expect(events.every((e) => e.model === MODEL && e.provider === 'local')).toBe(true);
+    // Each of the five read turns is stored with the tool it called, so `--by tool` has a name.
+    const withTools = events.filter(
+      (e) => ((e.tools as Record<string, { count: number }> | undefined)?.read_file?.count ?? 0) > 0,
+    );
+    expect(withTools.map((e) => (e.tools as Record<string, { count: number }>).read_file?.count)).toEqual(
+      FILES.map(() => 1),
+    );
+    // The results' tokens are booked per tool too, and summary calls are marked as such.
+    const booked = events.flatMap((e) => {
+      const t = (e.tools as Record<string, { resultTokens: number }> | undefined)?.read_file;
+      return t && t.resultTokens > 0 ? [t.resultTokens] : [];
+    });
+    expect(booked.length).toBe(FILES.length);
+    const summaries = withCtxkit.seen.filter((r) => r.kind === 'summary').length;
+    expect(
+      events.filter((e) => (e.tools as Record<string, unknown> | undefined)?.['ctxkit:summary']).length,
+    ).toBe(summaries);
   });
 
   it('with a wrong configured window: learns the real one from the rejection, compacts and retries once', () => {
@@ -139,6 +168,54 @@ describe('real Nanocoder, headless, 8k window', () => {
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((r) => !r.rejected && r.tokens <= CONTEXT)).toBe(true);
     for (const f of FILES) expect(misconfigured.json?.finalText).toContain(`${f.constant} = ${f.value}`);
+  });
+});
+
+describe('real Nanocoder, headless: the summary model fails', () => {
+  const TIMEOUT_MS = 2000;
+  const runs: Partial<Record<'error' | 'hang' | 'garbage', Outcome>> = {};
+  beforeAll(async () => {
+    const env = { CTXKIT_SUMMARIZER: 'model', CTXKIT_SUMMARY_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const faults = ['error', 'hang', 'garbage'] as const;
+    const outcomes = await Promise.all(faults.map((summary) => session(true, CONTEXT, { summary, env })));
+    faults.forEach((f, i) => {
+      runs[f] = outcomes[i];
+    });
+  }, 300_000);
+  afterAll(() => {
+    for (const o of Object.values(runs)) if (o) rmSync(o.sandbox.root, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['error', /HTTP 500|500|server_error|crashed/i],
+    ['hang', /timed out|timeout|abort/i],
+    ['garbage', /garbage|short|empty|invalid/i],
+  ] as const)(
+    'summary model %s: the task completes, exit 0, stderr says what happened and what took over',
+    (fault, why) => {
+      const o = runs[fault] as Outcome;
+      expect(o.code).toBe(0);
+      expect(o.json?.kind).toBe('success');
+      for (const f of FILES) expect(o.json?.finalText).toContain(`${f.constant} = ${f.value}`);
+      const compactions =
+        o.stderr.match(
+          /\[ctxkit\] ctxkit compacted the context: [\d,]+ → [\d,]+ tokens \(deterministic summary\)/g,
+        ) ?? [];
+      expect(compactions.length).toBeGreaterThan(0);
+      const failures = o.stderr
+        .split('\n')
+        .filter((l) => /summary model failed \(.*\); fell back to the deterministic summary/.test(l));
+      expect(failures.length).toBe(compactions.length);
+      expect(failures[0]).toMatch(why);
+      expect(o.seen.flatMap((r) => r.pairing)).toEqual([]);
+      expect(o.seen.filter((r) => r.kind === 'turn').every((r) => !r.rejected)).toBe(true);
+    },
+  );
+
+  it('one attempt per chunk: a hung summary model gets exactly one request per compaction', () => {
+    const o = runs.hang as Outcome;
+    const compactions = o.stderr.match(/ctxkit compacted the context/g) ?? [];
+    expect(o.seen.filter((r) => r.kind === 'summary').length).toBe(compactions.length);
   });
 });
 
@@ -167,6 +244,7 @@ describe('real Nanocoder as an ACP server over stdio, 8k window', () => {
 
   it('overflows without ctxkit and completes the turn with it (the ACP loop only caps message counts)', async () => {
     const [without, withCtxkit] = await Promise.all([acpSession(false), acpSession(true)]);
+    expect([...without.seen, ...withCtxkit.seen].flatMap((r) => r.pairing)).toEqual([]);
     expect(without.seen.some((r) => r.rejected)).toBe(true);
     expect(without.turn.stopReason).not.toBe('end_turn');
     expect(withCtxkit.turn.stopReason).toBe('end_turn');

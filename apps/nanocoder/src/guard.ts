@@ -3,6 +3,7 @@ import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
 import type { Engine } from './engine.js';
+import { replyReserve } from './settings.js';
 import { createTokenizer, defaultEngine } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';
 
@@ -31,13 +32,21 @@ export interface GuardRequest {
   contextLimit: number;
   /** Tool definitions sent with the request. */
   tools?: readonly ToolDefinition[];
-  /** Tokens kept free for the reply (default `min(8192, contextLimit / 8)`). */
+  /** Tokens kept free for the reply (default {@link replyReserve}). */
   reserveTokens?: number;
   /** Compact even below the threshold (after the provider rejected the request as too long). */
   force?: boolean;
   /** Summarizer for this compaction (default: deterministic extractive summary). */
   summarizer?: Summarizer | SummarizeFunction;
   signal?: AbortSignal;
+  /** This request's threshold (default: the guard's). */
+  threshold?: number;
+  /** This request's target (default: the guard's). */
+  target?: number;
+  /** Time one summary attempt may take (default 30 000 ms; one attempt per chunk). */
+  attemptTimeoutMs?: number;
+  /** Messages every compaction keeps verbatim. */
+  isPinned?: (message: NanocoderMessage) => boolean;
 }
 
 /** What {@link ContextGuard.fit} did. */
@@ -47,6 +56,10 @@ export interface GuardResult {
   /** Request tokens before and after (equal when nothing was done). */
   before: number;
   after: number;
+  /** What produced the compaction (when `compacted`). */
+  producedBy?: string;
+  /** Why summary attempts failed. */
+  failures?: string[];
 }
 
 /**
@@ -121,9 +134,10 @@ export class ContextGuard {
         tokenizer.tokenizer,
         request.tools,
       );
-      const reserve = request.reserveTokens ?? Math.min(8192, Math.floor(request.contextLimit / 8));
+      const reserve = request.reserveTokens ?? replyReserve(request.contextLimit);
       const usable = request.contextLimit - reserve;
-      if (!request.force && before <= this.#threshold * usable) {
+      const threshold = request.threshold ?? this.#threshold;
+      if (!request.force && before <= threshold * usable) {
         return { messages: [...systems, ...rest], compacted: false, before, after: before };
       }
       const system: NanocoderMessage | undefined =
@@ -134,8 +148,10 @@ export class ContextGuard {
         contextLimit: request.contextLimit,
         tokenizer,
         force: true,
-        threshold: this.#threshold,
-        target: this.#target,
+        threshold,
+        target: request.target ?? this.#target,
+        ...(request.attemptTimeoutMs ? { attemptTimeoutMs: request.attemptTimeoutMs } : {}),
+        ...(request.isPinned ? { isPinned: request.isPinned } : {}),
         reserveTokens: reserve,
         ...(request.tools ? { tools: request.tools } : {}),
         ...(request.summarizer ? { summarizer: request.summarizer } : {}),
@@ -143,7 +159,14 @@ export class ContextGuard {
       });
       this.#remember(rest, result.messages);
       this.compactions++;
-      return { messages: [...systems, ...result.messages], compacted: true, before, after: result.after };
+      return {
+        messages: [...systems, ...result.messages],
+        compacted: true,
+        before,
+        after: result.after,
+        producedBy: result.producedBy,
+        failures: result.failures,
+      };
     } finally {
       tokenizer.free();
     }

@@ -18,7 +18,10 @@ export { calculateTokenBreakdown } from './breakdown.js';
 export {
   type CompactNanocoderOptions,
   compactNanocoderMessages,
+  describeProducer,
+  type InFlightSplit,
   type NanocoderCompaction,
+  splitInFlight,
 } from './compact.js';
 export {
   checkNanocoder,
@@ -42,6 +45,15 @@ export { type ProviderCallUsage, type TappedCall, tapLanguageModel } from './mod
 export { chooseNode, NANOCODER_MIN_NODE, type NodeChoice } from './node-runtime.js';
 export { overflowWindow } from './overflow.js';
 export { type RegisterOptions, registerNanocoderHooks } from './register-hooks.js';
+export {
+  type CtxkitSettings,
+  DEFAULT_SETTINGS,
+  type LoadedSettings,
+  loadSettings,
+  SETTING_ENV,
+  SETTING_KEYS,
+  type SummarizerChoice,
+} from './settings.js';
 export { type ChatOnce, modelSummarizer } from './summarizer.js';
 export {
   type CreateNanocoderTokenizerOptions,

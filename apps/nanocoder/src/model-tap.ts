@@ -20,10 +20,25 @@ export interface TappedCall {
   modelId?: string;
   /** Milliseconds from the request to the end of the response. */
   durationMs?: number;
+  /** Tools the response called, by name (name → count). */
+  tools?: Record<string, number>;
 }
 
 interface StreamResult {
-  stream: ReadableStream<{ type: string; usage?: ProviderCallUsage; modelId?: string }>;
+  stream: ReadableStream<{ type: string; usage?: ProviderCallUsage; modelId?: string; toolName?: string }>;
+}
+
+/** Counts tool calls by name. */
+function countTools(
+  parts: Iterable<{ type: string; toolName?: string }>,
+): Record<string, number> | undefined {
+  let out: Record<string, number> | undefined;
+  for (const p of parts) {
+    if (p.type !== 'tool-call' || typeof p.toolName !== 'string') continue;
+    out ??= {};
+    out[p.toolName] = (out[p.toolName] ?? 0) + 1;
+  }
+  return out;
 }
 
 /**
@@ -37,9 +52,11 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     provider?: string;
     modelId?: string;
     doStream?: (options: unknown) => Promise<StreamResult>;
-    doGenerate?: (
-      options: unknown,
-    ) => Promise<{ usage?: ProviderCallUsage; response?: { modelId?: string } }>;
+    doGenerate?: (options: unknown) => Promise<{
+      usage?: ProviderCallUsage;
+      response?: { modelId?: string };
+      content?: Array<{ type: string; toolName?: string }>;
+    }>;
   };
   if (typeof base.doStream !== 'function' && typeof base.doGenerate !== 'function') return model;
   const info = () => ({
@@ -47,13 +64,19 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
     ...(base.modelId ? { modelId: base.modelId } : {}),
   });
   /** Reports one finished call that started at `started` (a `performance.now()` reading). */
-  const report = (usage: ProviderCallUsage, started: number, responseModel: string | undefined) => {
+  const report = (
+    usage: ProviderCallUsage,
+    started: number,
+    responseModel: string | undefined,
+    tools: Record<string, number> | undefined,
+  ) => {
     try {
       onCall({
         usage,
         durationMs: Math.round(performance.now() - started),
         ...info(),
         ...(responseModel ? { responseModel } : {}),
+        ...(tools ? { tools } : {}),
       });
     } catch {
       // Usage recording must never break the agent's model call.
@@ -66,11 +89,14 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
           const started = performance.now();
           const result = await (base.doStream as (o: unknown) => Promise<StreamResult>).call(target, options);
           let responseModel: string | undefined;
+          const calls: Array<{ type: string; toolName?: string }> = [];
           const stream = result.stream.pipeThrough(
             new TransformStream({
               transform(part, controller) {
                 if (part.type === 'response-metadata' && part.modelId) responseModel = part.modelId;
-                if (part.type === 'finish' && part.usage) report(part.usage, started, responseModel);
+                if (part.type === 'tool-call') calls.push(part);
+                if (part.type === 'finish' && part.usage)
+                  report(part.usage, started, responseModel, countTools(calls));
                 controller.enqueue(part);
               },
             }),
@@ -82,7 +108,8 @@ export function tapLanguageModel<M extends object>(model: M, onCall: (call: Tapp
         return async (options: unknown) => {
           const started = performance.now();
           const result = await (base.doGenerate as NonNullable<typeof base.doGenerate>).call(target, options);
-          if (result.usage) report(result.usage, started, result.response?.modelId);
+          if (result.usage)
+            report(result.usage, started, result.response?.modelId, countTools(result.content ?? []));
           return result;
         };
       }

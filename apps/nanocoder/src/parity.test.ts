@@ -3,7 +3,7 @@ import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { calculateTokenBreakdown } from './breakdown.js';
-import { compactNanocoderMessages } from './compact.js';
+import { compactNanocoderMessages, splitInFlight } from './compact.js';
 import { toCtxkit } from './convert.js';
 import { ContextGuard } from './guard.js';
 import { nanocoderModules } from './testing/nanocoder-modules.js';
@@ -187,7 +187,15 @@ describe("compaction invariants vs Nanocoder's mechanical compaction", () => {
         result.messages.some((m) => m.role === 'system'),
         name,
       ).toBe(false);
-      expect(validateConversation(result.messages.map(toCtxkit)), name).toEqual([]);
+      // A slice may end inside a step (calls without their results yet): that step comes back
+      // untouched, as the same objects, and everything before it is valid.
+      const { inFlight } = splitInFlight(history);
+      const settled = result.messages.slice(0, result.messages.length - inFlight.length);
+      expect(
+        result.messages.slice(settled.length).every((m, i) => m === inFlight[i]),
+        name,
+      ).toBe(true);
+      expect(validateConversation(settled.map(toCtxkit)), name).toEqual([]);
       // Smaller — unless everything is protected (task, latest turn, the current step): then unchanged.
       expect(result.after, name).toBeLessThanOrEqual(result.before);
       if (result.after === result.before) expect(result.steps, name).toEqual([]);

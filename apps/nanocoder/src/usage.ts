@@ -7,6 +7,8 @@ export interface ModelCallRecord extends TappedCall {
   provider: string;
   /** The model Nanocoder asked for. */
   model: string;
+  /** `summary` for a summary call ctxkit made (not one of the agent's turns). */
+  purpose?: 'summary';
 }
 
 /** Where model-call usage goes. */
@@ -15,7 +17,15 @@ export interface UsageRecorder {
   record(call: ModelCallRecord): void;
   /** Resolves when every record so far is durable. */
   flush(): Promise<void>;
+  /** Records the tokens of one tool result, booked on the next call; never throws. */
+  toolResult?(tool: string, tokens: number): void;
 }
+
+/**
+ * The tool name summary calls are stored under (`tools: { "ctxkit:summary": 1 }`), so
+ * `ctxkit usage report --by tool` shows what ctxkit's summaries cost beside the agent's tools.
+ */
+export const SUMMARY_TOOL = 'ctxkit:summary';
 
 /**
  * The provider-level usage of one call in the AI SDK's `LanguageModelUsage`
@@ -86,6 +96,9 @@ export function createTrackerRecorder(options: TrackerRecorderOptions = {}): Usa
             provider: call.provider,
             model: call.model,
             ...(call.durationMs !== undefined ? { latencyMs: call.durationMs } : {}),
+            ...(call.tools || call.purpose === 'summary'
+              ? { tools: { ...call.tools, ...(call.purpose === 'summary' ? { [SUMMARY_TOOL]: 1 } : {}) } }
+              : {}),
           })
           .then((e) => {
             events.push(e);
@@ -98,6 +111,14 @@ export function createTrackerRecorder(options: TrackerRecorderOptions = {}): Usa
     },
     async flush() {
       await Promise.allSettled([...pending]);
+    },
+    toolResult(tool, tokens) {
+      try {
+        // Count 0: the call that made it was counted with the response's own tool calls.
+        if (tracker.sessionId !== undefined) tracker.trackToolUsage(tool, tokens, 0);
+      } catch (error) {
+        fail(error);
+      }
     },
   };
 }

@@ -42,7 +42,12 @@ export interface Sandbox {
 }
 
 /** Creates a sandbox with `files` in the project folder and an agents.config.json. */
-export function makeSandbox(files: Record<string, string>, providers: unknown[]): Sandbox {
+export function makeSandbox(
+  files: Record<string, string>,
+  providers: unknown[],
+  /** More top-level blocks of agents.config.json (e.g. `ctxkit`). */
+  extra: Record<string, unknown> = {},
+): Sandbox {
   const root = mkdtempSync(join(tmpdir(), 'ctxkit-nanocoder-'));
   const s: Sandbox = {
     root,
@@ -56,7 +61,10 @@ export function makeSandbox(files: Record<string, string>, providers: unknown[])
     mkdirSync(dirname(join(s.project, name)), { recursive: true });
     writeFileSync(join(s.project, name), content);
   }
-  writeFileSync(join(s.project, 'agents.config.json'), JSON.stringify({ nanocoder: { providers } }, null, 2));
+  writeFileSync(
+    join(s.project, 'agents.config.json'),
+    JSON.stringify({ nanocoder: { providers }, ...extra }, null, 2),
+  );
   return s;
 }
 

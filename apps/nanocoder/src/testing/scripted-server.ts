@@ -20,6 +20,37 @@ export interface SeenRequest {
   tools: number;
   rejected: boolean;
   kind: 'turn' | 'summary' | 'other';
+  /** Tool-call pairing defects in the request (duplicate / orphan / unanswered ids); `[]` when clean. */
+  pairing: string[];
+  /** Every message text and tool-call argument of the request, joined (what the model could see). */
+  text: string;
+  /** `performance.now()` when the request arrived and when its answer was complete. */
+  receivedAt: number;
+  answeredAt?: number;
+}
+
+/**
+ * What a strict provider (OpenAI, Anthropic) rejects in a request: a tool-call
+ * id called twice, answered twice, answered without a call, or left unanswered.
+ */
+export function toolPairingProblems(body: OpenAIRequest): string[] {
+  const problems: string[] = [];
+  const called = new Set<string>();
+  const answered = new Set<string>();
+  for (const m of body.messages) {
+    for (const c of m.tool_calls ?? []) {
+      if (called.has(c.id)) problems.push(`duplicate call ${c.id}`);
+      called.add(c.id);
+    }
+    if (m.role === 'tool') {
+      const id = m.tool_call_id ?? '';
+      if (!called.has(id)) problems.push(`orphan result ${id}`);
+      else if (answered.has(id)) problems.push(`duplicate result ${id}`);
+      answered.add(id);
+    }
+  }
+  for (const id of called) if (!answered.has(id)) problems.push(`unanswered call ${id}`);
+  return problems;
 }
 
 /** Options for {@link startScriptedServer}. */
@@ -30,7 +61,11 @@ export interface ScriptedServerOptions {
   /** Counts a request body's prompt tokens (the "model's" own count). */
   countRequest: (body: OpenAIRequest) => number;
   /** Reply to a summarization request (a request without tools whose system prompt asks for a summary). */
-  summary?: string;
+  summary?: string | ((request: OpenAIRequest) => string);
+  /** Computes the model's turn from the request it received (instead of `turns`). */
+  respond?: (body: OpenAIRequest, turn: number) => ScriptedTurn | undefined;
+  /** How summarization requests fail: HTTP 500, never answered, or a garbage reply. */
+  summaryFault?: 'error' | 'hang' | 'garbage';
   model: string;
 }
 
@@ -66,6 +101,11 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
+    const receivedAt = performance.now();
+    res.on('finish', () => {
+      const r = seen.find((x) => x.receivedAt === receivedAt);
+      if (r) r.answeredAt = performance.now();
+    });
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -83,8 +123,30 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         tools: body.tools?.length ?? 0,
         rejected: tokens > options.contextLimit,
         kind: isSummary ? 'summary' : 'turn',
+        pairing: toolPairingProblems(body),
+        receivedAt,
+        text: body.messages
+          .map(
+            (m) =>
+              `${typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('')}${(m.tool_calls ?? []).map((c) => c.function.arguments).join('')}`,
+          )
+          .join('\n'),
       };
       seen.push(record);
+      if (record.pairing.length > 0) {
+        // A strict provider's answer to a broken tool-call history.
+        record.rejected = true;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: `invalid tool call history: ${record.pairing.join(', ')}`,
+              type: 'invalid_request_error',
+            },
+          }),
+        );
+        return;
+      }
       if (record.rejected) {
         // llama.cpp's answer to an over-long prompt.
         res.writeHead(400, { 'content-type': 'application/json' });
@@ -101,9 +163,23 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         );
         return;
       }
+      if (isSummary && options.summaryFault === 'error') {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'summary model crashed', type: 'server_error' } }));
+        return;
+      }
+      if (isSummary && options.summaryFault === 'hang') return; // never answers; the client must give up
+      const summaryText =
+        options.summaryFault === 'garbage'
+          ? '\u0000\u0000 }}}{{{ ###'
+          : typeof options.summary === 'function'
+            ? options.summary(body)
+            : (options.summary ?? '## Context\nSummary.');
       const turn: ScriptedTurn | undefined = isSummary
-        ? { kind: 'text', text: options.summary ?? '## Context\nSummary.' }
-        : options.turns[next++];
+        ? { kind: 'text', text: summaryText }
+        : options.respond
+          ? options.respond(body, next++)
+          : options.turns[next++];
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const base = {
         id: `chatcmpl-${seen.length}`,
