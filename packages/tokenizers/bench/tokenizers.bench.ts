@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { VOCABULARIES } from '../src/index.js';
 import { ENTRIES } from './entries.js';
-import { PATHOLOGICAL, SIZE } from './pathological-child.js';
+import { PATHOLOGICAL, SIZE } from './pathological-inputs.js';
 
 interface Result {
   loadMs: number;
@@ -59,7 +59,7 @@ function pathological(): void {
       console.log(`| ${info.id} | failed: ${r.slice(0, 80)} |`);
       continue;
     }
-    const worst = Math.max(...names.map((n) => r[n] ?? Number.NaN));
+    const worst = Math.max(...names.map((n) => r[n] ?? Number.NaN).filter(Number.isFinite));
     console.log(
       `| ${info.id} | ${f(r.realistic!, 2)} | ${names.map((n) => f(r[n]!, 2)).join(' | ')} | ${ratio(worst, r.realistic)} |`,
     );
