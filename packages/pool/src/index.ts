@@ -8,6 +8,7 @@
 
 export { PooledTokenizer } from './handle.js';
 export {
+  POOL_MODELS_KEPT,
   type PoolDetection,
   type PoolEntryStats,
   TokenizerPool,

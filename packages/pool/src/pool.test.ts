@@ -3,12 +3,13 @@ import {
   createTokenizer,
   createVocabularyTokenizer,
   detectModel,
+  MODEL_NAME_MAX_CHARS,
   type VocabularyId,
 } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
 import type { PooledTokenizer } from './handle.js';
-import { TokenizerPool } from './pool.js';
+import { POOL_MODELS_KEPT, TokenizerPool } from './pool.js';
 
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +65,22 @@ describe('TokenizerPool', () => {
     for (const h of handles) expect(h.countMessages(messages)).toBe(direct.countMessages(messages));
     for (const h of handles) pool.release(h);
     expect(pool.stats().entries[0]?.refs).toBe(0);
+    pool.dispose();
+  });
+
+  it('keeps the most recent POOL_MODELS_KEPT model names per vocabulary and counts the rest', () => {
+    const pool = new TokenizerPool({ loadSync: () => declared(MiB) });
+    const n = 50_000;
+    for (let i = 0; i < n; i++) pool.release(pool.acquireSync('openai', `gpt-4o-${i}`));
+    pool.release(pool.acquireSync('openai', 'gpt-4o-7')); // an old name served again is the newest
+    pool.release(pool.acquireSync('openai', `gpt-4o-${'x'.repeat(100_000)}`));
+    const [entry] = pool.stats().entries;
+    expect(entry?.models).toHaveLength(POOL_MODELS_KEPT);
+    expect(entry?.models.at(-2)).toBe('openai/gpt-4o-7');
+    expect(entry?.models.at(-1)).toHaveLength('openai/'.length + MODEL_NAME_MAX_CHARS);
+    expect(entry?.models[0]).toBe(`openai/gpt-4o-${n - POOL_MODELS_KEPT + 2}`);
+    expect(entry?.modelsDropped).toBe(n + 2 - POOL_MODELS_KEPT);
+    expect(JSON.stringify(pool.stats()).length).toBeLessThan(20_000);
     pool.dispose();
   });
 

@@ -3,6 +3,7 @@ import {
   createVocabularyTokenizer,
   detectModel,
   loadVocabulary,
+  MODEL_NAME_MAX_CHARS,
   type VocabularyId,
 } from '@ctxkit/tokenizers';
 import { type HandleOwner, PooledTokenizer } from './handle.js';
@@ -33,8 +34,13 @@ export interface TokenizerPoolOptions {
 export interface PoolEntryStats {
   vocabulary: VocabularyId;
   state: 'loading' | 'ready';
-  /** `provider/model` pairs this instance has served. */
+  /**
+   * The last {@link POOL_MODELS_KEPT} distinct `provider/model` pairs this instance served,
+   * least recent first (each side cut to `MODEL_NAME_MAX_CHARS` characters).
+   */
   models: string[];
+  /** Pairs that fell out of `models` to keep it bounded (a pair served again after that counts again). */
+  modelsDropped: number;
   /** Handles currently out. */
   refs: number;
   /** Resident cost: declared by the engine, else measured around the load. */
@@ -83,12 +89,21 @@ interface Entry {
   lastUsed: number;
   order: number;
   loads: number;
+  /** Insertion-ordered; re-serving a pair moves it to the end. */
   models: Set<string>;
+  modelsDropped: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const DETECTION_MEMO_LIMIT = 1024;
+
+/**
+ * How many `provider/model` pairs each vocabulary's `stats().entries[].models` keeps: the
+ * most recent ones; older pairs are counted in `modelsDropped`. Bounds the pool's memory
+ * and `stats()` size when callers pass many distinct (or generated) model names.
+ */
+export const POOL_MODELS_KEPT = 32;
 
 function defaultDetect(provider: string, model: string): PoolDetection {
   return detectModel(provider, model);
@@ -184,10 +199,15 @@ export class TokenizerPool implements HandleOwner {
         model: typeof model,
       });
     }
+    const served = `${provider.slice(0, MODEL_NAME_MAX_CHARS)}/${model.slice(0, MODEL_NAME_MAX_CHARS)}`;
+    // Overlong names are not memoized: 1,024 of them would pin their whole strings.
+    if (provider.length > MODEL_NAME_MAX_CHARS || model.length > MODEL_NAME_MAX_CHARS) {
+      return { ...this.#detectFn(provider, model), served };
+    }
     const key = `${provider}\u0000${model}`;
     let detection = this.#detections.get(key);
     if (detection === undefined) {
-      detection = { ...this.#detectFn(provider, model), served: `${provider}/${model}` };
+      detection = { ...this.#detectFn(provider, model), served };
       if (this.#detections.size >= DETECTION_MEMO_LIMIT) this.#detections.clear();
       this.#detections.set(key, detection);
     }
@@ -206,6 +226,7 @@ export class TokenizerPool implements HandleOwner {
       order: ++this.#order,
       loads: 0,
       models: new Set(),
+      modelsDropped: 0,
       timer: undefined,
     };
     this.#entries.set(vocabulary, entry);
@@ -221,7 +242,13 @@ export class TokenizerPool implements HandleOwner {
       clearTimeout(entry.timer);
       entry.timer = undefined;
     }
-    entry.models.add(detection.served);
+    const { models } = entry;
+    models.delete(detection.served);
+    models.add(detection.served);
+    if (models.size > POOL_MODELS_KEPT) {
+      models.delete(models.values().next().value as string);
+      entry.modelsDropped++;
+    }
     return new PooledTokenizer(this, tokenizer, {
       vocabulary: entry.vocabulary,
       family: detection.family,
@@ -447,6 +474,7 @@ export class TokenizerPool implements HandleOwner {
         vocabulary: e.vocabulary,
         state: e.tokenizer === undefined ? 'loading' : 'ready',
         models: [...e.models],
+        modelsDropped: e.modelsDropped,
         refs: e.refs,
         bytes: e.bytes,
         lastUsed: e.lastUsed,

@@ -1,9 +1,11 @@
-// `pnpm -F @ctxkit/tokenizers bench [filter]`: every tokenizer in bench/entries.ts, each in
+// `pnpm -F @ctxkit/tokenizers bench [filter]` (filter `pathological`: only the 10 MB pathological inputs): every tokenizer in bench/entries.ts, each in
 // a fresh child process (so cold loads share no warm caches), grouped by vocabulary, with
 // ratios against the group's baseline measured in the same run.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { VOCABULARIES } from '../src/index.js';
 import { ENTRIES } from './entries.js';
+import { PATHOLOGICAL, SIZE } from './pathological-inputs.js';
 
 interface Result {
   loadMs: number;
@@ -23,11 +25,12 @@ interface Result {
 
 const filter = process.argv[2];
 const child = join(import.meta.dirname, 'run-child.ts');
+const pathologicalChild = join(import.meta.dirname, 'pathological-child.ts');
 
-function run(name: string): Result | string {
+function run(name: string, script = child): Result | string {
   const out = spawnSync(
     process.execPath,
-    ['--expose-gc', '--conditions=@ctxkit/source', '--import', 'tsx', child, name],
+    ['--expose-gc', '--conditions=@ctxkit/source', '--import', 'tsx', script, name],
     { encoding: 'utf8', cwd: join(import.meta.dirname, '..'), maxBuffer: 1 << 24 },
   );
   if (out.status !== 0)
@@ -37,6 +40,36 @@ function run(name: string): Result | string {
 
 const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '');
+
+/**
+ * 10 MB of each pathological input per exact vocabulary, against 10 MB of realistic text
+ * counted in the same process (ctxkit only: the references are quadratic on one long piece).
+ */
+function pathological(): void {
+  const names = Object.keys(PATHOLOGICAL);
+  console.log(
+    `\n## Pathological inputs: seconds for ${SIZE / 1e6} M chars, and the worst input ÷ realistic text (same process)\n`,
+  );
+  console.log(`| vocabulary | realistic s | ${names.join(' s | ')} s | worst ×realistic |`);
+  console.log(`|---|---|${names.map(() => '---|').join('')}---|`);
+  for (const info of Object.values(VOCABULARIES)) {
+    if (!info.exact) continue;
+    const r = run(info.id, pathologicalChild) as unknown as Record<string, number> | string;
+    if (typeof r === 'string') {
+      console.log(`| ${info.id} | failed: ${r.slice(0, 80)} |`);
+      continue;
+    }
+    const worst = Math.max(...names.map((n) => r[n] ?? Number.NaN).filter(Number.isFinite));
+    console.log(
+      `| ${info.id} | ${f(r.realistic!, 2)} | ${names.map((n) => f(r[n]!, 2)).join(' | ')} | ${ratio(worst, r.realistic)} |`,
+    );
+  }
+}
+
+if (filter === 'pathological') {
+  pathological();
+  process.exit(0);
+}
 
 console.log(`# @ctxkit/tokenizers benchmark — Node ${process.version}, ${new Date().toISOString()}`);
 console.log(
@@ -72,3 +105,4 @@ for (const e of ENTRIES) {
 console.log(
   `\ntranscripts: ${transcriptMB.toFixed(2)} M chars; (n%) = share covered within the per-corpus time cap.`,
 );
+if (!filter) pathological();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectModel } from './detect.js';
+import { detectModel, MODEL_NAME_MAX_CHARS } from './detect.js';
 import type { VocabularyId } from './vocabularies.js';
 
 const CASES: [provider: string, model: string, vocabulary: VocabularyId, exact: boolean][] = [
@@ -91,5 +91,29 @@ describe('detectModel', () => {
     const d = detectModel('acme', 'brand-new-9000');
     expect(d).toMatchObject({ vocabulary: 'fallback', exact: false, family: 'unknown' });
     expect(d.reason).toContain('brand-new-9000');
+  });
+
+  it('reads only the first MODEL_NAME_MAX_CHARS characters of a name', () => {
+    const long = 'x'.repeat(MODEL_NAME_MAX_CHARS);
+    expect(detectModel('openrouter', `${long}/gpt-4o`).vocabulary).toBe('fallback');
+    expect(detectModel('openrouter', `openai/gpt-4o:${long}`).vocabulary).toBe('o200k_base');
+    expect(detectModel('ollama', `  qwen3:${long}`).vocabulary).toBe('qwen2');
+  });
+
+  it('keeps the reason short for a huge hostile name (100 KB of colons ending in a slash)', () => {
+    for (const model of [
+      `${':'.repeat(100_000)}/`,
+      `${'a:'.repeat(50_000)}/`,
+      `gpt-5${'.-'.repeat(50_000)}!`,
+    ]) {
+      const d = detectModel(':'.repeat(100_000), model);
+      expect(d.reason.length).toBeLessThan(3 * MODEL_NAME_MAX_CHARS);
+    }
+  });
+
+  it('cuts the tag at the first colon after the last slash', () => {
+    expect(detectModel('ollama', 'hf.co/unsloth/Qwen3-8B-GGUF:Q4_K_M').vocabulary).toBe('qwen2');
+    expect(detectModel('bedrock', 'us.anthropic.claude-3-5-sonnet-20241022-v2:0').vocabulary).toBe('claude');
+    expect(detectModel('x', 'a:b/gemma3:12b:extra').vocabulary).toBe('gemma3');
   });
 });

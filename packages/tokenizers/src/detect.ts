@@ -182,13 +182,24 @@ export const MODEL_RULES: readonly Rule[] = [
   },
 ];
 
+/**
+ * {@link detectModel} looks at no more than this many characters of a model name (after
+ * trimming): real names, even Bedrock ARNs and Hugging Face paths with an Ollama tag, are
+ * far shorter, and the cap bounds the time of every rule on any input.
+ */
+export const MODEL_NAME_MAX_CHARS = 256;
+
 // Tags and suffixes that never change the vocabulary: Ollama tags (`:latest`, `:7b-instruct-q4_K_M`),
 // `-cloud`, Vertex versions (`@20240620`), dates (`-2024-08-06`, `-20250219`, `-0613`).
+// Cut by index, not by `/:[^/]*$/`-style patterns, which retry from every `:` (quadratic).
 function normalizeModel(model: string): string {
-  let m = model.trim().toLowerCase();
-  m = m.replace(/@.*$/, ''); // vertex: claude-3-5-sonnet@20240620
-  m = m.replace(/:[^/]*$/, ''); // ollama / bedrock tags after the last colon
-  m = m.replace(/-cloud$/, '');
+  let m = model.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase();
+  const at = m.indexOf('@'); // vertex: claude-3-5-sonnet@20240620
+  if (at !== -1) m = m.slice(0, at);
+  // ollama / bedrock tags: from the first colon after the last slash
+  const colon = m.indexOf(':', m.lastIndexOf('/') + 1);
+  if (colon !== -1) m = m.slice(0, colon);
+  if (m.endsWith('-cloud')) m = m.slice(0, -'-cloud'.length);
   m = m.replace(/-(?:\d{4}-\d{2}-\d{2}|\d{8})$/, '');
   return m;
 }
@@ -196,10 +207,11 @@ function normalizeModel(model: string): string {
 /**
  * Which vocabulary counts tokens for a model, table-driven (see {@link MODEL_RULES}).
  * Case-insensitive; ignores provider prefixes (`openai/`, `anthropic.`), Ollama tags,
- * `-cloud` and date suffixes. Never throws: unknown models get the fallback estimate.
+ * `-cloud` and date suffixes. Reads at most {@link MODEL_NAME_MAX_CHARS} characters of
+ * `model`, in time linear in that. Never throws: unknown models get the fallback estimate.
  */
 export function detectModel(provider: string, model: string): ModelDetection {
-  const p = typeof provider === 'string' ? provider.trim().toLowerCase() : '';
+  const p = typeof provider === 'string' ? provider.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase() : '';
   const m = typeof model === 'string' ? normalizeModel(model) : '';
   for (const rule of MODEL_RULES) {
     if (rule.pattern.test(m)) {
@@ -227,6 +239,6 @@ export function detectModel(provider: string, model: string): ModelDetection {
     family: 'unknown',
     vocabulary: 'fallback',
     exact: false,
-    reason: `no rule matches model ${typeof model === 'string' ? JSON.stringify(model) : `of type ${model === null ? 'null' : typeof model}`} at provider ${JSON.stringify(p)}: character-class estimate`,
+    reason: `no rule matches model ${typeof model === 'string' ? JSON.stringify(model.trim().slice(0, MODEL_NAME_MAX_CHARS)) : `of type ${model === null ? 'null' : typeof model}`} at provider ${JSON.stringify(p.slice(0, MODEL_NAME_MAX_CHARS))}: character-class estimate`,
   };
 }

@@ -14,7 +14,7 @@ export {
   loadVocabulary,
   type ModelTokenizer,
 } from './create.js';
-export { detectModel, MODEL_RULES, type ModelDetection } from './detect.js';
+export { detectModel, MODEL_NAME_MAX_CHARS, MODEL_RULES, type ModelDetection } from './detect.js';
 export {
   CLAUDE_FRAMING,
   type EstimateVocabulary,

@@ -32,11 +32,13 @@ export function estimateClaudeTokens(text: string): number {
  *   definition's name + description + JSON schema, which are counted as text.
  * - `perRequest`: the tool-use system prompt Anthropic documents for Claude 4.x models
  *   (346 tokens with `tool_choice` auto/none), added once when tools are sent.
+ *
+ * Each is a whole number of tokens (the fit's values rounded), so every count is an integer.
  */
 export const CLAUDE_FRAMING = {
-  perMessage: CLAUDE_SPAN_FRAMING.perMessage,
-  perToolCall: CLAUDE_SPAN_FRAMING.perToolCall,
-  perToolResult: CLAUDE_SPAN_FRAMING.perToolResult,
+  perMessage: Math.round(CLAUDE_SPAN_FRAMING.perMessage),
+  perToolCall: Math.round(CLAUDE_SPAN_FRAMING.perToolCall),
+  perToolResult: Math.round(CLAUDE_SPAN_FRAMING.perToolResult),
   perToolDefinition: 12,
   perRequest: 346,
 } as const;

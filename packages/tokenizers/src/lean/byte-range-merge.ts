@@ -3,7 +3,9 @@
 // leftmost on ties) until no pair has a rank. A linked list over byte offsets
 // and a heap make it O(n log n), so a 1 MB single-word piece is fine. Used by
 // the tiktoken rule for long pieces and by the sentencepiece splits rule.
+
 import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
+import type { MergeHistory } from './merge-history.js';
 
 /** Reusable scratch state for {@link ByteRangeMerger.merge}. */
 export class ByteRangeMerger {
@@ -15,6 +17,8 @@ export class ByteRangeMerger {
   /**
    * Merges the parts of `buf` that start at `starts[0..parts)` (ascending; `starts[parts]` is the
    * end). Returns the final part count and pushes `idOf(s, e)` of each part to `out` if given.
+   * `history`, if given, records the run: its edge tokens are the end offset of the first part
+   * and the start offset of the last. `partStarts`, if given, receives the start of every final part.
    */
   merge(
     buf: Uint8Array,
@@ -23,6 +27,8 @@ export class ByteRangeMerger {
     rankOf: (buf: Uint8Array, s: number, m: number, e: number) => number,
     idOf: (s: number, e: number) => number,
     out: number[] | null,
+    history: MergeHistory | null = null,
+    partStarts: number[] | null = null,
   ): number {
     const len = starts[parts]!;
     if (this.next.length < len + 1) {
@@ -49,9 +55,12 @@ export class ByteRangeMerger {
     };
     for (let i = 0; i < parts - 1; i++) push(starts[i]!);
     let count = parts;
+    const first = starts[0]!;
+    history?.reset(starts[1]!, starts[parts - 1]!);
     while (heap.size > 0) {
       const s = heap.pos[0]!;
       const e = heap.a[0]!;
+      const rank = heap.rank[0]!;
       heap.pop();
       const m = next[s]!;
       if (!alive[s] || m >= len || next[m] !== e) continue; // stale: a neighbour merged first
@@ -59,10 +68,12 @@ export class ByteRangeMerger {
       next[s] = e;
       if (e < len) prev[e] = s;
       count--;
+      history?.step(rank, next[first]!, e === len ? s : history.last[history.steps]!);
       if (prev[s]! >= 0) push(prev[s]!);
       push(s);
     }
     if (out) for (let p = starts[0]!; p < len; p = next[p]!) out.push(idOf(p, next[p]!));
+    if (partStarts) for (let p = starts[0]!; p < len; p = next[p]!) partStarts.push(p);
     this.release();
     return count;
   }

@@ -1,6 +1,7 @@
 // The lean tokenizer engine: one compact vocabulary file per vocabulary and
 // one code path for tiktoken-style, HF byte-level and sentencepiece-style BPE.
 // text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
+import { CtxkitError } from '@ctxkit/core';
 import { AddedTokens } from './added-tokens.js';
 import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
@@ -133,7 +134,7 @@ export class LeanEngine {
     if (this.data.settings.splitMode === 'tiktoken') {
       const re = this.regexes[0]!;
       re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      for (let m = splitAt(re, text); m !== null; m = splitAt(re, text)) {
         if (m[0].length === 0) re.lastIndex++;
         else emit(m[0]);
       }
@@ -168,7 +169,7 @@ export class LeanEngine {
     const re = this.regexes[level]!;
     let last = 0;
     re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    for (let m = splitAt(re, text); m !== null; m = splitAt(re, text)) {
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;
@@ -241,6 +242,25 @@ export class LeanEngine {
       const id = vocab.lookup(buf, s, e);
       return id !== -1 ? id : settings.byteIds[buf[s]!]!;
     });
+  }
+}
+
+/**
+ * The next pre-tokenizer match. V8's regexp backtracking stack overflows on a match of
+ * millions of characters that a pattern may have to backtrack over (a 5 M-char run of CJK
+ * under the tiktoken-style patterns): that surfaces as a typed error, not a RangeError.
+ */
+function splitAt(re: RegExp, text: string): RegExpExecArray | null {
+  try {
+    return re.exec(text);
+  } catch (cause) {
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new CtxkitError(
+      'UNSUPPORTED',
+      `A run of ${text.length - re.lastIndex} characters from offset ${re.lastIndex} is too long for the pre-tokenizer's regular expression`,
+      { offset: re.lastIndex, length: text.length },
+      { cause },
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { isCtxkitError } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
 import { readDataBinary } from '../data-files.js';
 import { AddedTokens } from './added-tokens.js';
@@ -140,5 +141,21 @@ describe('scratch memory', () => {
     expect(engine.encode(word).length).toBe(n);
     expect(engine.scratchBytes).toBeLessThan(before + 1_000_000);
     expect(engine.residentBytes).toBeGreaterThanOrEqual(engine.data.fileBytes + engine.scratchBytes);
+  });
+});
+
+describe('a pre-token longer than the regexp engine can match', () => {
+  // 5 M characters of CJK are one letters piece of the tiktoken-style pattern, whose two
+  // overlapping classes V8 must be able to backtrack over: its regexp stack overflows.
+  it('counts or throws a typed UNSUPPORTED error, never a RangeError', () => {
+    const engine = new LeanEngine(readLeanFile(readDataBinary('o200k_base.bin')));
+    const text = '中'.repeat(5_000_000);
+    let outcome: string;
+    try {
+      outcome = engine.count(text) === 5_000_000 ? 'counted' : 'miscounted';
+    } catch (e) {
+      outcome = isCtxkitError(e, 'UNSUPPORTED') ? 'typed' : `untyped ${String(e)}`;
+    }
+    expect(['counted', 'typed']).toContain(outcome);
   });
 });

@@ -3,7 +3,9 @@
 // (the order of the Rust `tokenizers` priority queue). The merge table is an
 // open-addressing hash from an id pair to (rank, merged id) in typed arrays.
 
+import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
+import type { MergeHistory } from './merge-history.js';
 
 const EMPTY = -1;
 
@@ -89,7 +91,29 @@ export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: nu
     if (out && n === 1) out.push(ids[0]!);
     return n;
   }
+  if (n > LONG_PIECE_SYMBOLS) return mergeLongIds(merges, ids, n, out);
   return n <= SCAN_LIMIT ? scanMerge(merges, ids, n, out) : heapMerge(merges, ids, n, out);
+}
+
+/** A long word, chunk by chunk (long-piece.ts): symbols are the ids; edge tokens are ids. */
+function mergeLongIds(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
+  return mergeLongPiece(
+    {
+      merge: (a, b, history, chunkOut, partStarts) =>
+        heapMerge(merges, ids.slice(a, b), b - a, chunkOut, history, partStarts),
+      cross: (_la, last, _ra, first) => {
+        const slot = merges.find(last, first);
+        return slot === -1 ? -1 : merges.rank(slot);
+      },
+      same: (a, b, c, d) => {
+        if (b - a !== d - c) return false;
+        for (let i = 0; i < b - a; i++) if (ids[a + i] !== ids[c + i]) return false;
+        return true;
+      },
+    },
+    n,
+    out,
+  );
 }
 
 function scanMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
@@ -119,7 +143,19 @@ function scanMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
   return n;
 }
 
-function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
+/**
+ * The heap merge of `ids[0..n)` (any length), recording the run in `history` if given: its edge
+ * tokens are the ids of the first and last symbol. `partStarts`, if given, receives the index of
+ * every final symbol's first original symbol.
+ */
+export function heapMerge(
+  merges: PairMerges,
+  ids: Int32Array,
+  n: number,
+  out: number[] | null,
+  history: MergeHistory | null = null,
+  partStarts: number[] | null = null,
+): number {
   if (next.length < n) {
     next = new Int32Array(n * 2);
     prev = new Int32Array(n * 2);
@@ -139,7 +175,9 @@ function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
   };
   for (let i = 0; i < n - 1; i++) push(i);
   let count = n;
+  history?.reset(ids[0]!, ids[n - 1]!);
   while (heap.size > 0) {
+    const rank = heap.rank[0]!;
     const pos = heap.pos[0]!;
     const a = heap.a[0]!;
     const b = heap.b[0]!;
@@ -151,10 +189,12 @@ function heapMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
     next[pos] = next[right]!;
     if (next[pos]! < n) prev[next[pos]!] = pos;
     count--;
+    history?.step(rank, ids[0]!, next[pos]! >= n ? ids[pos]! : history.last[history.steps]!);
     if (prev[pos]! >= 0) push(prev[pos]!);
     push(pos);
   }
   if (out) for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
+  if (partStarts) for (let i = 0; i < n; i = next[i]!) partStarts.push(i);
   // Give back scratch a long word grew, so one huge word does not stay resident.
   heap.release();
   if (next.length > SCRATCH_KEPT) {

@@ -4,6 +4,8 @@
 // long ones a heap with the same order (a 1 MB line of letters is one piece).
 import { ByteRangeMerger } from './byte-range-merge.js';
 import type { CompactVocab } from './compact-vocab.js';
+import { type ChunkMerger, LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
+import type { MergeHistory } from './merge-history.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
 /** Pieces up to this many bytes use the simple scan; longer ones the heap (O(n log n)). */
@@ -39,9 +41,49 @@ export class RankMerger {
 
   /** The same merge order for long pieces, in O(n log n) (a 1 MB line of letters is one piece). */
   private heapMerge(buf: Uint8Array, len: number, out: number[] | null): number {
+    if (len > LONG_PIECE_SYMBOLS) return mergeLongPiece(this.chunks(buf), len, out);
+    return this.rangeMerge(buf, 0, len, null, out);
+  }
+
+  /** The heap merge of bytes `[a, b)` of `buf` alone. */
+  private rangeMerge(
+    buf: Uint8Array,
+    a: number,
+    b: number,
+    history: MergeHistory | null,
+    out: number[] | null,
+    partStarts: number[] | null = null,
+  ): number {
+    const part = buf.subarray(a, b);
+    const len = b - a;
     const starts = new Int32Array(len + 1);
     for (let i = 0; i <= len; i++) starts[i] = i;
     const { vocab } = this;
-    return this.long.merge(buf, starts, len, this.rankOf, (s, e) => vocab.lookup(buf, s, e), out);
+    return this.long.merge(
+      part,
+      starts,
+      len,
+      this.rankOf,
+      (s, e) => vocab.lookup(part, s, e),
+      out,
+      history,
+      partStarts,
+    );
   }
+
+  /** The chunker's view of a long piece: symbols are bytes; edge tokens are offsets within their chunk. */
+  private chunks(buf: Uint8Array): ChunkMerger {
+    return {
+      merge: (a, b, history, out, partStarts) => this.rangeMerge(buf, a, b, history, out, partStarts),
+      cross: (la, last, ra, first) => this.vocab.lookup(buf, la + last, ra + first),
+      same: (a, b, c, d) => sameBytes(buf, a, b, c, d),
+    };
+  }
+}
+
+/** Whether bytes `[a, b)` and `[c, d)` of `buf` are equal. */
+export function sameBytes(buf: Uint8Array, a: number, b: number, c: number, d: number): boolean {
+  if (b - a !== d - c) return false;
+  for (let i = 0; i < b - a; i++) if (buf[a + i] !== buf[c + i]) return false;
+  return true;
 }

@@ -6,6 +6,8 @@
 // Verified against the merge list when the file is built, and by the parity suite.
 import { ByteRangeMerger } from './byte-range-merge.js';
 import type { CompactVocab } from './compact-vocab.js';
+import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
+import { sameBytes } from './rank-merge.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
 /** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the heap. */
@@ -52,9 +54,46 @@ export class SplitRankMerger {
     out: number[] | null,
     idOf: (s: number, e: number) => number,
   ): number {
+    if (parts > LONG_PIECE_SYMBOLS) return this.mergeLong(buf, starts, parts, out, idOf);
     if (parts > SCAN_LIMIT) return this.merger.merge(buf, starts, parts, this.rankOf, idOf, out);
     parts = scanMerge(buf, starts, this.ranks, parts, this.rankOf);
     if (out) for (let i = 0; i < parts; i++) out.push(idOf(starts[i]!, starts[i + 1]!));
     return parts;
+  }
+
+  /** A long piece, chunk by chunk (long-piece.ts): symbols are the parts; edge tokens are byte offsets within their chunk. */
+  private mergeLong(
+    buf: Uint8Array,
+    starts: Int32Array,
+    parts: number,
+    out: number[] | null,
+    idOf: (s: number, e: number) => number,
+  ): number {
+    return mergeLongPiece(
+      {
+        merge: (a, b, history, ids, partStarts) => {
+          const base = starts[a]!;
+          const rel = new Int32Array(b - a + 1);
+          for (let k = a; k <= b; k++) rel[k - a] = starts[k]! - base;
+          const part = buf.subarray(base, starts[b]!);
+          const id = (s: number, e: number) => idOf(base + s, base + e);
+          if (!partStarts) return this.merger.merge(part, rel, b - a, this.rankOf, id, ids, history);
+          const bytes: number[] = [];
+          const count = this.merger.merge(part, rel, b - a, this.rankOf, id, ids, history, bytes);
+          // Byte offsets of the tokens back to symbol indices (both ascending).
+          let k = 0;
+          for (const offset of bytes) {
+            while (rel[k]! < offset) k++;
+            partStarts.push(k);
+          }
+          return count;
+        },
+        cross: (la, last, ra, first) => this.rank(buf, starts[la]! + last, starts[ra]!, starts[ra]! + first),
+        same: (a, b, c, d) =>
+          b - a === d - c && sameBytes(buf, starts[a]!, starts[b]!, starts[c]!, starts[d]!),
+      },
+      parts,
+      out,
+    );
   }
 }
