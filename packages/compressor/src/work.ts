@@ -1,4 +1,4 @@
-import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
+import type { AnyToolDefinition, Message, Tokenizer } from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
@@ -15,7 +15,7 @@ export class Work {
   constructor(
     messages: readonly Message[],
     readonly tokenizer: Tokenizer,
-    tools: readonly ToolDefinition[] | undefined,
+    tools: readonly AnyToolDefinition[] | undefined,
     cache: WeakMap<Message, number> = new WeakMap(),
     private readonly stubCounts?: Map<string, number>,
   ) {
