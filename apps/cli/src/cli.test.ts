@@ -211,6 +211,20 @@ describe('count and detect', () => {
     expect(json(['count', '-'], text).total).toBe(files.files[0].tokens);
   });
 
+  it('says which model it assumed for a conversation that names none', () => {
+    const conversation = join(tmp, 'no-model.jsonl');
+    writeFileSync(conversation, `${JSON.stringify({ role: 'user', content: 'hello' })}\n`);
+    const assumed = ctxkit(['count', '--messages', conversation]);
+    expect(assumed.code).toBe(0);
+    expect(assumed.stderr).toContain('names no model: counted as gpt-4o (o200k_base)');
+    const chosen = ctxkit(['count', '--messages', conversation, '--model', 'qwen3:8b']);
+    expect(chosen.stderr).not.toContain('names no model');
+    // A request body that names its model is counted for it, without the note.
+    const body = join(tmp, 'body.json');
+    writeFileSync(body, JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(ctxkit(['count', '--messages', body]).stderr).not.toContain('names no model');
+  });
+
   it('estimates an unknown model with a warning, exit 0', () => {
     const r = ctxkit(['count', '--model', 'totally-unknown-model-9', EMBEDDED, '--json']);
     expect(r.code).toBe(0);
@@ -232,6 +246,19 @@ describe('count and detect', () => {
       expect(out.exact).toBe(expected.exact);
       expect(out.reason).toBe(expected.reason);
     }
+  });
+
+  it('detect tells an Ollama user that the window is num_ctx, and names a known family it estimates', () => {
+    const ollama = ctxkit(['detect', 'ollama', 'kimi-k2:1t-cloud']);
+    expect(ollama.code).toBe(0);
+    expect(ollama.stdout).toContain('131,072 tokens');
+    expect(ollama.stdout).toMatch(/note\s+Ollama serves a model with num_ctx/);
+    expect(ollama.stdout).toContain('--limit');
+    expect(ollama.stderr).toContain('no public vocabulary for "kimi-k2:1t-cloud" (kimi)');
+    expect(json(['detect', 'ollama', 'qwen3-coder:30b']).note).toContain('num_ctx');
+    const openai = ctxkit(['detect', 'openai', 'gpt-4o']);
+    expect(openai.stdout).not.toContain('num_ctx');
+    expect(openai.stderr).toBe('');
   });
 });
 
