@@ -272,6 +272,47 @@ describe('replay on real transcripts', () => {
     }
   }, 240_000);
 
+  it('the replay tables quoted in the README and the docs are what a fresh run prints', () => {
+    const figures = (r: ReturnType<typeof json>) => {
+      const valid = r.requests.filter((q: { valid: boolean }) => q.valid).length;
+      const int = (n: number) => n.toLocaleString('en-US');
+      return {
+        valid: `${valid}/${r.requests.length}`,
+        over: String(r.overflows.strategy),
+        peak: int(r.peakTokens),
+        input: int(r.inputTokens),
+        prefix: `${(r.promptPrefixReuse * 100).toFixed(1)} %`,
+        cost: `$${r.cost.total.toFixed(2)}`,
+      };
+    };
+    const names: Record<string, string> = {
+      none: 'none',
+      window: 'window',
+      'compress (extractive)': 'compress',
+    };
+    for (const page of ['apps/cli/README.md', 'apps/docs/benchmarks.md']) {
+      const rows = readFileSync(join(REPO_ROOT, page), 'utf8')
+        .split('\n')
+        .map((line) =>
+          line
+            .split('|')
+            .map((cell) => cell.trim())
+            .slice(1, -1),
+        )
+        .filter((cells) => cells[0] !== undefined && cells[0] in names);
+      expect(rows.map((cells) => cells[0])).toEqual(Object.keys(names));
+      for (const [name, ...cells] of rows) {
+        const f = figures(runs[names[name as string] as string]);
+        // The CLI README's table has the prefix-reuse column, the docs' does not.
+        const expected =
+          cells.length === 6
+            ? [f.valid, f.over, f.peak, f.input, f.prefix, f.cost]
+            : [f.valid, f.over, f.peak, f.input, f.cost];
+        expect([page, name, ...cells]).toEqual([page, name, ...expected]);
+      }
+    }
+  });
+
   it('--strategy none sends the whole history each turn, counted as the tokenizer counts it', () => {
     const r = runs.none;
     const tok = createTokenizer('', 'claude-sonnet-4-5-20250929');

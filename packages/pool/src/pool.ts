@@ -482,12 +482,12 @@ export class TokenizerPool implements HandleOwner {
     this.#entries.clear();
   }
 
-  /** Alias of {@link TokenizerPool.acquire}, the original request's name. */
+  /** Alias of {@link TokenizerPool.acquire}, same behaviour under the name older code uses. */
   getTokenizer(provider: string, model: string): Promise<PooledTokenizer> {
     return this.acquire(provider, model);
   }
 
-  /** Alias of {@link TokenizerPool.release}, the original request's name. */
+  /** Alias of {@link TokenizerPool.release}, same behaviour under the name older code uses. */
   releaseTokenizer(handle: PooledTokenizer): void {
     this.release(handle);
   }

@@ -72,5 +72,5 @@ export async function loadVocabulary(vocabulary: VocabularyId): Promise<Vocabula
   return tokenizer;
 }
 
-/** Alias of {@link createTokenizer}, the name of the original request. */
+/** Alias of {@link createTokenizer}, same behaviour under the name older code uses. */
 export const createEnhancedTokenizer = createTokenizer;
