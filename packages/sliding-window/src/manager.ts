@@ -10,11 +10,15 @@ export interface SlidingWindowOptions {
   tokenizer?: Tokenizer;
   /** Any counting function, used instead of a tokenizer. */
   count?: TokenCounter;
-  /** Tokens kept free for the reply (and request framing): messages may use `maxTokens - reserveTokens`. */
+  /**
+   * Tokens kept free for the reply (and request framing): messages may use `maxTokens - reserveTokens`.
+   * @default 0
+   */
   reserveTokens?: number;
   /**
-   * Keep the first user message (usually the task) as if it were pinned. Default `true`: in an agent
-   * loop one user message is often followed by hundreds of tool calls, and the task must survive.
+   * Keep the first user message (usually the task) as if it were pinned: in an agent loop one user
+   * message is often followed by hundreds of tool calls, and the task must survive.
+   * @default true
    */
   keepFirstUserMessage?: boolean;
   /** Called after every add that evicted something (same as calling {@link SlidingWindowContextManager.onEvict}). */

@@ -270,6 +270,13 @@ function normalizeModel(model: string): string {
  * Which vocabulary counts tokens for a model, table-driven (see {@link MODEL_RULES}).
  * Case-insensitive; ignores provider prefixes (`openai/`, `anthropic.`), Ollama tags,
  * `-cloud` and date suffixes. Never throws: unknown models get the fallback estimate.
+ * @param provider the provider name (`''` when unknown); `anthropic` makes unknown names Claude
+ * @param model the model id, with or without provider prefix, Ollama tag or date suffix
+ * @example
+ * ```ts
+ * detectModel('ollama', 'qwen2.5-coder:7b-instruct-q4_K_M');
+ * // { family: 'qwen', vocabulary: 'qwen2', exact: true, contextWindow: 131072, reason: '…' }
+ * ```
  */
 export function detectModel(provider: string, model: string): ModelDetection {
   const p = typeof provider === 'string' ? provider.trim().toLowerCase() : '';
