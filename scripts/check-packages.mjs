@@ -3,19 +3,12 @@
 // then installs each package ALONE into an empty directory from tarballs only
 // (its @ctxkit/* dependencies from their tarballs too) and loads it with both
 // `import` and `require`. Users install one package at a time: this proves it works.
+// The tarballs stay in node_modules/.cache/ctxkit-tarballs for the docs' samples test.
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cleanEnv, packWorkspace, publishablePackages } from './pack-workspace.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -25,21 +18,10 @@ const run = (cmd, args, cwd) =>
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_update_notifier: 'false' },
+    env: cleanEnv(),
   });
 
-const pkgs = [];
-for (const group of ['packages', 'apps']) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const file = join(dir, name, 'package.json');
-    if (!existsSync(file)) continue;
-    const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    if (manifest.private) continue;
-    pkgs.push({ dir: join(dir, name), manifest });
-  }
-}
+const pkgs = publishablePackages(root);
 
 const work = mkdtempSync(join(tmpdir(), 'ctxkit-pack-'));
 // Packages whose data files sit beside the bundle: each is used once from the installed
@@ -49,11 +31,8 @@ const SMOKE = {
   '@ctxkit/tokenizers': `JSON.stringify([m.createTokenizer('openai', 'gpt-4o').countTokens('hello world'), m.estimateTokens('héllo 世界 龘', 'cl100k_base')])`,
 };
 
-const tarballs = new Map();
-for (const p of pkgs) {
-  const out = run('pnpm', ['pack', '--pack-destination', work], p.dir).trim().split('\n').pop();
-  tarballs.set(p.manifest.name, resolve(p.dir, out));
-}
+// `pnpm check:packages` has just built everything.
+const tarballs = packWorkspace(root, { build: false });
 
 function unpackedBytes(tgz) {
   const dir = mkdtempSync(join(work, 'unpack-'));

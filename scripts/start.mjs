@@ -13,6 +13,8 @@ const build = spawnSync(
   ['exec', 'turbo', 'run', 'build', '--filter=ctxkit', '--output-logs=errors-only'],
   {
     cwd: root,
+    // Turborepo's one-time telemetry notice is noise in a first run; no telemetry is sent either.
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   },
 );

@@ -243,6 +243,20 @@ describe('count and detect', () => {
     expect(json(['count', '-'], text).total).toBe(files.files[0].tokens);
   });
 
+  it('says which model it assumed for a conversation that names none', () => {
+    const conversation = join(tmp, 'no-model.jsonl');
+    writeFileSync(conversation, `${JSON.stringify({ role: 'user', content: 'hello' })}\n`);
+    const assumed = ctxkit(['count', '--messages', conversation]);
+    expect(assumed.code).toBe(0);
+    expect(assumed.stderr).toContain('names no model: counted as gpt-4o (o200k_base)');
+    const chosen = ctxkit(['count', '--messages', conversation, '--model', 'qwen3:8b']);
+    expect(chosen.stderr).not.toContain('names no model');
+    // A request body that names its model is counted for it, without the note.
+    const body = join(tmp, 'body.json');
+    writeFileSync(body, JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(ctxkit(['count', '--messages', body]).stderr).not.toContain('names no model');
+  });
+
   it('estimates an unknown model with a warning, exit 0', () => {
     const r = ctxkit(['count', '--model', 'totally-unknown-model-9', EMBEDDED, '--json']);
     expect(r.code).toBe(0);
@@ -265,6 +279,19 @@ describe('count and detect', () => {
       expect(out.reason).toBe(expected.reason);
     }
   });
+
+  it('detect tells an Ollama user that the window is num_ctx, and names a known family it estimates', () => {
+    const ollama = ctxkit(['detect', 'ollama', 'kimi-k2:1t-cloud']);
+    expect(ollama.code).toBe(0);
+    expect(ollama.stdout).toContain('131,072 tokens');
+    expect(ollama.stdout).toMatch(/note\s+Ollama serves a model with num_ctx/);
+    expect(ollama.stdout).toContain('--limit');
+    expect(ollama.stderr).toContain('no public vocabulary for "kimi-k2:1t-cloud" (kimi)');
+    expect(json(['detect', 'ollama', 'qwen3-coder:30b']).note).toContain('num_ctx');
+    const openai = ctxkit(['detect', 'openai', 'gpt-4o']);
+    expect(openai.stdout).not.toContain('num_ctx');
+    expect(openai.stderr).toBe('');
+  });
 });
 
 describe('replay on real transcripts', () => {
@@ -282,6 +309,47 @@ describe('replay on real transcripts', () => {
       );
     }
   }, 240_000);
+
+  it('the replay tables quoted in the README and the docs are what a fresh run prints', () => {
+    const figures = (r: ReturnType<typeof json>) => {
+      const valid = r.requests.filter((q: { valid: boolean }) => q.valid).length;
+      const int = (n: number) => n.toLocaleString('en-US');
+      return {
+        valid: `${valid}/${r.requests.length}`,
+        over: String(r.overflows.strategy),
+        peak: int(r.peakTokens),
+        input: int(r.inputTokens),
+        prefix: `${(r.promptPrefixReuse * 100).toFixed(1)} %`,
+        cost: `$${r.cost.total.toFixed(2)}`,
+      };
+    };
+    const names: Record<string, string> = {
+      none: 'none',
+      window: 'window',
+      'compress (extractive)': 'compress',
+    };
+    for (const page of ['apps/cli/README.md', 'apps/docs/benchmarks.md']) {
+      const rows = readFileSync(join(REPO_ROOT, page), 'utf8')
+        .split('\n')
+        .map((line) =>
+          line
+            .split('|')
+            .map((cell) => cell.trim())
+            .slice(1, -1),
+        )
+        .filter((cells) => cells[0] !== undefined && cells[0] in names);
+      expect(rows.map((cells) => cells[0])).toEqual(Object.keys(names));
+      for (const [name, ...cells] of rows) {
+        const f = figures(runs[names[name as string] as string]);
+        // The CLI README's table has the prefix-reuse column, the docs' does not.
+        const expected =
+          cells.length === 6
+            ? [f.valid, f.over, f.peak, f.input, f.prefix, f.cost]
+            : [f.valid, f.over, f.peak, f.input, f.cost];
+        expect([page, name, ...cells]).toEqual([page, name, ...expected]);
+      }
+    }
+  });
 
   it('--strategy none sends the whole history each turn, counted as the tokenizer counts it', () => {
     const r = runs.none;

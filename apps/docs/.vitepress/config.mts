@@ -52,6 +52,14 @@ const guideSidebar = [
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
   },
+  {
+    text: 'Reference',
+    items: [
+      { text: 'Error codes', link: '/guide/error-codes' },
+      { text: 'Troubleshooting and FAQ', link: '/guide/troubleshooting' },
+      { text: 'API reference', link: '/api/' },
+    ],
+  },
 ];
 
 export default defineConfig({

@@ -1,111 +1,175 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Every JavaScript sample of every page a user reads runs here exactly as written: saved as an `.mjs` file
+// in one temporary project that installed the packed tarballs (what users would install, not the
+// workspace's sources), run with plain `node`, its `// → …` comments compared with what it printed.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { extractSamples, markdownPages, type Sample } from './markdown-samples.js';
+import { createTokenizer } from '@ctxkit/tokenizers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The compressor's test server speaking Ollama's wire protocol (its answers summarize what it receives);
+// test-only, so it is not part of the package's public surface.
+import { type FakeOllama, startOllama } from '../../../packages/compressor/src/testing/ollama-server.js';
+import { cleanEnv, freshTarballs } from '../../../scripts/pack-workspace.mjs';
+import {
+  expectedOutput,
+  firstMissing,
+  importedPackages,
+  nameOfSpec,
+  readPage,
+  type Sample,
+  userPages,
+} from './markdown-samples.js';
 
-const docsRoot = resolve(import.meta.dirname, '..');
-const outDir = join(docsRoot, '.samples');
-const samples: Sample[] = markdownPages(docsRoot).flatMap((page) => extractSamples(docsRoot, page));
-const fileOf = (s: Sample) => join(outDir, `${s.page.replace(/[\\/.]/g, '_')}_${s.index}.ts`);
-const resultsFile = join(outDir, 'results.jsonl');
-
-// Each sample becomes a module of its own (export {} keeps top-level names apart).
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
-for (const s of samples) writeFileSync(fileOf(s), `${s.code}\nexport {};\n`);
-writeFileSync(
-  join(outDir, 'tsconfig.json'),
-  JSON.stringify({
-    extends: '../../../tsconfig.base.json',
-    compilerOptions: { noUnusedLocals: false },
-    include: ['*.ts'],
-  }),
-);
-
-// One tsx process runs every runnable sample in turn (a process per sample cost ~2-5 s each on a loaded
-// machine). It captures what each sample prints and appends one JSON line per sample as soon as it is
-// done, so a sample that hangs or kills the process still leaves the results of the ones before it.
-const runner = `import { appendFileSync } from 'node:fs';
-import { format } from 'node:util';
-import { pathToFileURL } from 'node:url';
-const files = ${JSON.stringify(samples.filter((s) => s.run).map(fileOf))};
-for (const file of files) {
-  const lines = [];
-  const log = console.log;
-  console.log = (...args) => lines.push(format(...args));
-  let error;
-  try {
-    await import(pathToFileURL(file).href);
-  } catch (e) {
-    error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  } finally {
-    console.log = log;
-  }
-  appendFileSync(${JSON.stringify(resultsFile)}, JSON.stringify({ file, output: lines.join('\\n'), error }) + '\\n');
-}
-`;
-writeFileSync(join(outDir, 'run-all.mts'), runner);
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const pages = userPages(repoRoot).map((file) => readPage(repoRoot, file));
+const samples = pages.flatMap((p) => p.samples);
+const fileName = (s: Sample) => `${s.page.replace(/[\\/.]/g, '_')}_${s.index + 1}.mjs`;
+const ours = (name: string) => name === 'ctxkit' || name.startsWith('@ctxkit/');
 
 interface RunResult {
-  file: string;
-  output: string;
-  error?: string;
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
-const results = new Map<string, RunResult>();
-let runnerFailure = '';
+const results = new Map<Sample, RunResult>();
+let ollama: FakeOllama | undefined;
 
-describe('documentation samples', () => {
-  beforeAll(async () => {
-    const tsx = resolve(docsRoot, '../../node_modules/.bin/tsx');
-    await new Promise<void>((done) => {
-      execFile(
-        tsx,
-        ['--conditions=@ctxkit/source', join(outDir, 'run-all.mts')],
-        { cwd: docsRoot, encoding: 'utf8', timeout: 150_000 },
-        (error, _stdout, stderr) => {
-          if (error) runnerFailure = `${error.message}\n${stderr}`;
-          done();
-        },
-      );
+function runNode(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((done) => {
+    execFile('node', [file], { cwd, env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, stdout, stderr: error && !stderr ? error.message : stderr });
     });
-    if (existsSync(resultsFile)) {
-      for (const line of readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean)) {
-        const r = JSON.parse(line) as RunResult;
-        results.set(r.file, r);
+  });
+}
+
+/** One project for all samples: every tarball plus the third-party packages the pages' install lines name. */
+function sampleProject(): string {
+  const tarballs = freshTarballs(repoRoot);
+  const thirdParty = new Map<string, string>();
+  for (const spec of pages.flatMap((p) => p.installs)) {
+    const name = nameOfSpec(spec);
+    if (!ours(name)) thirdParty.set(name, spec.length > name.length ? spec.slice(name.length + 1) : 'latest');
+  }
+  const deps = Object.fromEntries([...tarballs].map(([name, tgz]) => [name, `file:${tgz}`]));
+  const manifest = {
+    name: 'ctxkit-samples',
+    private: true,
+    type: 'module',
+    dependencies: { ...deps, ...Object.fromEntries(thirdParty) },
+    // A package's @ctxkit dependencies come from the tarballs too, never from the registry.
+    overrides: deps,
+  };
+  // The install is reused while the tarballs and the third-party list stay the same.
+  const key = createHash('sha1')
+    .update(JSON.stringify([manifest, [...tarballs.values()].map((t) => statSync(t).mtimeMs)]))
+    .digest('hex')
+    .slice(0, 12);
+  const dir = join(tmpdir(), `ctxkit-samples-${key}`);
+  const done = join(dir, 'node_modules', '.ctxkit-installed');
+  if (!existsSync(done)) {
+    // Projects of earlier tarballs are of no more use.
+    for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith('ctxkit-samples-'))) {
+      rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  }
+  return dir;
+}
+
+function install(dir: string): Promise<void> {
+  const done = join(dir, 'node_modules', '.ctxkit-installed');
+  if (existsSync(done)) return Promise.resolve();
+  return new Promise((ok, fail) => {
+    execFile(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+      { cwd: dir, env: cleanEnv(), encoding: 'utf8', timeout: 400_000 },
+      (error, _stdout, stderr) => {
+        if (error) return fail(new Error(`npm install in ${dir} failed: ${stderr || error.message}`));
+        writeFileSync(done, '');
+        ok();
+      },
+    );
+  });
+}
+
+describe('every sample on every user page', () => {
+  beforeAll(async () => {
+    const dir = sampleProject();
+    await install(dir);
+    const sampleDir = join(dir, 'samples');
+    rmSync(sampleDir, { recursive: true, force: true });
+    mkdirSync(sampleDir);
+    for (const s of samples) writeFileSync(join(sampleDir, fileName(s)), s.code);
+    ollama = await startOllama({ tokenizer: createTokenizer('ollama', 'qwen2.5:7b') });
+    // Samples that need Ollama read its address from OLLAMA_HOST, as the ollama client does.
+    const env = { ...cleanEnv(), OLLAMA_HOST: ollama.url, NO_COLOR: '1', CTXKIT_DEBUG: '' };
+    const queue = [...samples];
+    // Two at a time: the machine has two cores.
+    const worker = async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        results.set(s, await runNode(join(sampleDir, fileName(s)), dir, env));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }, 600_000);
+
+  afterAll(async () => {
+    await ollama?.close();
+  });
+
+  it('finds the samples of the READMEs and the docs', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(20);
+    for (const page of ['README.md', 'packages/core/README.md', 'packages/tokenizers/README.md']) {
+      expect(samples.some((s) => s.page === page)).toBe(true);
+    }
+  });
+
+  it('renders no test markers', () => {
+    const marked = pages.filter((p) => /@no-run|@skip-test/.test(p.text)).map((p) => p.path);
+    expect(marked).toEqual([]);
+  });
+
+  it('each page names every package its samples import on an install line', () => {
+    const missing: string[] = [];
+    for (const page of pages) {
+      const installed = new Set(page.installs.map(nameOfSpec));
+      for (const s of page.samples) {
+        for (const name of importedPackages(s.code)) {
+          if (!installed.has(name)) missing.push(`${page.path}:${s.line} imports ${name}`);
+        }
       }
     }
-  }, 160_000);
-
-  it('finds samples in the guides', () => {
-    expect(samples.length).toBeGreaterThanOrEqual(3);
+    expect(missing).toEqual([]);
   });
 
-  it('type-check', () => {
-    const tsc = join(docsRoot, 'node_modules', '.bin', 'tsc');
-    let output = '';
-    try {
-      execFileSync(tsc, ['--noEmit', '-p', outDir], { encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    expect(output).toBe('');
+  it('a sample that needs a service says so above it', () => {
+    const silent = samples
+      .filter(
+        (s) => s.code.includes('OLLAMA_HOST') && !/needs?\s+(a\s+running\s+|an?\s+)?Ollama/i.test(s.before),
+      )
+      .map((s) => `${s.page}:${s.line}`);
+    expect(silent).toEqual([]);
   });
 
-  for (const s of samples.filter((x) => x.run)) {
-    it(`runs ${s.page} #${s.index + 1}`, () => {
-      const result = results.get(fileOf(s));
-      expect(result, `the sample runner stopped before this sample: ${runnerFailure}`).toBeDefined();
-      expect(result?.error).toBeUndefined();
-      // Every sample documents what it prints in `// …` comments: check the first printed value appears.
-      const expected = [...s.code.matchAll(/console\.log\(.*\); \/\/ (.+)$/gm)].map((m) =>
-        m[1]!.split(/[:(]/)[0]!.trim(),
+  for (const s of samples) {
+    it(`${s.page}:${s.line} runs and prints what its comments say`, () => {
+      const result = results.get(s);
+      expect(result).toBeDefined();
+      expect(result?.code, `exit code (stderr: ${result?.stderr})`).toBe(0);
+      const expected = expectedOutput(s.code);
+      expect(expected.length, 'shows what it prints in `// → …` comments').toBeGreaterThan(0);
+      for (const e of expected)
+        expect(e.line, '`// →` belongs on a console.log line').toContain('console.log(');
+      const missing = firstMissing(
+        result?.stdout ?? '',
+        expected.map((e) => e.value),
       );
-      for (const e of expected) expect(result?.output).toContain(e.replace(/^'|'$/g, ''));
+      expect(missing, `printed:\n${result?.stdout}`).toBeUndefined();
     });
   }
-
-  it('the sample runner exits cleanly (no pending top-level await, no crash)', () => {
-    expect(runnerFailure).toBe('');
-  });
 });

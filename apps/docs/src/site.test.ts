@@ -1,8 +1,8 @@
 // Builds the documentation site and checks it in a real browser: Debian's
 // Chromium driven by playwright-core, loading the static build from loopback.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, serveStatic } from './static-server.js';
@@ -134,6 +134,44 @@ describe.skipIf(!haveChromium)('documentation site in Chromium', () => {
     await page.locator('.VPLocalSearchBox .result').first().click();
     await page.waitForURL(/\/api\//, { timeout: 10_000 });
     await page.close();
+  });
+
+  it('fits the home page and a guide at 390 px and 1280 px, code comments visible', async () => {
+    const shots = resolve(docsRoot, '.screenshots');
+    mkdirSync(shots, { recursive: true });
+    const problems: string[] = [];
+    for (const width of [390, 1280]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      for (const path of ['/', '/guide/context-management']) {
+        await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+        await page
+          .locator(path === '/' ? '.VPHero' : '.VPDoc h1')
+          .first()
+          .waitFor();
+        const name = path === '/' ? 'home' : path.split('/').pop();
+        await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+        const overflow = await page.evaluate(() => {
+          const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+            .document;
+          return (
+            doc.documentElement.scrollWidth - (globalThis as unknown as { innerWidth: number }).innerWidth
+          );
+        });
+        if (overflow > 0)
+          problems.push(`${path} at ${width}px: the page is ${overflow}px wider than the window`);
+        // A code block that scrolls sideways hides the end of its lines, where the `// →` comments are.
+        const hidden = await page.locator('.vp-doc div[class*="language-"] pre').evaluateAll(
+          (pres) =>
+            pres.filter((p) => {
+              const el = p as unknown as { scrollWidth: number; clientWidth: number };
+              return el.scrollWidth > el.clientWidth + 1;
+            }).length,
+        );
+        if (hidden > 0) problems.push(`${path} at ${width}px: ${hidden} code block(s) overflow`);
+      }
+      await page.close();
+    }
+    expect(problems).toEqual([]);
   });
 
   it('saw no console error and no failed request on any page', () => {

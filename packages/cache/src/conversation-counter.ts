@@ -1,4 +1,4 @@
-import { CtxkitError, type Message, type Tokenizer, type ToolDefinition } from '@ctxkit/core';
+import { type AnyToolDefinition, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import type { TokenCountCache } from './token-count-cache.js';
 
 /**
@@ -21,7 +21,7 @@ export interface ConversationCounterOptions {
   /** Optional shared cache: recounts after a tokenizer switch or a rebuild become lookups. */
   cache?: TokenCountCache;
   /** Tool definitions sent with every request. */
-  tools?: readonly ToolDefinition[];
+  tools?: readonly AnyToolDefinition[];
   /** Messages to start with. */
   messages?: readonly Message[];
 }
@@ -73,7 +73,7 @@ function categoryOf(message: Message): Category {
 export class ConversationCounter {
   #tokenizer: Tokenizer;
   readonly #cache: TokenCountCache | undefined;
-  #tools: readonly ToolDefinition[];
+  #tools: readonly AnyToolDefinition[];
   #messages: Message[] = [];
   #counts: number[] = [];
   #sums = { system: 0, userMessages: 0, assistantMessages: 0, toolResults: 0 };
@@ -198,7 +198,7 @@ export class ConversationCounter {
   }
 
   /** Replaces the tool definitions sent with every request and reprices them. */
-  setTools(tools: readonly ToolDefinition[]): void {
+  setTools(tools: readonly AnyToolDefinition[]): void {
     this.#tools = tools;
     this.#priceFraming();
   }

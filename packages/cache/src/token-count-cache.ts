@@ -4,11 +4,15 @@ import { messageFingerprint } from './fingerprint.js';
 
 /** Options for {@link TokenCountCache}. */
 export interface TokenCountCacheOptions {
-  /** Most entries kept (default 10,000). */
+  /**
+   * Most entries kept.
+   * @default 10_000
+   */
   maxEntries?: number;
   /**
    * Most bytes kept, by the cache's own accounting of each entry (key string +
-   * a fixed per-entry overhead of {@link ENTRY_OVERHEAD_BYTES}; default 2 MiB).
+   * a fixed per-entry overhead of {@link ENTRY_OVERHEAD_BYTES}).
+   * @default 2 * 1024 * 1024 (2 MiB)
    */
   maxBytes?: number;
 }

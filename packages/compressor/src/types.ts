@@ -1,4 +1,4 @@
-import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
+import type { AnyToolDefinition, Message, Tokenizer } from '@ctxkit/core';
 import type { Ledger } from './ledger.js';
 
 /** What a summarizer receives: the region to summarize, as data, plus what the compressor knows about it. */
@@ -113,7 +113,7 @@ export interface CompressOptions {
   /** Counts tokens the way the model does. */
   tokenizer: Tokenizer;
   /** Tool definitions sent with every request; they count toward the prompt. */
-  tools?: readonly ToolDefinition[];
+  tools?: readonly AnyToolDefinition[];
   /** Compress even below the threshold (a manual `/compact`). */
   force?: boolean;
   /**

@@ -1,5 +1,5 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import { type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer, type ToolDefinition } from '@ctxkit/core';
+import { type AnyToolDefinition, type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer } from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
@@ -17,7 +17,7 @@ export class Work {
   constructor(
     messages: readonly Message[],
     readonly tokenizer: Tokenizer,
-    tools: readonly ToolDefinition[] | undefined,
+    tools: readonly AnyToolDefinition[] | undefined,
     private readonly cache: TokenCountCache = new TokenCountCache(),
   ) {
     this.messages = [...messages];

@@ -38,6 +38,12 @@ export {
   SYNTHETIC_TOOL_RESULT,
   SYNTHETIC_USER_MESSAGE,
 } from './repair.js';
+export {
+  type AnthropicToolDefinition,
+  type AnyToolDefinition,
+  normalizeToolDefinition,
+  type OpenAIToolDefinition,
+} from './tools.js';
 export type {
   ContentPart,
   CountMessagesOptions,

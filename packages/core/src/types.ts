@@ -1,3 +1,4 @@
+import type { AnyToolDefinition } from './tools.js';
 /**
  * The roles a {@link Message} can have. `tool` carries the result of a tool call.
  */
@@ -93,8 +94,12 @@ export interface ModelRef {
 
 /** Options for counting a whole conversation. */
 export interface CountMessagesOptions {
-  /** Tool definitions sent with the request; they count toward the prompt. */
-  tools?: readonly ToolDefinition[];
+  /**
+   * Tool definitions sent with the request; they count toward the prompt. Flat
+   * (`{ name, description, parameters }`), OpenAI (`{ type: 'function', function: { … } }`) or Anthropic
+   * (`{ name, description, input_schema }`) shapes: one tool counts the same in each.
+   */
+  tools?: readonly AnyToolDefinition[];
 }
 
 /**

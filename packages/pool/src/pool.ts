@@ -18,15 +18,30 @@ export interface PoolDetection {
 
 /** Options for {@link TokenizerPool}. */
 export interface TokenizerPoolOptions {
-  /** Memory budget for resident vocabularies, in bytes (default 10 MiB). */
+  /**
+   * Memory budget for resident vocabularies, in bytes; idle vocabularies are evicted past it.
+   * @default 10 * 1024 * 1024 (10 MiB)
+   */
   maxBytes?: number;
-  /** Evict a vocabulary after it has been idle (no handles) this long, in ms. Default: never. */
+  /**
+   * Evict a vocabulary after it has been idle (no handles) this long, in ms.
+   * @default undefined (never)
+   */
   idleMs?: number;
-  /** Async loader (default `loadVocabulary` from `@ctxkit/tokenizers`). */
+  /**
+   * Async loader of one vocabulary.
+   * @default loadVocabulary from `@ctxkit/tokenizers`
+   */
   loader?: (vocabulary: VocabularyId) => Promise<Tokenizer> | Tokenizer;
-  /** Sync loader for {@link TokenizerPool.acquireSync} (default `createVocabularyTokenizer` + preload). */
+  /**
+   * Sync loader for {@link TokenizerPool.acquireSync}.
+   * @default createVocabularyTokenizer from `@ctxkit/tokenizers`, preloaded
+   */
   loadSync?: (vocabulary: VocabularyId) => Tokenizer;
-  /** Model → vocabulary (default `detectModel` from `@ctxkit/tokenizers`). */
+  /**
+   * Model → vocabulary.
+   * @default detectModel from `@ctxkit/tokenizers`
+   */
   detect?: (provider: string, model: string) => PoolDetection;
 }
 
@@ -510,12 +525,12 @@ export class TokenizerPool implements HandleOwner {
     this.#entries.clear();
   }
 
-  /** Alias of {@link TokenizerPool.acquire}, the original request's name. */
+  /** Alias of {@link TokenizerPool.acquire}, same behaviour under the name older code uses. */
   getTokenizer(provider: string, model: string): Promise<PooledTokenizer> {
     return this.acquire(provider, model);
   }
 
-  /** Alias of {@link TokenizerPool.release}, the original request's name. */
+  /** Alias of {@link TokenizerPool.release}, same behaviour under the name older code uses. */
   releaseTokenizer(handle: PooledTokenizer): void {
     this.release(handle);
   }

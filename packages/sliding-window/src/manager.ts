@@ -10,11 +10,15 @@ export interface SlidingWindowOptions {
   tokenizer?: Tokenizer;
   /** Any counting function, used instead of a tokenizer. */
   count?: TokenCounter;
-  /** Tokens kept free for the reply (and request framing): messages may use `maxTokens - reserveTokens`. */
+  /**
+   * Tokens kept free for the reply (and request framing): messages may use `maxTokens - reserveTokens`.
+   * @default 0
+   */
   reserveTokens?: number;
   /**
-   * Keep the first user message (usually the task) as if it were pinned. Default `true`: in an agent
-   * loop one user message is often followed by hundreds of tool calls, and the task must survive.
+   * Keep the first user message (usually the task) as if it were pinned: in an agent loop one user
+   * message is often followed by hundreds of tool calls, and the task must survive.
+   * @default true
    */
   keepFirstUserMessage?: boolean;
   /** Called after every add that evicted something (same as calling {@link SlidingWindowContextManager.onEvict}). */
@@ -277,23 +281,23 @@ export class SlidingWindowContextManager {
     };
   }
 
-  /** Alias of {@link add}, the original request's name. */
+  /** Alias of {@link add}, same behaviour under the name older code uses. */
   addMessage(message: Message): Message[] {
     return this.add(message);
   }
 
-  /** Alias of {@link messages}, the original request's name. */
+  /** Alias of {@link messages}, same behaviour under the name older code uses. */
   getMessages(options?: WindowMessagesOptions): Message[] {
     return this.messages(options);
   }
 
-  /** Alias of {@link totalTokens}, the original request's name. */
+  /** Alias of {@link totalTokens}, same behaviour under the name older code uses. */
   getTotalTokens(): number {
     return this.totalTokens();
   }
 
   /**
-   * Pins the message at `index` of {@link messages} (the original request's API); with no id needed.
+   * Pins the message at `index` of {@link messages} (the index-based API older code uses); with no id needed.
    * Unlike {@link pin}, it adds no rule for future messages.
    * @returns `true` when the message was not pinned by the caller before.
    * @throws {CtxkitError} `INVALID_ARGUMENT` when no message sits at `index`.

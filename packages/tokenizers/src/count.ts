@@ -1,10 +1,11 @@
 import {
+  type AnyToolDefinition,
   assertMessage,
   type CountMessagesOptions,
   CtxkitError,
   type Message,
   messageImages,
-  type ToolDefinition,
+  normalizeToolDefinition,
   toolArgumentsToString,
 } from '@ctxkit/core';
 import type { Framing } from './framing.js';
@@ -59,23 +60,21 @@ function schemaText(parameters: unknown, index: number): string {
 }
 
 /**
- * Tokens one tool definition costs: name + description + JSON schema + framing.
+ * Tokens one tool definition costs: name + description + JSON schema + framing. The flat, OpenAI and
+ * Anthropic shapes of one tool cost the same (see `normalizeToolDefinition`).
  * @throws {CtxkitError} `INVALID_ARGUMENT` for a definition without a name or with a circular schema.
  */
 export function countToolDefinitionWith(
   count: TextCounter,
   framing: Framing,
-  tool: ToolDefinition,
+  definition: AnyToolDefinition,
   index = 0,
 ): number {
-  if (tool === null || typeof tool !== 'object' || typeof tool.name !== 'string') {
-    throw new CtxkitError('INVALID_ARGUMENT', `Tool definition ${index} has no name`, { index });
-  }
-  const description = typeof tool.description === 'string' ? tool.description : '';
+  const tool = normalizeToolDefinition(definition, index);
   return (
     framing.perToolDefinition +
     count(tool.name) +
-    count(description) +
+    count(tool.description ?? '') +
     count(schemaText(tool.parameters, index))
   );
 }

@@ -17,7 +17,18 @@ export interface ModelTokenizer extends VocabularyTokenizer {
 /**
  * A tokenizer for a provider/model pair. Synchronous: the vocabulary loads on first use.
  * Unknown models get the fallback estimate (`exact: false`); this never throws for a model.
+ * @param provider the provider the model is served by (`openai`, `anthropic`, `ollama`, `openrouter`, …;
+ *   `''` when unknown); only decides Claude for unknown model names at `anthropic`
+ * @param model the model id as the provider spells it: `gpt-4o`, `qwen2.5-coder:7b`, `openai/gpt-4.1`
+ * @param options `vocabulary` forces a vocabulary instead of the detected one
  * @throws {CtxkitError} `INVALID_ARGUMENT` only for an unknown `options.vocabulary`.
+ * @example
+ * ```ts
+ * const tokenizer = createTokenizer('openai', 'gpt-4o');
+ * tokenizer.countTokens('hello world'); // 2
+ * tokenizer.countMessages([{ role: 'user', content: 'hi' }]); // the whole request, framing included
+ * tokenizer.exact; // true: o200k_base is gpt-4o's own vocabulary
+ * ```
  */
 export function createTokenizer(
   provider: string,
@@ -72,5 +83,5 @@ export async function loadVocabulary(vocabulary: VocabularyId): Promise<Vocabula
   return tokenizer;
 }
 
-/** Alias of {@link createTokenizer}, the name of the original request. */
+/** Alias of {@link createTokenizer}, same behaviour under the name older code uses. */
 export const createEnhancedTokenizer = createTokenizer;

@@ -56,7 +56,17 @@ const CASES: [provider: string, model: string, vocabulary: VocabularyId, exact: 
   ['openrouter', 'deepseek/deepseek-v3.1', 'deepseek_v3', true],
   ['ollama', 'dolphin-mixtral:8x7b', 'mistral_v1', true],
   ['ollama', 'dolphin3:8b', 'fallback', false],
-  ['ollama', 'phi4:14b', 'fallback', false],
+  ['ollama', 'phi4:14b', 'cl100k_base', false],
+  ['ollama', 'phi4-mini:3.8b', 'o200k_base', false],
+  ['ollama', 'kimi-k2:1t-cloud', 'fallback', false],
+  ['moonshot', 'kimi-k2-0905-preview', 'fallback', false],
+  ['ollama', 'glm-4.6:cloud', 'fallback', false],
+  ['openrouter', 'z-ai/glm-4.5-air', 'fallback', false],
+  ['ollama', 'glm4:9b', 'fallback', false],
+  ['ollama', 'gemma3n:e4b', 'gemma3', true],
+  ['ollama', 'llama4:scout', 'fallback', false],
+  ['together', 'meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8', 'fallback', false],
+  ['mistral', 'mistral-medium-3.1', 'tekken', false],
   ['whatever', 'some-new-model', 'fallback', false],
 ];
 
@@ -65,6 +75,28 @@ describe('detectModel', () => {
     const d = detectModel(provider, model);
     expect({ vocabulary: d.vocabulary, exact: d.exact }).toEqual({ vocabulary, exact });
     expect(d.reason.length).toBeGreaterThan(0);
+  });
+
+  it("knows this year's open-weight families' published windows", () => {
+    const windows: [string, number][] = [
+      ['kimi-k2', 131_072],
+      ['kimi-k2-0905-preview', 262_144],
+      ['glm-4.6', 202_752],
+      ['glm-4.5', 131_072],
+      ['qwen3-coder:30b', 262_144],
+      ['qwen3:8b', 131_072],
+      ['gemma3n:e2b', 32_768],
+      ['gemma3:27b', 131_072],
+      ['gpt-oss:20b', 131_072],
+      ['meta-llama/Llama-4-Scout-17B-16E-Instruct', 10_485_760],
+      ['llama4:maverick', 1_048_576],
+      ['llama3.1:8b', 131_072],
+      ['devstral:24b', 131_072],
+      ['phi4:14b', 16_384],
+    ];
+    for (const [model, window] of windows) {
+      expect([model, detectModel('ollama', model).contextWindow]).toEqual([model, window]);
+    }
   });
 
   it('is case-insensitive and ignores :cloud / -cloud tags', () => {

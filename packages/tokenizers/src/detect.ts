@@ -112,13 +112,34 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   // Meta
   {
-    pattern: rx('llama-?3(?:[.-]\\d+)*(?:-\\w+)*|llama-?4(?:-\\w+)*'),
+    pattern: rx('llama-?4-scout(?:-\\w+)*'),
+    family: 'llama4',
+    vocabulary: 'fallback',
+    contextWindow: 10_485_760,
+    reason: 'Llama 4 has its own 202k vocabulary (not shipped): estimate; Scout: 10M window',
+  },
+  {
+    pattern: rx('llama-?4(?:-\\w+)*'),
+    family: 'llama4',
+    vocabulary: 'fallback',
+    contextWindow: 1_048_576,
+    reason: 'Llama 4 has its own 202k vocabulary (not shipped): estimate; 1M window (Maverick; Scout: 10M)',
+  },
+  {
+    pattern: rx('llama-?3(?:[.-]\\d+)*(?:-\\w+)*'),
     family: 'llama3',
     vocabulary: 'llama3',
     contextWindow: 131_072,
     reason: 'Llama 3.x uses the Llama 3 tiktoken-style vocabulary',
   },
   // Qwen
+  {
+    pattern: rx('qwen-?3-coder(?:[.-]?\\w+)*'),
+    family: 'qwen',
+    vocabulary: 'qwen2',
+    contextWindow: 262_144,
+    reason: 'Qwen3-Coder uses the Qwen2 vocabulary; 256K native window',
+  },
   {
     pattern: rx('qwen-?(?:2\\.5|3)(?:[.-]?\\w+)*|qwq(?:-\\w+)*|qwen-?2(?:-\\w+)*'),
     family: 'qwen',
@@ -127,6 +148,13 @@ export const MODEL_RULES: readonly Rule[] = [
     reason: 'Qwen2/2.5/3 and QwQ share the Qwen2 vocabulary',
   },
   // Google
+  {
+    pattern: rx('gemma-?3n(?:-\\w+)*'),
+    family: 'gemma',
+    vocabulary: 'gemma3',
+    contextWindow: 32_768,
+    reason: 'Gemma 3n uses the Gemma 3 vocabulary; 32K window',
+  },
   {
     pattern: rx('gemma-?3n?(?:-\\w+)*'),
     family: 'gemma',
@@ -157,7 +185,7 @@ export const MODEL_RULES: readonly Rule[] = [
   },
   {
     pattern: rx(
-      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-?3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
+      'devstral(?:-\\w+)*|ministral(?:-\\w+)*|magistral(?:-\\w+)*|pixtral(?:-\\w+)*|mistral-small-?3(?:[.-]\\w+)*|mistral-medium-?3(?:[.-]\\w+)*|mistral-(?:small|medium)-(?:2[5-9]\\d\\d|latest)',
     ),
     family: 'mistral',
     vocabulary: 'tekken',
@@ -179,6 +207,51 @@ export const MODEL_RULES: readonly Rule[] = [
     vocabulary: 'deepseek_v3',
     contextWindow: 131_072,
     reason: 'DeepSeek-V3/R1 vocabulary',
+  },
+  // Open-weight families whose vocabulary is not shipped: estimated, with their published windows
+  {
+    pattern: rx('kimi-k2-(?:0905|thinking|turbo)(?:-\\w+)*'),
+    family: 'kimi',
+    vocabulary: 'fallback',
+    contextWindow: 262_144,
+    reason: "Kimi K2 (0905, thinking): Moonshot's 160k tiktoken-style vocabulary is not shipped: estimate",
+  },
+  {
+    pattern: rx('kimi-k2(?:-\\w+)*'),
+    family: 'kimi',
+    vocabulary: 'fallback',
+    contextWindow: 131_072,
+    reason: "Kimi K2: Moonshot's 160k tiktoken-style vocabulary is not shipped: estimate",
+  },
+  {
+    pattern: rx('glm-?4\\.6(?:-\\w+)*'),
+    family: 'glm',
+    vocabulary: 'fallback',
+    contextWindow: 202_752,
+    reason: "GLM-4.6: Zhipu's own vocabulary is not shipped: estimate; 200K window",
+  },
+  {
+    pattern: rx('glm-?4(?:[.-]\\w+)*'),
+    family: 'glm',
+    vocabulary: 'fallback',
+    contextWindow: 131_072,
+    reason: "GLM-4 / 4.5: Zhipu's own vocabulary is not shipped: estimate; 128K window",
+  },
+  {
+    pattern: rx('phi-?4-mini(?:-\\w+)*'),
+    family: 'phi',
+    vocabulary: 'o200k_base',
+    exact: false,
+    contextWindow: 131_072,
+    reason: "Phi-4-mini's 200k vocabulary is built on o200k_base: close, not exact",
+  },
+  {
+    pattern: rx('phi-?4(?:-\\w+)*'),
+    family: 'phi',
+    vocabulary: 'cl100k_base',
+    exact: false,
+    contextWindow: 16_384,
+    reason: "Phi-4's tiktoken vocabulary is cl100k_base plus its own special tokens: close, not exact",
   },
 ];
 
@@ -209,6 +282,13 @@ function normalizeModel(model: string): string {
  * Case-insensitive; ignores provider prefixes (`openai/`, `anthropic.`), Ollama tags,
  * `-cloud` and date suffixes. Reads at most {@link MODEL_NAME_MAX_CHARS} characters of
  * `model`, in time linear in that. Never throws: unknown models get the fallback estimate.
+ * @param provider the provider name (`''` when unknown); `anthropic` makes unknown names Claude
+ * @param model the model id, with or without provider prefix, Ollama tag or date suffix
+ * @example
+ * ```ts
+ * detectModel('ollama', 'qwen2.5-coder:7b-instruct-q4_K_M');
+ * // { family: 'qwen', vocabulary: 'qwen2', exact: true, contextWindow: 131072, reason: '…' }
+ * ```
  */
 export function detectModel(provider: string, model: string): ModelDetection {
   const p = typeof provider === 'string' ? provider.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase() : '';

@@ -180,6 +180,23 @@ describe('countMessage', () => {
     );
   });
 
+  it('counts a tool the same in the flat, OpenAI and Anthropic shapes, on every engine', () => {
+    const messages: Message[] = [{ role: 'user', content: 'list src' }];
+    const parameters = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] };
+    const flat = { name: 'list_files', description: 'List files in a directory', parameters };
+    const openai = { type: 'function' as const, function: flat };
+    const anthropic = { name: flat.name, description: flat.description, input_schema: parameters };
+    for (const tokenizer of [
+      o200k,
+      createVocabularyTokenizer('qwen2'),
+      createVocabularyTokenizer('claude'),
+    ]) {
+      const counts = [flat, openai, anthropic].map((t) => tokenizer.countMessages(messages, { tools: [t] }));
+      expect(counts[0]).toBeGreaterThan(tokenizer.countMessages(messages));
+      expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+    }
+  });
+
   it('Anthropic and Gemini image rules apply to their vocabularies', () => {
     const img: Message = {
       role: 'user',

@@ -1,8 +1,9 @@
 import {
+  type AnyToolDefinition,
   CtxkitError,
   type Message,
   messageText,
-  type ToolDefinition,
+  normalizeToolDefinition,
   toolArgumentsToString,
 } from '@ctxkit/core';
 import type { CategoryBreakdown, ToolUsage } from './types.js';
@@ -37,7 +38,7 @@ function checked(count: CountText, text: string): number {
 export function estimateBreakdown(
   messages: readonly Message[],
   count: CountText,
-  tools: readonly ToolDefinition[] = [],
+  tools: readonly AnyToolDefinition[] = [],
 ): EstimatedBreakdown {
   const breakdown: CategoryBreakdown = {
     system: 0,
@@ -81,7 +82,8 @@ export function estimateBreakdown(
       }
     }
   }
-  for (const tool of tools) {
+  for (const [index, definition] of tools.entries()) {
+    const tool = normalizeToolDefinition(definition, index);
     breakdown.toolDefinitions += checked(
       count,
       `${tool.name}\n${tool.description ?? ''}\n${JSON.stringify(tool.parameters ?? {})}`,

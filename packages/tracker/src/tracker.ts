@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CtxkitError, type Message, type ToolDefinition } from '@ctxkit/core';
+import { type AnyToolDefinition, CtxkitError, type Message } from '@ctxkit/core';
 import { type CountText, estimateBreakdown } from './estimate.js';
 import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normalize/index.js';
 import { isRecord } from './normalize/read.js';
@@ -419,7 +419,7 @@ export class TokenUsageTracker {
    */
   trackMessageTokens(
     messages: readonly Message[],
-    options: { tools?: readonly ToolDefinition[]; record?: boolean; outputTokens?: number } = {},
+    options: { tools?: readonly AnyToolDefinition[]; record?: boolean; outputTokens?: number } = {},
   ): CategoryBreakdown {
     if (!this.count) {
       throw new CtxkitError(

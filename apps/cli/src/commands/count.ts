@@ -73,7 +73,7 @@ function countTexts(ctx: ReturnType<ContextFactory>, inputs: string[], options: 
 function countConversations(ctx: ReturnType<ContextFactory>, inputs: string[], options: CountOptions): void {
   const results = inputs.map((file) => {
     const parsed = loadConversation(ctx, file, options);
-    const { model, tokenizer } = resolveModel(ctx, options, parsed.model);
+    const { model, tokenizer } = resolveModel(ctx, options, parsed.model, 'conversation');
     const roles: Record<Role, { messages: number; tokens: number }> = {
       system: { messages: 0, tokens: 0 },
       user: { messages: 0, tokens: 0 },

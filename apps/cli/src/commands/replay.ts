@@ -128,6 +128,7 @@ export function registerReplay(program: Command, context: ContextFactory): void 
         ctx,
         options,
         parsed.model ?? (file === undefined ? DEMO_MODEL : undefined),
+        'conversation',
       );
       let limit: number;
       if (options.limit !== undefined) limit = parseTokens(options.limit, '--limit');
