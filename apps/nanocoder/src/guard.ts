@@ -32,7 +32,7 @@ export interface GuardRequest {
   contextLimit: number;
   /** Tool definitions sent with the request. */
   tools?: readonly ToolDefinition[];
-  /** Tokens kept free for the reply (default {@link replyReserve}). */
+  /** Tokens kept free for the reply (default `replyReserve`). */
   reserveTokens?: number;
   /** Compact even below the threshold (after the provider rejected the request as too long). */
   force?: boolean;

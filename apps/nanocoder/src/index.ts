@@ -46,6 +46,14 @@ export { chooseNode, NANOCODER_MIN_NODE, type NodeChoice } from './node-runtime.
 export { overflowWindow } from './overflow.js';
 export { type RegisterOptions, registerNanocoderHooks } from './register-hooks.js';
 export {
+  type CompactionRecord,
+  CtxkitSessionState,
+  ctxkitSession,
+  type NoticeLevel,
+  type NoticeSink,
+  type Pin,
+} from './session-state.js';
+export {
   type CtxkitSettings,
   DEFAULT_SETTINGS,
   type LoadedSettings,

@@ -25,6 +25,7 @@ export interface Pin {
 
 /** How a line reaches the user: Nanocoder's chat (TUI) or stderr (headless). */
 export type NoticeLevel = 'info' | 'warning' | 'error';
+/** Where notices go: a function given the level and the one-line text. */
 export type NoticeSink = (level: NoticeLevel, text: string) => void;
 
 /**

@@ -13,7 +13,7 @@ export interface CtxkitSettings {
   enabled: boolean;
   /**
    * Compact when the next request would use more than this share of the usable window (the window
-   * minus the reply's reserve, {@link replyReserve}). `1` compacts only a request that would not fit.
+   * minus the reply's reserve, `replyReserve`). `1` compacts only a request that would not fit.
    * @default 1
    */
   threshold: number;

@@ -72,6 +72,7 @@ export {
 export { parseBound } from './report-dates.js';
 export {
   type BlockStatus,
+  blockStatusSchema,
   type GroupBy,
   groupByValues,
   type ModelBreakdown,
