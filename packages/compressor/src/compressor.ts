@@ -388,7 +388,7 @@ function checkTokenizer(tokenizer: Tokenizer): void {
 }
 
 /**
- * The original request's entry point, kept as a documented alias:
+ * One call instead of a compressor object:
  * `compressContext(messages, currentTokenCount, contextLimit, tokenizer)` compresses with a
  * {@link ContextCompressor} (default options unless given). `currentTokenCount` is the caller's
  * own count of the request; when it is larger than ours (a system prompt or tool definitions the
