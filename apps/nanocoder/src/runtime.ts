@@ -207,14 +207,25 @@ function bookToolResults(params: HandleChatParams): void {
 /** The model of one call, tapped so its usage reaches the tracker, marked as a turn or a summary. */
 function tapFor(params: HandleChatParams, purpose: 'turn' | 'summary'): object {
   const recorder = usageRecorder();
-  return tapLanguageModel(params.model, (call) =>
+  return tapLanguageModel(params.model, (call) => {
+    // The turn right after a compaction sent the compacted request: its event carries the figures.
+    const compaction = purpose === 'turn' ? session.takeCompaction() : undefined;
     recorder.record({
       ...call,
       provider: params.providerConfig.name,
       model: params.currentModel,
       ...(purpose === 'summary' ? { purpose } : {}),
-    }),
-  );
+      ...(compaction
+        ? {
+            compaction: {
+              before: compaction.before,
+              after: compaction.after,
+              summarizer: compaction.producedBy.replace(/^summary by /, ''),
+            },
+          }
+        : {}),
+    });
+  });
 }
 
 /**

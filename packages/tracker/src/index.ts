@@ -106,6 +106,7 @@ export {
 } from './tracker.js';
 export type {
   CategoryBreakdown,
+  Compaction,
   CostInfo,
   Latency,
   ModelInfo,

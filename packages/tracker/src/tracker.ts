@@ -27,6 +27,7 @@ import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
 import type {
   CategoryBreakdown,
+  Compaction,
   Latency,
   ModelInfo,
   SessionRecord,
@@ -64,6 +65,10 @@ export interface UsageEventInput {
   breakdown?: CategoryBreakdown;
   tools?: Record<string, ToolUsage>;
   latency?: Latency;
+  /** See {@link UsageEvent.purpose}. */
+  purpose?: 'summary';
+  /** See {@link UsageEvent.compaction}. */
+  compaction?: Compaction;
 }
 
 /** Options of {@link TokenUsageTracker.record} for a raw provider response. */
@@ -79,6 +84,10 @@ export interface RecordOptions {
   latencyMs?: number;
   /** Tools the response called (name → count); result tokens come later via `trackToolUsage`. */
   tools?: Record<string, number>;
+  /** `'summary'` for a call that summarized the conversation (see {@link UsageEvent.purpose}). */
+  purpose?: 'summary';
+  /** The compaction of this call's request, when there was one (see {@link UsageEvent.compaction}). */
+  compaction?: Compaction;
 }
 
 /** Live usage of the current session (what `getCurrentUsage` returns). */
@@ -156,6 +165,8 @@ const RECORD_OPTION_KEYS = {
   timestamp: true,
   latencyMs: true,
   tools: true,
+  purpose: true,
+  compaction: true,
 } satisfies Record<keyof RecordOptions, true>;
 
 const EVENT_INPUT_KEYS = {
@@ -170,6 +181,8 @@ const EVENT_INPUT_KEYS = {
   breakdown: true,
   tools: true,
   latency: true,
+  purpose: true,
+  compaction: true,
 } satisfies Record<keyof UsageEventInput, true>;
 
 /** Events not stored that get a warning each; beyond, one summary warning counts the rest. */
@@ -344,6 +357,8 @@ export class TokenUsageTracker {
       breakdown: input.breakdown,
       tools: input.tools,
       latency: input.latency,
+      purpose: input.purpose,
+      compaction: input.compaction,
       warnings,
     });
   }
@@ -368,6 +383,8 @@ export class TokenUsageTracker {
       source: 'provider',
       latency: Object.keys(latency).length > 0 ? latency : undefined,
       tools,
+      purpose: options.purpose,
+      compaction: options.compaction,
       warnings: normalized.warnings,
     });
   }
@@ -403,6 +420,8 @@ export class TokenUsageTracker {
     if (breakdown) event.breakdown = breakdown;
     if (Object.keys(tools).length > 0) event.tools = tools;
     if (e.latency) event.latency = e.latency;
+    if (e.purpose === 'summary' && kind === 'call') event.purpose = 'summary';
+    if (e.compaction && kind === 'call') event.compaction = e.compaction;
     if (e.warnings.length > 0) event.warnings = e.warnings;
     // The store's own schema, strictly: what record() resolves for is exactly what the reader returns.
     const checked = parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent;
