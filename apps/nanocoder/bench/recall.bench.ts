@@ -45,3 +45,9 @@ for (const r of rows) {
 console.log('\nWhat the user saw (stderr, [ctxkit] lines):');
 for (const r of rows)
   if (r.notices.length > 0) console.log(`${r.window / 1024}k ${r.mode}:\n  ${r.notices.join('\n  ')}`);
+for (const r of rows) {
+  if (r.code !== 0 && r.requests.length === 0)
+    console.log(
+      `\n${r.window / 1024}k ${r.mode} sent no request; its stderr ends:\n${r.stderr.slice(-2000)}`,
+    );
+}
