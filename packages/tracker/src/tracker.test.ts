@@ -107,6 +107,8 @@ describe('TokenUsageTracker', () => {
     const reopened = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: dir }), now });
     const events = (await reopened.sessions())[0]!;
     expect(events.totals.calls).toBe(3);
+    expect(events.compactions).toBe(1);
+    expect(events.summaryCalls).toBe(1);
     const report = await reopened.report({ groupBy: 'tool' });
     expect(new Map(report.groups.map((g) => [g.key, g.totals.calls]))).toEqual(
       new Map([

@@ -119,6 +119,10 @@ export interface SessionSummary {
   model: string;
   models: string[];
   totals: UsageTotals;
+  /** Calls whose request was compacted first (see {@link UsageEvent.compaction}); absent when none. */
+  compactions?: number;
+  /** Calls that summarized the conversation (see {@link UsageEvent.purpose}); absent when none. */
+  summaryCalls?: number;
   meta?: Record<string, string | number | boolean>;
 }
 
@@ -582,6 +586,8 @@ export class TokenUsageTracker {
       if (!eventSessions.has(e.sessionId)) summary.lastActivity = e.timestamp;
       eventSessions.add(e.sessionId);
       addEvent(summary.totals, e);
+      if (e.compaction) summary.compactions = (summary.compactions ?? 0) + 1;
+      if (e.purpose === 'summary') summary.summaryCalls = (summary.summaryCalls ?? 0) + 1;
       if (!summary.models.includes(e.model)) summary.models.push(e.model);
       if (e.timestamp < summary.startedAt) summary.startedAt = e.timestamp;
       if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;
