@@ -154,9 +154,16 @@ describe('real Nanocoder, headless, 8k window', () => {
     });
     expect(booked.length).toBe(FILES.length);
     const summaries = withCtxkit.seen.filter((r) => r.kind === 'summary').length;
-    expect(
-      events.filter((e) => (e.tools as Record<string, unknown> | undefined)?.['ctxkit:summary']).length,
-    ).toBe(summaries);
+    expect(events.filter((e) => e.purpose === 'summary').length).toBe(summaries);
+    // Each compaction is stored with the call that sent the compacted request, as the server saw it.
+    const compactions = events.filter((e) => e.compaction !== undefined);
+    expect(compactions.length).toBeGreaterThan(0);
+    for (const e of compactions) {
+      const c = e.compaction as { before: number; after: number; summarizer: string };
+      expect(c.after).toBeLessThan(c.before);
+      expect(c.before).toBeGreaterThan((e.usage as { inputTokens: number }).inputTokens);
+      expect(c.summarizer.length).toBeGreaterThan(0);
+    }
   });
 
   it('with a wrong configured window: learns the real one from the rejection, compacts and retries once', () => {

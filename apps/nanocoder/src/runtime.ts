@@ -99,23 +99,43 @@ function routeNotices(rootUrl: string): void {
   };
 }
 
+/** Whether a chunk read from the terminal is one press of Esc (an escape sequence is longer). */
+const isEscape = (chunk: unknown): boolean =>
+  chunk === '\u001b' || (Buffer.isBuffer(chunk) && chunk.length === 1 && chunk[0] === 0x1b);
+
 /**
- * Esc cancels a summary in the TUI. A passive `data` listener: Ink reads stdin through `readable`,
- * which keeps precedence, so the listener only sees the bytes Ink reads and takes none from it.
+ * Esc cancels a summary in the TUI, and only the summary. While a summary runs (before a request,
+ * or in Nanocoder's auto-compact after a reply) Nanocoder is busy and its own Esc would interrupt
+ * the whole turn, so the press is taken from the stream: Ink reads stdin with `stdin.read()` in a
+ * `readable` handler, and the wrapper skips a lone Esc chunk (an escape sequence is longer) while
+ * the summary runs. The turn goes on with the deterministic summary.
  */
 function escapeCancels(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const stdin = process.stdin;
   if (headless() || !stdin.isTTY) return { signal: controller.signal, dispose: () => {} };
-  const onData = (chunk: Buffer | string) => {
-    const s = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
-    if (s === '\u001b') {
-      controller.abort(new Error('cancelled by the user (Esc)'));
-      session.notify('info', 'summary cancelled (Esc): ctxkit uses its deterministic summary');
-    }
+  const cancel = () => {
+    if (controller.signal.aborted) return;
+    controller.abort(new Error('cancelled by the user (Esc)'));
+    session.notify('info', 'summary cancelled (Esc): ctxkit uses its deterministic summary');
   };
-  stdin.on('data', onData);
-  return { signal: controller.signal, dispose: () => stdin.off('data', onData) };
+  const hadOwn = Object.hasOwn(stdin, 'read');
+  const read = stdin.read;
+  stdin.read = function readSkippingEscape(this: typeof stdin, ...args: Parameters<typeof read>) {
+    let chunk = read.apply(this, args);
+    while (chunk !== null && isEscape(chunk)) {
+      cancel();
+      chunk = read.apply(this, args);
+    }
+    return chunk;
+  } as typeof read;
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (hadOwn) stdin.read = read;
+      else Reflect.deleteProperty(stdin, 'read');
+    },
+  };
 }
 
 let loaded: LoadedSettings | undefined;
@@ -207,14 +227,25 @@ function bookToolResults(params: HandleChatParams): void {
 /** The model of one call, tapped so its usage reaches the tracker, marked as a turn or a summary. */
 function tapFor(params: HandleChatParams, purpose: 'turn' | 'summary'): object {
   const recorder = usageRecorder();
-  return tapLanguageModel(params.model, (call) =>
+  return tapLanguageModel(params.model, (call) => {
+    // The turn right after a compaction sent the compacted request: its event carries the figures.
+    const compaction = purpose === 'turn' ? session.takeCompaction() : undefined;
     recorder.record({
       ...call,
       provider: params.providerConfig.name,
       model: params.currentModel,
       ...(purpose === 'summary' ? { purpose } : {}),
-    }),
-  );
+      ...(compaction
+        ? {
+            compaction: {
+              before: compaction.before,
+              after: compaction.after,
+              summarizer: compaction.producedBy.replace(/^summary by /, ''),
+            },
+          }
+        : {}),
+    });
+  });
 }
 
 /**
@@ -270,39 +301,45 @@ export function wrapHandleChat(
       if (tools.length > 0 || toolsOff) session.lastTools = tools;
       const maxTokens = params.modeOverrides?.modelParameters?.maxTokens;
       const summaryModel = tap('summary');
-      const fitted = await guard.fit({
-        messages,
-        provider: params.providerConfig.name,
-        model: params.currentModel,
-        contextLimit,
-        tools,
-        force,
-        threshold: settings.threshold,
-        target: settings.target,
-        attemptTimeoutMs: settings.summaryTimeoutMs,
-        isPinned: (m) => session.isPinned(m, settings.pins),
-        ...(maxTokens ? { reserveTokens: maxTokens } : {}),
-        ...(params.signal ? { signal: params.signal } : {}),
-        ...(settings.summarizer === 'model'
-          ? {
-              summarizer: modelSummarizer(async (request, signal) => {
-                const at = performance.now();
-                const r = await original({
-                  ...params,
-                  model: summaryModel,
-                  messages: request,
-                  tools: {},
-                  callbacks: {},
-                  signal,
-                  // One attempt per chunk: a failing summary model must not be retried with backoff.
-                  maxRetries: 0,
-                });
-                summaryMs += performance.now() - at;
-                return r.choices[0]?.message.content ?? '';
-              }, params.currentModel),
-            }
-          : {}),
-      });
+      // In the TUI, Esc during a model summary cancels the summary, not the turn.
+      const esc = settings.summarizer === 'model' ? escapeCancels() : undefined;
+      const signal =
+        esc && params.signal ? AbortSignal.any([params.signal, esc.signal]) : (esc?.signal ?? params.signal);
+      const fitted = await guard
+        .fit({
+          messages,
+          provider: params.providerConfig.name,
+          model: params.currentModel,
+          contextLimit,
+          tools,
+          force,
+          threshold: settings.threshold,
+          target: settings.target,
+          attemptTimeoutMs: settings.summaryTimeoutMs,
+          isPinned: (m) => session.isPinned(m, settings.pins),
+          ...(maxTokens ? { reserveTokens: maxTokens } : {}),
+          ...(signal ? { signal } : {}),
+          ...(settings.summarizer === 'model'
+            ? {
+                summarizer: modelSummarizer(async (request, signal) => {
+                  const at = performance.now();
+                  const r = await original({
+                    ...params,
+                    model: summaryModel,
+                    messages: request,
+                    tools: {},
+                    callbacks: {},
+                    signal,
+                    // One attempt per chunk: a failing summary model must not be retried with backoff.
+                    maxRetries: 0,
+                  });
+                  summaryMs += performance.now() - at;
+                  return r.choices[0]?.message.content ?? '';
+                }, params.currentModel),
+              }
+            : {}),
+        })
+        .finally(() => esc?.dispose());
       debug?.(
         `request ${fitted.before} tokens${fitted.compacted ? ` → compacted to ${fitted.after}` : ''} (limit ${contextLimit}; ctxkit ${(performance.now() - started - summaryMs).toFixed(2)} ms, summary calls ${summaryMs.toFixed(0)} ms)`,
       );

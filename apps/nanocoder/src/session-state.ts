@@ -77,9 +77,21 @@ export class CtxkitSessionState {
     return extra.some((t) => content.includes(t));
   }
 
+  /** The last compaction not yet stored with a call: the next turn's usage event carries it. */
+  private unrecorded: CompactionRecord | undefined;
+
+  /** The compaction the next turn's request carries (once), for its usage event. */
+  takeCompaction(): CompactionRecord | undefined {
+    const r = this.unrecorded;
+    this.unrecorded = undefined;
+    return r;
+  }
+
   /** Records a compaction and tells the user one line about it. */
   compacted(record: Omit<CompactionRecord, 'at'>): void {
-    this.compactions.push({ ...record, at: new Date().toISOString() });
+    const full = { ...record, at: new Date().toISOString() };
+    this.compactions.push(full);
+    this.unrecorded = full;
     this.notify('info', compactionLine(record));
     if (record.failures.length > 0) {
       this.notify(

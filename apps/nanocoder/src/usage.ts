@@ -9,6 +9,8 @@ export interface ModelCallRecord extends TappedCall {
   model: string;
   /** `summary` for a summary call ctxkit made (not one of the agent's turns). */
   purpose?: 'summary';
+  /** The compaction of this call's request, when ctxkit compacted it. */
+  compaction?: { before: number; after: number; summarizer: string };
 }
 
 /** Where model-call usage goes. */
@@ -20,12 +22,6 @@ export interface UsageRecorder {
   /** Records the tokens of one tool result, booked on the next call; never throws. */
   toolResult?(tool: string, tokens: number): void;
 }
-
-/**
- * The tool name summary calls are stored under (`tools: { "ctxkit:summary": 1 }`), so
- * `ctxkit usage report --by tool` shows what ctxkit's summaries cost beside the agent's tools.
- */
-export const SUMMARY_TOOL = 'ctxkit:summary';
 
 /**
  * The provider-level usage of one call in the AI SDK's `LanguageModelUsage`
@@ -96,9 +92,10 @@ export function createTrackerRecorder(options: TrackerRecorderOptions = {}): Usa
             provider: call.provider,
             model: call.model,
             ...(call.durationMs !== undefined ? { latencyMs: call.durationMs } : {}),
-            ...(call.tools || call.purpose === 'summary'
-              ? { tools: { ...call.tools, ...(call.purpose === 'summary' ? { [SUMMARY_TOOL]: 1 } : {}) } }
-              : {}),
+            ...(call.tools ? { tools: call.tools } : {}),
+            // Marked, so `ctxkit usage report --by tool` shows what summaries cost as `(summary)`.
+            ...(call.purpose === 'summary' ? { purpose: 'summary' as const } : {}),
+            ...(call.compaction ? { compaction: call.compaction } : {}),
           })
           .then((e) => {
             events.push(e);

@@ -32,6 +32,17 @@ export {
   SUMMARY_OPEN,
   summaryText,
 } from './summary-message.js';
+export {
+  checkSummaryReply,
+  fence,
+  flattenSummary,
+  type ReplyCaps,
+  replyCaps,
+  SUMMARY_SYSTEM_PROMPT,
+  type SummaryPrompt,
+  summaryPrompt,
+  summaryTranscript,
+} from './summary-prompt.js';
 export type { FileOp } from './tool-info.js';
 export type {
   CompressionResult,

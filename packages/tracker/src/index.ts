@@ -107,6 +107,7 @@ export {
 } from './tracker.js';
 export type {
   CategoryBreakdown,
+  Compaction,
   CostInfo,
   Latency,
   ModelInfo,

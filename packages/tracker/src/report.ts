@@ -213,7 +213,7 @@ function groupKeys(
       return [`${event.provider}/${event.model}`];
     case 'tool': {
       const names = Object.keys(event.tools ?? {});
-      return names.length > 0 ? names : ['(no tool)'];
+      return names.length > 0 ? names : [event.purpose === 'summary' ? '(summary)' : '(no tool)'];
     }
   }
 }
@@ -311,7 +311,7 @@ export function buildReport(
         }
         groups.set(key, entry);
       }
-      const toolName = groupBy === 'tool' && key !== '(no tool)' ? key : undefined;
+      const toolName = groupBy === 'tool' && key !== '(no tool)' && key !== '(summary)' ? key : undefined;
       addEvent(entry.group.totals, event, toolName);
       entry.models.add(event, toolName);
       entry.sessions.add(event.sessionId);

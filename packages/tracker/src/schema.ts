@@ -48,6 +48,8 @@ function usageEventOf(object: ObjectFactory) {
       toolResults: storedCount,
     }).optional(),
     tools: z.record(z.string(), object({ count: storedCount, resultTokens: storedCount })).optional(),
+    purpose: z.literal('summary').optional(),
+    compaction: object({ before: storedCount, after: storedCount, summarizer: z.string() }).optional(),
     cost: object({ amount: storedNumber, currency: z.literal('USD'), pricingVersion: z.string() }).nullable(),
     costReason: z.string().optional(),
     agentId: z.string().min(1).optional(),

@@ -87,6 +87,40 @@ describe('TokenUsageTracker', () => {
     await reopened.close();
   });
 
+  it('stores summary calls and compactions; --by tool shows summaries as (summary)', async () => {
+    const tracker = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: dir }), now });
+    tracker.startSession({ provider: 'local', model: 'qwen2.5-coder:7b' });
+    const usage = (inputTokens: number) => ({ inputTokens, outputTokens: 40, totalTokens: inputTokens + 40 });
+    await tracker.record(usage(7606), { shape: 'ai-sdk', tools: { read_file: 1 } });
+    const summary = await tracker.record(usage(1165), { shape: 'ai-sdk', purpose: 'summary' });
+    const compacted = await tracker.record(usage(5327), {
+      shape: 'ai-sdk',
+      tools: { read_file: 1 },
+      compaction: { before: 8905, after: 5255, summarizer: 'qwen2.5-coder:7b' },
+    });
+    expect(summary.purpose).toBe('summary');
+    expect(compacted.compaction).toEqual({ before: 8905, after: 5255, summarizer: 'qwen2.5-coder:7b' });
+    expect(() =>
+      tracker.record(usage(1), { shape: 'ai-sdk', compaction: { before: -1, after: 0, summarizer: 'x' } }),
+    ).toThrow(/compaction\.before/);
+    await tracker.close();
+    const reopened = new TokenUsageTracker({ store: new JsonlUsageStore({ directory: dir }), now });
+    const events = (await reopened.sessions())[0]!;
+    expect(events.totals.calls).toBe(3);
+    expect(events.compactions).toBe(1);
+    expect(events.summaryCalls).toBe(1);
+    const report = await reopened.report({ groupBy: 'tool' });
+    expect(new Map(report.groups.map((g) => [g.key, g.totals.calls]))).toEqual(
+      new Map([
+        ['read_file', 2],
+        ['(summary)', 1],
+      ]),
+    );
+    expect(report.groups.find((g) => g.key === '(summary)')?.totals.inputTokens).toBe(1165);
+    expect(validateReport(report)).toEqual([]);
+    await reopened.close();
+  });
+
   it('de-duplicates a response recorded twice (streamed and final) and warns', async () => {
     const store = new MemoryUsageStore();
     const tracker = new TokenUsageTracker({ store, now });

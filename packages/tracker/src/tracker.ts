@@ -27,6 +27,7 @@ import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
 import type {
   CategoryBreakdown,
+  Compaction,
   Latency,
   ModelInfo,
   SessionRecord,
@@ -64,6 +65,10 @@ export interface UsageEventInput {
   breakdown?: CategoryBreakdown;
   tools?: Record<string, ToolUsage>;
   latency?: Latency;
+  /** See {@link UsageEvent.purpose}. */
+  purpose?: 'summary';
+  /** See {@link UsageEvent.compaction}. */
+  compaction?: Compaction;
 }
 
 /** Options of {@link TokenUsageTracker.record} for a raw provider response. */
@@ -79,6 +84,10 @@ export interface RecordOptions {
   latencyMs?: number;
   /** Tools the response called (name → count); result tokens come later via `trackToolUsage`. */
   tools?: Record<string, number>;
+  /** `'summary'` for a call that summarized the conversation (see {@link UsageEvent.purpose}). */
+  purpose?: 'summary';
+  /** The compaction of this call's request, when there was one (see {@link UsageEvent.compaction}). */
+  compaction?: Compaction;
 }
 
 /** Live usage of the current session (what `getCurrentUsage` returns). */
@@ -110,6 +119,10 @@ export interface SessionSummary {
   model: string;
   models: string[];
   totals: UsageTotals;
+  /** Calls whose request was compacted first (see {@link UsageEvent.compaction}); absent when none. */
+  compactions?: number;
+  /** Calls that summarized the conversation (see {@link UsageEvent.purpose}); absent when none. */
+  summaryCalls?: number;
   meta?: Record<string, string | number | boolean>;
 }
 
@@ -156,6 +169,8 @@ const RECORD_OPTION_KEYS = {
   timestamp: true,
   latencyMs: true,
   tools: true,
+  purpose: true,
+  compaction: true,
 } satisfies Record<keyof RecordOptions, true>;
 
 const EVENT_INPUT_KEYS = {
@@ -170,6 +185,8 @@ const EVENT_INPUT_KEYS = {
   breakdown: true,
   tools: true,
   latency: true,
+  purpose: true,
+  compaction: true,
 } satisfies Record<keyof UsageEventInput, true>;
 
 /** Events not stored that get a warning each; beyond, one summary warning counts the rest. */
@@ -344,6 +361,8 @@ export class TokenUsageTracker {
       breakdown: input.breakdown,
       tools: input.tools,
       latency: input.latency,
+      purpose: input.purpose,
+      compaction: input.compaction,
       warnings,
     });
   }
@@ -368,6 +387,8 @@ export class TokenUsageTracker {
       source: 'provider',
       latency: Object.keys(latency).length > 0 ? latency : undefined,
       tools,
+      purpose: options.purpose,
+      compaction: options.compaction,
       warnings: normalized.warnings,
     });
   }
@@ -403,6 +424,8 @@ export class TokenUsageTracker {
     if (breakdown) event.breakdown = breakdown;
     if (Object.keys(tools).length > 0) event.tools = tools;
     if (e.latency) event.latency = e.latency;
+    if (e.purpose === 'summary' && kind === 'call') event.purpose = 'summary';
+    if (e.compaction && kind === 'call') event.compaction = e.compaction;
     if (e.warnings.length > 0) event.warnings = e.warnings;
     // The store's own schema, strictly: what record() resolves for is exactly what the reader returns.
     const checked = parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent;
@@ -563,6 +586,8 @@ export class TokenUsageTracker {
       if (!eventSessions.has(e.sessionId)) summary.lastActivity = e.timestamp;
       eventSessions.add(e.sessionId);
       addEvent(summary.totals, e);
+      if (e.compaction) summary.compactions = (summary.compactions ?? 0) + 1;
+      if (e.purpose === 'summary') summary.summaryCalls = (summary.summaryCalls ?? 0) + 1;
       if (!summary.models.includes(e.model)) summary.models.push(e.model);
       if (e.timestamp < summary.startedAt) summary.startedAt = e.timestamp;
       if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;

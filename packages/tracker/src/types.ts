@@ -33,6 +33,16 @@ export interface ToolUsage {
   resultTokens: number;
 }
 
+/** A compaction of the request a call sent: its size before and after, and what summarized it. */
+export interface Compaction {
+  /** Prompt tokens before compaction, counted by the agent. */
+  before: number;
+  /** Prompt tokens after compaction. */
+  after: number;
+  /** What produced the summary, e.g. a model name or `deterministic summary`. */
+  summarizer: string;
+}
+
 /** Cost of one call, or why it could not be priced. */
 export interface CostInfo {
   /** Amount in `currency`; never a made-up 0 for an unknown model (the whole object is null then). */
@@ -76,6 +86,13 @@ export interface UsageEvent {
   breakdown?: CategoryBreakdown;
   /** Tool calls made, by tool name. */
   tools?: Record<string, ToolUsage>;
+  /**
+   * `'summary'` for a call made to summarize the conversation (context compaction), not one of
+   * the agent's turns; absent for an ordinary call. Reports group such calls as `(summary)` by tool.
+   */
+  purpose?: 'summary';
+  /** Set when the request of this call was compacted before it was sent. */
+  compaction?: Compaction;
   /** Price of the call, or `null` with {@link UsageEvent.costReason}. */
   cost: CostInfo | null;
   /** Why `cost` is null (e.g. unknown model), or which price rule applied. */

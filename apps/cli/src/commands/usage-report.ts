@@ -334,10 +334,23 @@ async function printInstances(
   );
 }
 
-/** `usage sessions` as a table: id, project, real start and last activity, models, tokens, cost. */
+/**
+ * `usage sessions` as a table: id, project, real start and last activity, models, tokens, cost, and
+ * (when a listed session has any) the compactions and summary calls an agent recorded.
+ */
 export function sessionsTable(list: SessionSummary[]): string {
+  const compacted = list.some((s) => (s.compactions ?? 0) + (s.summaryCalls ?? 0) > 0);
   return table(
-    ['session', 'project', 'started', 'last activity', 'models', 'calls', ...TOKEN_HEADER],
+    [
+      'session',
+      'project',
+      'started',
+      'last activity',
+      'models',
+      'calls',
+      ...(compacted ? ['compactions (summary calls)'] : []),
+      ...TOKEN_HEADER,
+    ],
     list.map((s) => [
       s.sessionId,
       s.project ?? '',
@@ -345,9 +358,24 @@ export function sessionsTable(list: SessionSummary[]): string {
       when(s.lastActivity),
       s.models.join(', '),
       int(s.totals.calls),
+      ...(compacted ? [`${int(s.compactions ?? 0)} (${int(s.summaryCalls ?? 0)})`] : []),
       ...tokenCells(s.totals),
     ]),
-    [false, false, false, false, false, true, true, true, true, true, true, true],
+    [
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      ...(compacted ? [true] : []),
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ],
   );
 }
 
