@@ -10,7 +10,7 @@ import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import { sameBytes } from './rank-merge.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
-/** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the heap. */
+/** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the tree (merge-tree.ts). */
 const SCAN_LIMIT = 48;
 
 export class SplitRankMerger {
