@@ -97,7 +97,7 @@ class Chunk {
 }
 
 /** Half the short window a cut is first looked for in. */
-const NEAR = 256;
+const NEAR = 64;
 
 /** Finds cuts for chunks starting at a given symbol, remembering the last window for periodic runs. */
 class CutFinder {

@@ -8,7 +8,7 @@ import { readDataBinary } from '../data-files.js';
 import { allTranscriptTexts } from '../testing/corpus.js';
 import { ByteRangeMerger } from './byte-range-merge.js';
 import { type LeanVocabulary, readLeanFile } from './lean-file.js';
-import { treeMerge, type PairMerges } from './pair-merges.js';
+import { type PairMerges, treeMerge } from './pair-merges.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 import { SplitRankMerger } from './split-merge.js';
 
@@ -65,12 +65,14 @@ describe('tree merge = scan merge, over the real vocabularies', () => {
   it.each(['o200k_base', 'cl100k_base', 'llama3', 'tekken'])('%s (tiktoken rule)', (name) => {
     const { vocab } = load(name);
     const rankOf: RankOf = (b, s, _m, e) => vocab.lookup(b, s, e);
+    // The long-piece path asks through the bitmap filter.
+    const filtered: RankOf = (b, s, _m, e) => vocab.lookupFiltered(b, s, e);
     fc.assert(
       fc.property(piece, (text) => {
         const buf = encoder.encode(text);
         const identity = () => Int32Array.from({ length: buf.length + 1 }, (_, i) => i);
         const idOf = (s: number, e: number) => vocab.lookup(buf, s, e);
-        expect(byTree(buf, identity(), buf.length, rankOf, idOf)).toEqual(
+        expect(byTree(buf, identity(), buf.length, filtered, idOf)).toEqual(
           byScan(buf, identity(), buf.length, rankOf, idOf),
         );
       }),
@@ -137,4 +139,29 @@ describe('tree merge = scan merge, over the real vocabularies', () => {
       RUNS,
     );
   });
+});
+
+describe('CompactVocab.lookupFiltered = lookup', () => {
+  it.each(['o200k_base', 'llama3', 'gemma3', 'deepseek_v3'])(
+    '%s: every token, and random byte strings',
+    (name) => {
+      const { vocab } = load(name);
+      let tokens = 0;
+      for (let r = 0; r < vocab.size; r++) {
+        const bytes = vocab.tokenBytes(r);
+        if (bytes.length === 0) continue;
+        tokens++;
+        if (vocab.lookupFiltered(bytes, 0, bytes.length) !== vocab.lookup(bytes, 0, bytes.length))
+          throw new Error(`token ${r} differs`);
+      }
+      expect(tokens).toBeGreaterThan(100_000);
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }), piece, (raw, text) => {
+          for (const buf of [raw, encoder.encode(text).subarray(0, 6)])
+            expect(vocab.lookupFiltered(buf, 0, buf.length)).toBe(vocab.lookup(buf, 0, buf.length));
+        }),
+        { numRuns: 2000, seed: 20261202 },
+      );
+    },
+  );
 });

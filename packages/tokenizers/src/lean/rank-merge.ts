@@ -17,6 +17,8 @@ export class RankMerger {
   private readonly long = new ByteRangeMerger();
   /** tiktoken's rank of a pair: the rank of the merged bytes. */
   private readonly rankOf: RankOf = (b, s, _m, e) => this.vocab.lookup(b, s, e);
+  /** The same for long pieces, whose pairs are mostly not tokens (see `lookupFiltered`). */
+  private readonly longRankOf: RankOf = (b, s, _m, e) => this.vocab.lookupFiltered(b, s, e);
 
   constructor(readonly vocab: CompactVocab) {}
 
@@ -63,7 +65,7 @@ export class RankMerger {
       part,
       starts,
       len,
-      this.rankOf,
+      this.longRankOf,
       (s, e) => vocab.lookup(part, s, e),
       out,
       history,
