@@ -165,3 +165,25 @@ describe('CompactVocab.lookupFiltered = lookup', () => {
     },
   );
 });
+
+describe('PairMerges.findFiltered = find', () => {
+  it('deepseek_v3: every rule, and random id pairs', () => {
+    const merges = load('deepseek_v3').merges as PairMerges;
+    const { keys } = merges;
+    let rules = 0;
+    for (let i = 0; i < keys.length / 2; i++) {
+      const a = keys[i * 2]!;
+      if (a === -1) continue;
+      rules++;
+      const b = keys[i * 2 + 1]!;
+      if (merges.findFiltered(a, b) !== merges.find(a, b)) throw new Error(`rule ${a} ${b} differs`);
+    }
+    expect(rules).toBeGreaterThan(100_000);
+    fc.assert(
+      fc.property(fc.nat({ max: 130_000 }), fc.nat({ max: 130_000 }), (a, b) => {
+        expect(merges.findFiltered(a, b)).toBe(merges.find(a, b));
+      }),
+      { numRuns: 5000, seed: 20261202 },
+    );
+  });
+});

@@ -35,6 +35,50 @@ export class PairMerges {
     }
   }
 
+  /**
+   * {@link find}, for the merge of long words: most pairs a long word that never repeats asks about
+   * have no rule, and each such miss reads a cold slot of the multi-MB table. A bit per hash value
+   * (high bits of the same hash; 4+ bits per rule, built on first use) answers most of them; a set
+   * bit goes on to the table, so the result is the same.
+   */
+  findFiltered(a: number, b: number): number {
+    const h = pairHash(a, b);
+    const filter = this.filter ?? this.buildFilter();
+    const bit = h >>> this.filterShift;
+    if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    const { keys, mask } = this;
+    let slot = h & mask;
+    for (;;) {
+      const k = keys[slot * 2]!;
+      if (k === EMPTY) return -1;
+      if (k === a && keys[slot * 2 + 1] === b) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private filter: Int32Array | undefined;
+  private filterShift = 0;
+
+  /** The bitmap of {@link findFiltered}: the bit of every rule's hash is set. */
+  private buildFilter(): Int32Array {
+    const { keys } = this;
+    const slots = keys.length / 2;
+    let rules = 0;
+    for (let i = 0; i < slots; i++) if (keys[i * 2] !== EMPTY) rules++;
+    let bits = 5;
+    while (1 << bits < rules * 4) bits++;
+    const filter = new Int32Array(1 << (bits - 5));
+    const shift = 32 - bits;
+    for (let i = 0; i < slots; i++) {
+      if (keys[i * 2] === EMPTY) continue;
+      const bit = pairHash(keys[i * 2]!, keys[i * 2 + 1]!) >>> shift;
+      filter[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.filterShift = shift;
+    this.filter = filter;
+    return filter;
+  }
+
   rank(slot: number): number {
     return this.values[slot * 2]!;
   }
@@ -44,7 +88,7 @@ export class PairMerges {
   }
 
   get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.keys.byteLength + this.values.byteLength + (this.filter?.byteLength ?? 0);
   }
 
   /** Builds the table from [a, b, merged] triples in rank order. */
@@ -167,7 +211,7 @@ export function treeMerge(
   const pairRank = (pos: number) => {
     const right = next[pos]!;
     if (right >= n) return -1;
-    const slot = merges.find(ids[pos]!, ids[right]!);
+    const slot = merges.findFiltered(ids[pos]!, ids[right]!);
     return slot === -1 ? -1 : merges.rank(slot);
   };
   tree.reset(n);
