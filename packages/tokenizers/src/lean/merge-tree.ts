@@ -45,6 +45,7 @@ export class MergeTree {
     for (let i = this.leaves - 1; i >= 1; i--) {
       const l = key[2 * i]!;
       const r = key[2 * i + 1]!;
+      // biome-ignore lint/complexity/useMathMinMax: the inner loop of every long merge; no NaN or -0 here to handle
       key[i] = l < r ? l : r;
     }
   }
@@ -57,6 +58,7 @@ export class MergeTree {
     for (i >>= 1; i >= 1; i >>= 1) {
       const l = key[2 * i]!;
       const r = key[2 * i + 1]!;
+      // biome-ignore lint/complexity/useMathMinMax: the inner loop of every long merge; no NaN or -0 here to handle
       const m = l < r ? l : r;
       if (key[i] === m) return; // the ancestors are unchanged too
       key[i] = m;
