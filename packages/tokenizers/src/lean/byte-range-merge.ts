@@ -1,18 +1,18 @@
 // BPE over byte ranges of a buffer: parts start at given offsets; adjacent parts
 // [s,m) and [m,e) merge in the order of `rankOf(s, m, e)` (lowest first,
 // leftmost on ties) until no pair has a rank. A linked list over byte offsets
-// and a heap make it O(n log n), so a 1 MB single-word piece is fine. Used by
-// the tiktoken rule for long pieces and by the sentencepiece splits rule.
+// and a tournament tree (merge-tree.ts) make it O(n log n), so a 1 MB
+// single-word piece is fine. Used by the tiktoken rule for long pieces and by
+// the sentencepiece splits rule.
 
-import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
 import type { MergeHistory } from './merge-history.js';
+import { MergeTree, SCRATCH_KEPT } from './merge-tree.js';
 
 /** Reusable scratch state for {@link ByteRangeMerger.merge}. */
 export class ByteRangeMerger {
   private next = new Int32Array(256);
   private prev = new Int32Array(256);
-  private alive = new Uint8Array(256);
-  private readonly heap = new MergeHeap();
+  private readonly tree = new MergeTree();
 
   /**
    * Merges the parts of `buf` that start at `starts[0..parts)` (ascending; `starts[parts]` is the
@@ -34,43 +34,38 @@ export class ByteRangeMerger {
     if (this.next.length < len + 1) {
       this.next = new Int32Array(len * 2 + 1);
       this.prev = new Int32Array(len * 2 + 1);
-      this.alive = new Uint8Array(len * 2 + 1);
     }
     // next[p] is where the part after the part starting at p starts.
-    const { next, prev, alive, heap } = this;
+    const { next, prev, tree } = this;
     prev.fill(-1, 0, len + 1);
-    alive.fill(0, 0, len + 1);
     for (let i = 0; i < parts; i++) {
       next[starts[i]!] = starts[i + 1]!;
-      alive[starts[i]!] = 1;
       if (i > 0) prev[starts[i]!] = starts[i - 1]!;
     }
-    heap.clear();
-    const push = (s: number) => {
+    /** Rank of the pair starting at part `s`, or -1. */
+    const pairRank = (s: number) => {
       const m = next[s]!;
-      if (m >= len) return;
-      const e = next[m]!;
-      const rank = rankOf(buf, s, m, e);
-      if (rank !== -1) heap.push(rank, s, e, 0);
+      return m >= len ? -1 : rankOf(buf, s, m, next[m]!);
     };
-    for (let i = 0; i < parts - 1; i++) push(starts[i]!);
+    tree.reset(len);
+    for (let i = 0; i < parts - 1; i++)
+      tree.init(starts[i]!, rankOf(buf, starts[i]!, starts[i + 1]!, starts[i + 2]!));
+    tree.build();
     let count = parts;
     const first = starts[0]!;
     history?.reset(starts[1]!, starts[parts - 1]!);
-    while (heap.size > 0) {
-      const s = heap.pos[0]!;
-      const e = heap.a[0]!;
-      const rank = heap.rank[0]!;
-      heap.pop();
+    while (!tree.empty) {
+      const s = tree.topPos();
+      const rank = tree.topRank();
       const m = next[s]!;
-      if (!alive[s] || m >= len || next[m] !== e) continue; // stale: a neighbour merged first
-      alive[m] = 0;
+      const e = next[m]!;
+      tree.set(m, -1);
       next[s] = e;
       if (e < len) prev[e] = s;
       count--;
       history?.step(rank, next[first]!, e === len ? s : history.last[history.steps]!);
-      if (prev[s]! >= 0) push(prev[s]!);
-      push(s);
+      if (prev[s]! >= 0) tree.set(prev[s]!, pairRank(prev[s]!));
+      tree.set(s, pairRank(s));
     }
     if (out) for (let p = starts[0]!; p < len; p = next[p]!) out.push(idOf(p, next[p]!));
     if (partStarts) for (let p = starts[0]!; p < len; p = next[p]!) partStarts.push(p);
@@ -80,15 +75,14 @@ export class ByteRangeMerger {
 
   /** Bytes of scratch held between pieces. */
   get scratchBytes(): number {
-    return this.next.byteLength + this.prev.byteLength + this.alive.byteLength + this.heap.byteLength;
+    return this.next.byteLength + this.prev.byteLength + this.tree.byteLength;
   }
 
   /** Gives back scratch a long piece grew, so one huge word does not stay resident. */
   private release(): void {
-    this.heap.release();
+    this.tree.release();
     if (this.next.length <= SCRATCH_KEPT) return;
     this.next = new Int32Array(256);
     this.prev = new Int32Array(256);
-    this.alive = new Uint8Array(256);
   }
 }

@@ -31,9 +31,27 @@ export class CompactVocab {
 
   /** The rank of the token whose bytes are `buf[start..end)`, or -1. */
   lookup(buf: Uint8Array, start: number, end: number): number {
+    return this.probe(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  /**
+   * {@link lookup}, for the merge of long pieces: most pairs a long word that never repeats asks
+   * about are not tokens, and each such miss reads a cold slot of the multi-MB table. A bit per
+   * hash value (high bits of the same hash; 4+ bits per token, a 64–128 KB bitmap that stays in
+   * cache) answers most of them; a set bit goes on to the table, so the result is the same.
+   */
+  lookupFiltered(buf: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const filter = this.filter ?? this.buildFilter();
+    const bit = h >>> this.filterShift;
+    if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    return this.probe(buf, start, end, h);
+  }
+
+  private probe(buf: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
     const { bytes, offsets, table, mask } = this;
-    let slot = hashBytes(buf, start, end) & mask;
+    let slot = h & mask;
     for (;;) {
       const rank = table[slot]!;
       if (rank === EMPTY) return -1;
@@ -47,6 +65,26 @@ export class CompactVocab {
     }
   }
 
+  private filter: Int32Array | undefined;
+  private filterShift = 0;
+
+  /** The bitmap of {@link lookupFiltered}: the bit of every token's hash is set. */
+  private buildFilter(): Int32Array {
+    let bits = 5;
+    while (1 << bits < this.size * 4) bits++;
+    const filter = new Int32Array(1 << (bits - 5));
+    const shift = 32 - bits;
+    const { bytes, offsets } = this;
+    for (let r = 0; r < this.size; r++) {
+      if (offsets[r + 1] === offsets[r]) continue;
+      const bit = hashBytes(bytes, offsets[r]!, offsets[r + 1]!) >>> shift;
+      filter[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.filterShift = shift;
+    this.filter = filter;
+    return filter;
+  }
+
   /** The bytes of a rank (a view, not a copy). */
   tokenBytes(rank: number): Uint8Array {
     return this.bytes.subarray(this.offsets[rank]!, this.offsets[rank + 1]!);
@@ -54,7 +92,9 @@ export class CompactVocab {
 
   /** Bytes held by the three arrays. */
   get byteLength(): number {
-    return this.bytes.byteLength + this.offsets.byteLength + this.table.byteLength;
+    return (
+      this.bytes.byteLength + this.offsets.byteLength + this.table.byteLength + (this.filter?.byteLength ?? 0)
+    );
   }
 
   /**

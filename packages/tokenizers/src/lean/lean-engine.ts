@@ -5,7 +5,7 @@ import { CtxkitError } from '@ctxkit/core';
 import { AddedTokens } from './added-tokens.js';
 import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
-import { SCRATCH_KEPT } from './merge-heap.js';
+import { SCRATCH_KEPT } from './merge-tree.js';
 import { mergeIds, mergeScratchBytes } from './pair-merges.js';
 import { PIECE_CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';

@@ -1,5 +1,5 @@
 // Long pieces (a 10 MB run of `=`, of spaces, of one letter is one pre-token) are merged
-// chunk by chunk, exactly. The heap merge of one huge piece is O(n log n) but slow in
+// chunk by chunk, exactly. The tree merge of one huge piece is O(n log n) but slow in
 // practice (its arrays fall out of cache: 10 MB of `a` took 8–16 s); chunks of a few
 // thousand symbols stay in cache, and the identical chunks of a periodic run are merged once.
 //
@@ -14,7 +14,7 @@
 // every state tells whether a crossing ever happens; when none does, BPE(L + R) =
 // BPE(L) + BPE(R). With many chunks the same holds cut by cut: the first crossing of the
 // whole run would show in the walk of its own two chunks, whose interleaving is the same.
-// A cut that fails the check is never used: the rest of the piece goes to the plain heap.
+// A cut that fails the check is never used: the rest of the piece goes to the plain tree merge.
 // Where to cut is only a guess (the proof above decides): a token boundary near
 // CHUNK_SYMBOLS in the run of a short window around it (BPE is mostly local), else — when
 // that cut fails, as in a run whose tokens are not aligned with the window — the first
@@ -97,7 +97,7 @@ class Chunk {
 }
 
 /** Half the short window a cut is first looked for in. */
-const NEAR = 256;
+const NEAR = 64;
 
 /** Finds cuts for chunks starting at a given symbol, remembering the last window for periodic runs. */
 class CutFinder {

@@ -4,8 +4,8 @@
 // open-addressing hash from an id pair to (rank, merged id) in typed arrays.
 
 import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
-import { MergeHeap, SCRATCH_KEPT } from './merge-heap.js';
 import type { MergeHistory } from './merge-history.js';
+import { MergeTree, SCRATCH_KEPT } from './merge-tree.js';
 
 const EMPTY = -1;
 
@@ -35,6 +35,50 @@ export class PairMerges {
     }
   }
 
+  /**
+   * {@link find}, for the merge of long words: most pairs a long word that never repeats asks about
+   * have no rule, and each such miss reads a cold slot of the multi-MB table. A bit per hash value
+   * (high bits of the same hash; 4+ bits per rule, built on first use) answers most of them; a set
+   * bit goes on to the table, so the result is the same.
+   */
+  findFiltered(a: number, b: number): number {
+    const h = pairHash(a, b);
+    const filter = this.filter ?? this.buildFilter();
+    const bit = h >>> this.filterShift;
+    if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    const { keys, mask } = this;
+    let slot = h & mask;
+    for (;;) {
+      const k = keys[slot * 2]!;
+      if (k === EMPTY) return -1;
+      if (k === a && keys[slot * 2 + 1] === b) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private filter: Int32Array | undefined;
+  private filterShift = 0;
+
+  /** The bitmap of {@link findFiltered}: the bit of every rule's hash is set. */
+  private buildFilter(): Int32Array {
+    const { keys } = this;
+    const slots = keys.length / 2;
+    let rules = 0;
+    for (let i = 0; i < slots; i++) if (keys[i * 2] !== EMPTY) rules++;
+    let bits = 5;
+    while (1 << bits < rules * 4) bits++;
+    const filter = new Int32Array(1 << (bits - 5));
+    const shift = 32 - bits;
+    for (let i = 0; i < slots; i++) {
+      if (keys[i * 2] === EMPTY) continue;
+      const bit = pairHash(keys[i * 2]!, keys[i * 2 + 1]!) >>> shift;
+      filter[bit >>> 5]! |= 1 << (bit & 31);
+    }
+    this.filterShift = shift;
+    this.filter = filter;
+    return filter;
+  }
+
   rank(slot: number): number {
     return this.values[slot * 2]!;
   }
@@ -44,7 +88,7 @@ export class PairMerges {
   }
 
   get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.keys.byteLength + this.values.byteLength + (this.filter?.byteLength ?? 0);
   }
 
   /** Builds the table from [a, b, merged] triples in rank order. */
@@ -67,24 +111,23 @@ export class PairMerges {
   }
 }
 
-const heap = new MergeHeap();
-/** Words of up to this many symbols merge by a scan (no heap); longer ones by the heap. */
+const tree = new MergeTree();
+/** Words of up to this many symbols merge by a scan (no tree); longer ones by the tree (merge-tree.ts). */
 const SCAN_LIMIT = 48;
 const scanSlots = new Int32Array(SCAN_LIMIT);
-// Linked-list scratch for the heap path, grown on demand and reused across calls.
+// Linked-list scratch for the tree path, grown on demand and reused across calls.
 let next = new Int32Array(256);
 let prev = new Int32Array(256);
-let alive = new Uint8Array(256);
 
 /** Bytes of the merge scratch shared by every engine in this module (kept between words). */
 export function mergeScratchBytes(): number {
-  return scanSlots.byteLength + next.byteLength + prev.byteLength + alive.byteLength + heap.byteLength;
+  return scanSlots.byteLength + next.byteLength + prev.byteLength + tree.byteLength;
 }
 
 /**
  * Merges `ids[0..n)` in place by the rules; returns the resulting symbol count
  * and, if `out` is given, pushes the final ids. Lowest merge rank first, then
- * leftmost: a scan for short words, a heap (O(n log n)) for long ones.
+ * leftmost: a scan for short words, a tournament tree (O(n log n)) for long ones.
  */
 export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: number[] | null): number {
   if (n < 2) {
@@ -92,7 +135,7 @@ export function mergeIds(merges: PairMerges, ids: Int32Array, n: number, out: nu
     return n;
   }
   if (n > LONG_PIECE_SYMBOLS) return mergeLongIds(merges, ids, n, out);
-  return n <= SCAN_LIMIT ? scanMerge(merges, ids, n, out) : heapMerge(merges, ids, n, out);
+  return n <= SCAN_LIMIT ? scanMerge(merges, ids, n, out) : treeMerge(merges, ids, n, out);
 }
 
 /** A long word, chunk by chunk (long-piece.ts): symbols are the ids; edge tokens are ids. */
@@ -100,7 +143,7 @@ function mergeLongIds(merges: PairMerges, ids: Int32Array, n: number, out: numbe
   return mergeLongPiece(
     {
       merge: (a, b, history, chunkOut, partStarts) =>
-        heapMerge(merges, ids.slice(a, b), b - a, chunkOut, history, partStarts),
+        treeMerge(merges, ids.slice(a, b), b - a, chunkOut, history, partStarts),
       cross: (_la, last, _ra, first) => {
         const slot = merges.find(last, first);
         return slot === -1 ? -1 : merges.rank(slot);
@@ -144,11 +187,11 @@ function scanMerge(merges: PairMerges, ids: Int32Array, n: number, out: number[]
 }
 
 /**
- * The heap merge of `ids[0..n)` (any length), recording the run in `history` if given: its edge
+ * The tree merge of `ids[0..n)` (any length), recording the run in `history` if given: its edge
  * tokens are the ids of the first and last symbol. `partStarts`, if given, receives the index of
  * every final symbol's first original symbol.
  */
-export function heapMerge(
+export function treeMerge(
   merges: PairMerges,
   ids: Int32Array,
   n: number,
@@ -159,48 +202,43 @@ export function heapMerge(
   if (next.length < n) {
     next = new Int32Array(n * 2);
     prev = new Int32Array(n * 2);
-    alive = new Uint8Array(n * 2);
   }
-  alive.fill(1, 0, n);
   for (let i = 0; i < n; i++) {
     next[i] = i + 1;
     prev[i] = i - 1;
   }
-  heap.clear();
-  const push = (pos: number) => {
+  /** Rank of the pair starting at symbol `pos`, or -1. */
+  const pairRank = (pos: number) => {
     const right = next[pos]!;
-    if (right >= n) return;
-    const slot = merges.find(ids[pos]!, ids[right]!);
-    if (slot !== -1) heap.push(merges.rank(slot), pos, ids[pos]!, ids[right]!);
+    if (right >= n) return -1;
+    const slot = merges.findFiltered(ids[pos]!, ids[right]!);
+    return slot === -1 ? -1 : merges.rank(slot);
   };
-  for (let i = 0; i < n - 1; i++) push(i);
+  tree.reset(n);
+  for (let i = 0; i < n - 1; i++) tree.init(i, pairRank(i));
+  tree.build();
   let count = n;
   history?.reset(ids[0]!, ids[n - 1]!);
-  while (heap.size > 0) {
-    const rank = heap.rank[0]!;
-    const pos = heap.pos[0]!;
-    const a = heap.a[0]!;
-    const b = heap.b[0]!;
-    heap.pop();
+  while (!tree.empty) {
+    const rank = tree.topRank();
+    const pos = tree.topPos();
     const right = next[pos]!;
-    if (!alive[pos] || right >= n || ids[pos] !== a || ids[right] !== b) continue; // stale
-    ids[pos] = merges.merged(merges.find(a, b));
-    alive[right] = 0;
+    ids[pos] = merges.merged(merges.find(ids[pos]!, ids[right]!));
+    tree.set(right, -1);
     next[pos] = next[right]!;
     if (next[pos]! < n) prev[next[pos]!] = pos;
     count--;
     history?.step(rank, ids[0]!, next[pos]! >= n ? ids[pos]! : history.last[history.steps]!);
-    if (prev[pos]! >= 0) push(prev[pos]!);
-    push(pos);
+    if (prev[pos]! >= 0) tree.set(prev[pos]!, pairRank(prev[pos]!));
+    tree.set(pos, pairRank(pos));
   }
   if (out) for (let i = 0; i < n; i = next[i]!) out.push(ids[i]!);
   if (partStarts) for (let i = 0; i < n; i = next[i]!) partStarts.push(i);
   // Give back scratch a long word grew, so one huge word does not stay resident.
-  heap.release();
+  tree.release();
   if (next.length > SCRATCH_KEPT) {
     next = new Int32Array(256);
     prev = new Int32Array(256);
-    alive = new Uint8Array(256);
   }
   return count;
 }

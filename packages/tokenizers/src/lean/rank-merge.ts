@@ -1,15 +1,15 @@
 // tiktoken's merge rule on byte ranges of a CompactVocab: repeatedly merge the
 // adjacent pair whose merged bytes have the lowest rank, leftmost on ties,
 // allocating no strings. Short pieces use tiktoken's own scan on typed arrays;
-// long ones a heap with the same order (a 1 MB line of letters is one piece).
+// long ones a tournament tree with the same order (a 1 MB line of letters is one piece).
 import { ByteRangeMerger } from './byte-range-merge.js';
 import type { CompactVocab } from './compact-vocab.js';
 import { type ChunkMerger, LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import type { MergeHistory } from './merge-history.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
-/** Pieces up to this many bytes use the simple scan; longer ones the heap (O(n log n)). */
-const SCAN_LIMIT = 128;
+/** Pieces up to this many bytes use the simple scan; longer ones the tree (O(n log n)): measured crossover 24–32 bytes. */
+const SCAN_LIMIT = 32;
 
 export class RankMerger {
   private starts = new Int32Array(SCAN_LIMIT + 1);
@@ -17,6 +17,8 @@ export class RankMerger {
   private readonly long = new ByteRangeMerger();
   /** tiktoken's rank of a pair: the rank of the merged bytes. */
   private readonly rankOf: RankOf = (b, s, _m, e) => this.vocab.lookup(b, s, e);
+  /** The same for long pieces, whose pairs are mostly not tokens (see `lookupFiltered`). */
+  private readonly longRankOf: RankOf = (b, s, _m, e) => this.vocab.lookupFiltered(b, s, e);
 
   constructor(readonly vocab: CompactVocab) {}
 
@@ -27,7 +29,7 @@ export class RankMerger {
 
   /** Merges `buf[0..len)`; returns the token count and pushes the ranks to `out` if given. */
   merge(buf: Uint8Array, len: number, out: number[] | null): number {
-    return len <= SCAN_LIMIT ? this.scanMerge(buf, len, out) : this.heapMerge(buf, len, out);
+    return len <= SCAN_LIMIT ? this.scanMerge(buf, len, out) : this.treeMerge(buf, len, out);
   }
 
   /** tiktoken's reference loop on typed arrays; returns the part count and pushes ranks if asked. */
@@ -40,12 +42,12 @@ export class RankMerger {
   }
 
   /** The same merge order for long pieces, in O(n log n) (a 1 MB line of letters is one piece). */
-  private heapMerge(buf: Uint8Array, len: number, out: number[] | null): number {
+  private treeMerge(buf: Uint8Array, len: number, out: number[] | null): number {
     if (len > LONG_PIECE_SYMBOLS) return mergeLongPiece(this.chunks(buf), len, out);
     return this.rangeMerge(buf, 0, len, null, out);
   }
 
-  /** The heap merge of bytes `[a, b)` of `buf` alone. */
+  /** The tree merge of bytes `[a, b)` of `buf` alone. */
   private rangeMerge(
     buf: Uint8Array,
     a: number,
@@ -63,7 +65,7 @@ export class RankMerger {
       part,
       starts,
       len,
-      this.rankOf,
+      this.longRankOf,
       (s, e) => vocab.lookup(part, s, e),
       out,
       history,

@@ -1,7 +1,7 @@
 // The merge order every BPE rule here shares — lowest rank first, leftmost on ties —
-// found by scanning the pair ranks of a short piece instead of keeping a heap: for the
+// found by scanning the pair ranks of a short piece instead of keeping a tree: for the
 // short pieces that are nearly all of real text this is faster and allocates nothing.
-// (tiktoken's reference loop; byte-range-merge.ts is the heap version for long pieces.)
+// (tiktoken's reference loop; byte-range-merge.ts is the tree version for long pieces.)
 
 /** Rank of merging parts [s,m) and [m,e) of `buf`, or -1 when they do not merge. */
 export type RankOf = (buf: Uint8Array, s: number, m: number, e: number) => number;

@@ -10,12 +10,13 @@ import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import { sameBytes } from './rank-merge.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
-/** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the heap. */
+/** Pieces of up to this many parts merge by a scan (scan-merge.ts); longer ones by the tree (merge-tree.ts). */
 const SCAN_LIMIT = 48;
 
 export class SplitRankMerger {
   private readonly merger = new ByteRangeMerger();
   private readonly rankOf: RankOf = (buf, s, m, e) => this.rank(buf, s, m, e);
+  private readonly longRankOf: RankOf = (buf, s, m, e) => this.longRank(buf, s, m, e);
   private readonly ranks = new Int32Array(SCAN_LIMIT);
 
   constructor(
@@ -31,7 +32,16 @@ export class SplitRankMerger {
 
   /** HF rank of merging parts [s,m) and [m,e), or -1 when they do not merge. */
   rank(buf: Uint8Array, s: number, m: number, e: number): number {
-    const t = this.vocab.lookup(buf, s, e);
+    return this.splitRank(this.vocab.lookup(buf, s, e), s, m);
+  }
+
+  /** {@link rank} for long pieces, whose pairs are mostly not tokens (see `CompactVocab.lookupFiltered`). */
+  private longRank(buf: Uint8Array, s: number, m: number, e: number): number {
+    return this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
+  }
+
+  /** The rank of token `t` (-1: none) as the merge of its split at byte `m - s`, or -1. */
+  private splitRank(t: number, s: number, m: number): number {
     if (t === -1) return -1;
     const offset = m - s;
     const end = this.splitStart[t + 1]!;
@@ -55,7 +65,7 @@ export class SplitRankMerger {
     idOf: (s: number, e: number) => number,
   ): number {
     if (parts > LONG_PIECE_SYMBOLS) return this.mergeLong(buf, starts, parts, out, idOf);
-    if (parts > SCAN_LIMIT) return this.merger.merge(buf, starts, parts, this.rankOf, idOf, out);
+    if (parts > SCAN_LIMIT) return this.merger.merge(buf, starts, parts, this.longRankOf, idOf, out);
     parts = scanMerge(buf, starts, this.ranks, parts, this.rankOf);
     if (out) for (let i = 0; i < parts; i++) out.push(idOf(starts[i]!, starts[i + 1]!));
     return parts;
@@ -77,9 +87,9 @@ export class SplitRankMerger {
           for (let k = a; k <= b; k++) rel[k - a] = starts[k]! - base;
           const part = buf.subarray(base, starts[b]!);
           const id = (s: number, e: number) => idOf(base + s, base + e);
-          if (!partStarts) return this.merger.merge(part, rel, b - a, this.rankOf, id, ids, history);
+          if (!partStarts) return this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history);
           const bytes: number[] = [];
-          const count = this.merger.merge(part, rel, b - a, this.rankOf, id, ids, history, bytes);
+          const count = this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history, bytes);
           // Byte offsets of the tokens back to symbol indices (both ascending).
           let k = 0;
           for (const offset of bytes) {
