@@ -32,7 +32,10 @@ export interface RepairResult {
 
 /** Options for {@link repairConversation}. */
 export interface RepairOptions {
-  /** Leave the last assistant message's calls unanswered when only tool results follow it (a live loop). */
+  /**
+   * Leave the last assistant message's calls unanswered when only tool results follow it (a live loop).
+   * @default false
+   */
   allowPendingCalls?: boolean;
 }
 

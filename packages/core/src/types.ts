@@ -98,6 +98,7 @@ export interface CountMessagesOptions {
    * Tool definitions sent with the request; they count toward the prompt. Flat
    * (`{ name, description, parameters }`), OpenAI (`{ type: 'function', function: { … } }`) or Anthropic
    * (`{ name, description, input_schema }`) shapes: one tool counts the same in each.
+   * @default undefined (no tools)
    */
   tools?: readonly AnyToolDefinition[];
 }

@@ -35,7 +35,8 @@ export interface ConversationProblem {
 export interface ValidateOptions {
   /**
    * Accept unanswered calls on the last assistant message when nothing follows
-   * it: the state of a live agent loop while its tools run. Default `false`.
+   * it: the state of a live agent loop while its tools run.
+   * @default false
    */
   allowPendingCalls?: boolean;
 }

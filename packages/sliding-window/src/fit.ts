@@ -19,13 +19,23 @@ export interface FitOptions {
   /**
    * Messages to keep besides system messages and `message.pinned` ones: a list of ids, or a predicate
    * over the message and its index.
+   * @default undefined (only system, `pinned: true` and, with `keepFirstUserMessage`, the first user message)
    */
   pinned?: Iterable<string> | ((message: Message, index: number) => boolean);
-  /** `'last'` (default) keeps the newest turns, like the window; `'first'` keeps the oldest. */
+  /**
+   * `'last'` keeps the newest turns, like the window; `'first'` keeps the oldest.
+   * @default 'last'
+   */
   strategy?: 'last' | 'first';
-  /** Tokens kept free for the reply: messages may use `maxTokens - reserveTokens`. */
+  /**
+   * Tokens kept free for the reply: messages may use `maxTokens - reserveTokens`.
+   * @default 0
+   */
   reserveTokens?: number;
-  /** Keep the first user message as if pinned. Default `true`, as in {@link SlidingWindowContextManager}. */
+  /**
+   * Keep the first user message as if pinned, as in {@link SlidingWindowContextManager}.
+   * @default true
+   */
   keepFirstUserMessage?: boolean;
 }
 

@@ -47,9 +47,10 @@ export type PinTarget = string | ((message: Message) => boolean);
 export interface WindowMessagesOptions {
   /**
    * What to do with the newest assistant message while some of its tool calls have no result yet
-   * (the agent is running its tools): `'keep'` (default) returns it — the list then passes
+   * (the agent is running its tools): `'keep'` returns it — the list then passes
    * `validateConversation(list, { allowPendingCalls: true })` and becomes fully valid once every result
    * is added; `'omit'` leaves that unfinished turn out, so the list is valid to send as is.
+   * @default 'keep'
    */
   pending?: 'keep' | 'omit';
 }

@@ -4,7 +4,10 @@ import type { VocabularyId } from './vocabularies.js';
 
 /** Options for {@link createTokenizer}. */
 export interface CreateTokenizerOptions {
-  /** Use this vocabulary instead of the detected one. */
+  /**
+   * Use this vocabulary instead of the detected one.
+   * @default the vocabulary `detectModel(provider, model)` chooses
+   */
   vocabulary?: VocabularyId;
 }
 

@@ -40,15 +40,30 @@ import type {
 
 /** Options of {@link TokenUsageTracker}. */
 export interface TokenUsageTrackerOptions {
-  /** Where history goes; default a {@link JsonlUsageStore} in the XDG data directory. */
+  /**
+   * Where history goes.
+   * @default a new {@link JsonlUsageStore} in the XDG data directory
+   */
   store?: UsageStore;
-  /** A {@link Pricing} instance or its options (overrides per model). */
+  /**
+   * A {@link Pricing} instance or its options (overrides per model).
+   * @default a new {@link Pricing} with the built-in catalog and no overrides
+   */
   pricing?: Pricing | PricingOptions;
-  /** Token counter used by {@link TokenUsageTracker.trackMessageTokens} (inject any tokenizer). */
+  /**
+   * Token counter used by {@link TokenUsageTracker.trackMessageTokens} (inject any tokenizer).
+   * @default undefined (`trackMessageTokens` then throws `INVALID_ARGUMENT`)
+   */
   count?: CountText;
-  /** Retention applied once, at the first `startSession` (when the store supports `compact`). */
+  /**
+   * Retention applied once, at the first `startSession` (when the store supports `compact`).
+   * @default undefined (nothing is removed)
+   */
   retention?: RetentionPolicy;
-  /** Clock, for reproducible tests. */
+  /**
+   * Clock, for reproducible tests.
+   * @default () => new Date()
+   */
   now?: () => Date;
 }
 

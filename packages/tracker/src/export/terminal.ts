@@ -4,11 +4,20 @@ import { compact, costLabel } from './format.js';
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
-  /** Total width in columns (default 80). */
+  /**
+   * Total width in columns (at least 40).
+   * @default 80
+   */
   width?: number;
-  /** Height of the tokens-per-turn chart in rows (default 8). */
+  /**
+   * Height of the tokens-per-turn chart in rows.
+   * @default 8
+   */
   chartHeight?: number;
-  /** ANSI colours (default false, so output is plain text for logs and tests). */
+  /**
+   * ANSI colours; off by default so output is plain text for logs and tests.
+   * @default false
+   */
   color?: boolean;
 }
 
