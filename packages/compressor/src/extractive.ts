@@ -63,6 +63,9 @@ export class ExtractiveSummarizer implements Summarizer {
   private readonly conclusions: number;
   private readonly conclusionChars: number;
 
+  /**
+   * @param options - how much of each user message and conclusion to keep.
+   */
   constructor(options: ExtractiveSummarizerOptions = {}) {
     this.userChars = options.userMessageChars ?? 400;
     this.conclusions = options.conclusions ?? 3;

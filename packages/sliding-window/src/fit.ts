@@ -65,6 +65,8 @@ export interface FitResult {
  * @throws {CtxkitError} `BUDGET_EXCEEDED` (details `needed`, `budget`) when the required messages cannot
  * fit; `INVALID_CONVERSATION` (details `problems`) for input `validateConversation` rejects — run
  * `repairConversation` first; `INVALID_ARGUMENT` for bad options.
+ * @param messages - the whole conversation; it is not modified.
+ * @param options - the budget, the counter and what to keep; see {@link FitOptions}.
  */
 export function fitToBudget(messages: readonly Message[], options: FitOptions): FitResult {
   const where = 'fitToBudget';

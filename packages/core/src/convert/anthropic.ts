@@ -53,6 +53,8 @@ function userBlocks(m: Message): AnthropicBlock[] {
  * results are merged into one user message of `tool_result` blocks; `reasoning`
  * becomes a `thinking` block.
  * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+ * @param messages - ctxkit messages, in conversation order, system messages included.
+ * @returns the `system` blocks and the `messages` of an Anthropic Messages API request.
  */
 export function toAnthropic(messages: readonly Message[]): AnthropicConversation {
   const system: { type: 'text'; text: string }[] = [];

@@ -28,6 +28,8 @@ function imageUrl(part: Extract<ContentPart, { type: 'image' }>): string {
  * become `image_url` parts; object arguments are serialized; ctxkit-only fields
  * (`id`, `pinned`, `metadata`) are not sent.
  * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+ * @param messages - ctxkit messages, in conversation order.
+ * @returns one OpenAI chat message per input message.
  */
 export function toOpenAIChat(messages: readonly Message[]): OpenAIChatMessage[] {
   return messages.map((m, i) => {

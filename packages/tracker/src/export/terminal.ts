@@ -47,6 +47,9 @@ export function downsample(series: readonly number[], width: number): number[] {
 /**
  * A report for the terminal: per-model bars (share of tokens), per-group bars, and a tokens-per-turn
  * line chart of the prompt size (input tokens per call) drawn with asciichart.
+ * @param report - a report from `TokenUsageTracker.report` or `buildReport`.
+ * @param options - width, chart height and colours; see {@link TerminalOptions}.
+ * @returns the report as lines of text, ready to print.
  */
 export function renderTerminal(report: UsageReport, options: TerminalOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);

@@ -463,6 +463,8 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
    * const preview = await store.compact({ maxAgeDays: 90 }, { dryRun: true });
    * console.log(preview.removedSessions);
    * ```
+   * @param policy - which sessions to remove; defaults to the store's `retention` option.
+   * @param options - `dryRun` to preview; see {@link CompactOptions}.
    */
   async compact(
     policy: RetentionPolicy | undefined = this.retention,
