@@ -140,6 +140,7 @@ function blocksToContent(blocks: AnthropicBlock[]): Message['content'] {
  * strings), each `tool_result` block becomes a `tool` message followed by any
  * other content of the same user message, `thinking` becomes `reasoning`.
  * Several text blocks of one message are joined with a blank line.
+ * @param conversation - Anthropic's `system` and `messages`, as sent to the Messages API.
  */
 export function fromAnthropic(conversation: AnthropicConversation): Message[] {
   const out: Message[] = [];

@@ -13,6 +13,7 @@ import {
  * `input_tokens` EXCLUDES `cache_creation_input_tokens` and `cache_read_input_tokens`, so the total
  * input is their sum (the one place where adding is right). `cache_creation.ephemeral_1h_input_tokens`
  * is kept apart because 1-hour writes cost 2x input.
+ * @param raw - a Messages API response, its `usage`, or its stream events.
  */
 export function fromAnthropic(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) return mergeAnthropicStream(raw);
