@@ -109,6 +109,7 @@ export function summaryText(message: Message): string | undefined {
  * summarized (recursively, through earlier summaries). After one compaction the result equals
  * the input; after several, every original message is back (messages that stayed in place
  * between two compactions may move next to the summary they were kept beside).
+ * @param messages - a conversation a compressor returned (or any later version of it).
  */
 export function restoreOriginals(messages: readonly Message[]): Message[] {
   const out: Message[] = [];

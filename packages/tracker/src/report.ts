@@ -82,6 +82,7 @@ export const NO_PROJECT = '(no project)';
 /**
  * A session's project from its header's meta: `project`, else `cwd`, else `projectDir` (the Claude
  * Code projects folder name), else {@link NO_PROJECT}.
+ * @param record - a session header, or `undefined` when the session has none.
  */
 export function sessionProject(record: Pick<SessionRecord, 'meta'> | undefined): string {
   const meta = record?.meta ?? {};
@@ -92,7 +93,11 @@ export function sessionProject(record: Pick<SessionRecord, 'meta'> | undefined):
   return NO_PROJECT;
 }
 
-/** Whether a project name is the one asked for (exact, or its last path segment). */
+/**
+ * Whether a project name is the one asked for (exact, or its last path segment).
+ * @param project - a session's project, as {@link sessionProject} gives it.
+ * @param wanted - the project asked for: a full path or its last segment.
+ */
 export function projectMatches(project: string, wanted: string): boolean {
   if (project === wanted) return true;
   const last = project
@@ -241,6 +246,9 @@ function groupKeys(
  * ({@link usageReportSchema}); each event lands in exactly one group — so every grouping's groups
  * sum to the same totals — except with `groupBy: 'tool'`, where an event that called several tools
  * counts in each of their groups (the grand total never double counts).
+ * @param events - the events to report on, in any order.
+ * @param options - time range, grouping, filters and sort; see {@link ReportOptions}.
+ * @param extraWarnings - warnings to carry into the report's `warnings`.
  */
 export function buildReport(
   events: readonly UsageEvent[],

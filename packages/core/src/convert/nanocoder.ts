@@ -62,6 +62,7 @@ export function toNanocoder(messages: readonly Message[]): NanocoderMessage[] {
 /**
  * Converts Nanocoder messages to ctxkit messages. Arguments are serialized to
  * JSON strings (the wire form); `structuredContent` is kept in `metadata`.
+ * @param messages - Nanocoder messages, in conversation order.
  */
 export function fromNanocoder(messages: readonly NanocoderMessage[]): Message[] {
   return messages.map((m, i) => {

@@ -74,6 +74,7 @@ const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 /**
  * Converts OpenAI chat messages to ctxkit messages. `null` content becomes `''`;
  * `image_url` parts become image parts (data URLs are split into type and data).
+ * @param messages - OpenAI chat messages, in conversation order.
  */
 export function fromOpenAIChat(messages: readonly OpenAIChatMessage[]): Message[] {
   return messages.map((m, i) => {

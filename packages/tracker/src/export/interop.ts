@@ -51,7 +51,10 @@ export function toLangfuseUsageDetails(event: UsageEvent): LangfuseUsageDetails 
   return details;
 }
 
-/** Langfuse `cost_details` (USD) for one call, or undefined when the call is unpriced. */
+/**
+ * Langfuse `cost_details` (USD) for one call, or undefined when the call is unpriced.
+ * @param event - one recorded call.
+ */
 export function toLangfuseCostDetails(event: UsageEvent): { total: number } | undefined {
   return event.cost ? { total: event.cost.amount } : undefined;
 }

@@ -54,6 +54,7 @@ function anthropicUsage(usage: Record<string, unknown>, warnings: string[]) {
  * Merges a streamed Anthropic response: `message_start` carries the input side (and a placeholder
  * `output_tokens`), each `message_delta` carries CUMULATIVE usage, so later values replace earlier
  * ones field by field — summing them would double count. Other events are ignored.
+ * @param events - the stream's events, in order.
  */
 export function mergeAnthropicStream(events: readonly unknown[]): NormalizedUsage {
   const merged: Record<string, unknown> = {};

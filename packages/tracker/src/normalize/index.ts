@@ -32,6 +32,7 @@ export type UsageShape =
 /**
  * Detects which provider shape a raw response or usage object has, or `undefined`. Order matters:
  * the distinguishing keys are checked before the shared `input_tokens`.
+ * @param raw - a provider response, its stream events, or a bare usage object.
  */
 export function detectUsageShape(raw: unknown): Exclude<UsageShape, 'auto' | 'google'> | undefined {
   if (Array.isArray(raw)) {
