@@ -22,17 +22,32 @@ export interface CompactNanocoderOptions {
   summarizer?: Summarizer | SummarizeFunction;
   /** Compress even below `threshold` (Nanocoder's `/compact`, or a trigger already decided). */
   force?: boolean;
-  /** Share of the usable window that triggers compaction (default 0.8). */
+  /**
+   * Share of the usable window that triggers compaction.
+   * @default 0.8
+   */
   threshold?: number;
-  /** Share of the usable window to compress down to (default 0.5). */
+  /**
+   * Share of the usable window to compress down to.
+   * @default 0.5
+   */
   target?: number;
-  /** Tokens kept free for the reply (default `min(8192, contextLimit / 8)`). */
+  /**
+   * Tokens kept free for the reply.
+   * @default min(8192, contextLimit / 8)
+   */
   reserveTokens?: number;
   /** Aborts the compaction. */
   signal?: AbortSignal;
-  /** Summarizer attempts per chunk before the deterministic summary (default 1). */
+  /**
+   * Summarizer attempts per chunk before the deterministic summary.
+   * @default 1
+   */
   maxAttempts?: number;
-  /** Time one summarizer attempt may take, in milliseconds (default 30 000). */
+  /**
+   * Time one summarizer attempt may take, in milliseconds.
+   * @default 30000
+   */
   attemptTimeoutMs?: number;
   /** Messages to keep verbatim through the compaction (pins). */
   isPinned?: (message: NanocoderMessage) => boolean;
@@ -130,6 +145,9 @@ export function splitInFlight<M extends Pick<NanocoderMessage, 'role' | 'tool_ca
  * untouched, and no result is ever made up for a call: when the compacted
  * history would not be valid, this throws `INVALID_CONVERSATION` and the caller
  * keeps its history.
+ * @param messages - Nanocoder's history, without the system message; it is not modified.
+ * @param systemMessage - the system message Nanocoder sends, counted but not returned.
+ * @param options - the context window, the tokenizer and compression settings; see {@link CompactNanocoderOptions}.
  */
 export async function compactNanocoderMessages(
   messages: readonly NanocoderMessage[],

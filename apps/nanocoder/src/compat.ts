@@ -95,6 +95,7 @@ export function findNanocoderRoot(file: string): string | undefined {
  * Checks that the Nanocoder installed at `root` is a version ctxkit knows and
  * that every module it replaces still exports the names it replaces. Never
  * throws: a failure is returned with a reason a user can act on.
+ * @param root - the Nanocoder package root (see `locateNanocoder`), or `undefined` when none was found.
  */
 export function checkNanocoder(root: string | undefined): NanocoderCheck {
   if (root === undefined) {

@@ -12,9 +12,15 @@ export interface TokenizerLease {
 
 /** Options for {@link Engine}. */
 export interface EngineOptions {
-  /** The tokenizer pool (default: a new `TokenizerPool` with its defaults). */
+  /**
+   * The tokenizer pool.
+   * @default a new `TokenizerPool` with its defaults
+   */
   pool?: TokenizerPool;
-  /** The per-message count cache (default: a new `TokenCountCache` with its defaults). */
+  /**
+   * The per-message count cache.
+   * @default a new `TokenCountCache` with its defaults
+   */
   cache?: TokenCountCache;
 }
 

@@ -15,11 +15,20 @@ interface Substitution {
 
 /** Options for {@link ContextGuard}. */
 export interface ContextGuardOptions {
-  /** Compress when a request uses more than this share of the usable window (default 0.8). */
+  /**
+   * Compress when a request uses more than this share of the usable window.
+   * @default 0.8
+   */
   threshold?: number;
-  /** Compress down to this share of the usable window (default 0.5). */
+  /**
+   * Compress down to this share of the usable window.
+   * @default 0.5
+   */
   target?: number;
-  /** Pool and cache (default: the process-wide engine). */
+  /**
+   * Pool and cache.
+   * @default the process-wide engine
+   */
   engine?: Engine;
 }
 
@@ -32,18 +41,33 @@ export interface GuardRequest {
   contextLimit: number;
   /** Tool definitions sent with the request. */
   tools?: readonly ToolDefinition[];
-  /** Tokens kept free for the reply (default `replyReserve`). */
+  /**
+   * Tokens kept free for the reply.
+   * @default replyReserve(contextLimit)
+   */
   reserveTokens?: number;
   /** Compact even below the threshold (after the provider rejected the request as too long). */
   force?: boolean;
-  /** Summarizer for this compaction (default: deterministic extractive summary). */
+  /**
+   * Summarizer for this compaction.
+   * @default deterministic extractive summary
+   */
   summarizer?: Summarizer | SummarizeFunction;
   signal?: AbortSignal;
-  /** This request's threshold (default: the guard's). */
+  /**
+   * This request's threshold.
+   * @default the guard's
+   */
   threshold?: number;
-  /** This request's target (default: the guard's). */
+  /**
+   * This request's target.
+   * @default the guard's
+   */
   target?: number;
-  /** Time one summary attempt may take (default 30 000 ms; one attempt per chunk). */
+  /**
+   * Time one summary attempt may take, in milliseconds (one attempt per chunk).
+   * @default 30000
+   */
   attemptTimeoutMs?: number;
   /** Messages every compaction keeps verbatim. */
   isPinned?: (message: NanocoderMessage) => boolean;

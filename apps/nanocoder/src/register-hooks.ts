@@ -12,7 +12,10 @@ export interface RegisterOptions {
   hooksUrl: URL;
   /** URL of the runtime module the shims import (`runtime.js` beside this file). */
   runtimeUrl: URL;
-  /** Where refusals are written (stderr by default). */
+  /**
+   * Where refusals are written.
+   * @default writes to stderr
+   */
   warn?: (message: string) => void;
 }
 

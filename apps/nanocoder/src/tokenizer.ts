@@ -14,7 +14,10 @@ export function defaultEngine(): Engine {
 
 /** Options for {@link createTokenizer}. */
 export interface CreateNanocoderTokenizerOptions {
-  /** Pool and cache to use (default: the process-wide {@link defaultEngine}). */
+  /**
+   * Pool and cache to use.
+   * @default the process-wide {@link defaultEngine}
+   */
   engine?: Engine;
 }
 
@@ -81,6 +84,9 @@ export class CtxkitNanocoderTokenizer implements NanocoderTokenizer {
 /**
  * Drop-in for Nanocoder's `createTokenizer(providerName, modelId)`. Like
  * Nanocoder it strips an Ollama `:cloud` / `-cloud` suffix; it never throws.
+ * @param providerName - Nanocoder's provider name, e.g. `ollama` or `openrouter`.
+ * @param modelId - the model id as Nanocoder has it, e.g. `qwen3:8b` or `gpt-oss:120b-cloud`.
+ * @param options - the engine (pool and cache) to borrow encoders from.
  */
 export function createTokenizer(
   providerName: string,

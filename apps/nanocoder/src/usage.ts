@@ -51,7 +51,10 @@ export function toAiSdkUsage(usage: ProviderCallUsage): Record<string, unknown> 
 
 /** Options for {@link createTrackerRecorder}. */
 export interface TrackerRecorderOptions {
-  /** The tracker (default: one with a `JsonlUsageStore` in `$XDG_DATA_HOME/ctxkit/usage`). */
+  /**
+   * The tracker.
+   * @default one with a `JsonlUsageStore` in `$XDG_DATA_HOME/ctxkit/usage`
+   */
   tracker?: TokenUsageTracker;
   /** Metadata stored with the session (e.g. `{ agent: 'nanocoder', cwd }`). */
   meta?: Record<string, string | number | boolean>;

@@ -80,6 +80,10 @@ export class ConversationCounter {
   #toolTokens = 0;
   #priming = 0;
 
+  /**
+   * @param options - the tokenizer, and optionally a shared cache, tool definitions and first messages.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` without a tokenizer.
+   */
   constructor(options: ConversationCounterOptions) {
     if (!options || typeof options.tokenizer?.countMessage !== 'function') {
       throw new CtxkitError('INVALID_ARGUMENT', 'ConversationCounter needs a tokenizer');
@@ -139,7 +143,11 @@ export class ConversationCounter {
     return this.#counts.slice();
   }
 
-  /** Adds messages at the end; counts only them. @returns the new total. */
+  /**
+   * Adds messages at the end; counts only them.
+   * @param messages - the messages to add, in conversation order.
+   * @returns the new total.
+   */
   append(...messages: Message[]): number {
     this.splice(this.#messages.length, 0, ...messages);
     return this.total();
@@ -149,6 +157,8 @@ export class ConversationCounter {
    * Replaces the message at `index`; counts only the new one.
    * @throws {CtxkitError} `INVALID_ARGUMENT` for an index outside the conversation.
    * @returns the new total.
+   * @param index - position of the message to replace.
+   * @param message - the new message.
    */
   replace(index: number, message: Message): number {
     this.#index('index', index, this.#messages.length - 1);
@@ -161,6 +171,8 @@ export class ConversationCounter {
    * like `Array.prototype.slice` bounds.
    * @throws {CtxkitError} `INVALID_ARGUMENT` for bounds outside the conversation.
    * @returns the removed messages.
+   * @param start - index of the first message removed.
+   * @param end - index after the last message removed.
    */
   remove(start: number, end: number = start + 1): Message[] {
     const n = this.#messages.length;
@@ -177,6 +189,9 @@ export class ConversationCounter {
    * messages at `start` and inserts `items` there; counts only the inserted.
    * @throws {CtxkitError} `INVALID_ARGUMENT` for bounds outside the conversation.
    * @returns the removed messages.
+   * @param start - where to remove and insert.
+   * @param deleteCount - how many messages to remove.
+   * @param items - messages to insert at `start`.
    */
   splice(start: number, deleteCount: number, ...items: Message[]): Message[] {
     return this.#splice(start, deleteCount, items);

@@ -55,6 +55,7 @@ function leavesOf(message: Message): Leaf[] {
  * ```ts
  * messageFingerprint({ role: 'user', content: 'hi' }); // '1pTq…'
  * ```
+ * @param message - the message to fingerprint.
  */
 export function messageFingerprint(message: Message): string {
   const known = memo.get(message);

@@ -75,6 +75,9 @@ export class TokenCountCache {
   #misses = 0;
   #evictions = 0;
 
+  /**
+   * @param options - bounds on entries and bytes; see {@link TokenCountCacheOptions}.
+   */
   constructor(options: TokenCountCacheOptions = {}) {
     const max = positiveInteger('maxEntries', options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     const maxSize = positiveInteger('maxBytes', options.maxBytes ?? DEFAULT_MAX_BYTES);
@@ -101,6 +104,8 @@ export class TokenCountCache {
    * Tokens the message costs under `tokenizer` (its `countMessage`), from the
    * cache when this vocabulary has seen an identical message before.
    * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+   * @param message - the message to count.
+   * @param tokenizer - the tokenizer that prices it; its `id` keys the cache, so vocabularies never mix.
    */
   count(message: Message, tokenizer: Tokenizer): number {
     const key = this.#prefix(tokenizer.id) + messageFingerprint(message);

@@ -90,6 +90,15 @@ function checkCount(name: string, value: unknown, min = 0): number | undefined {
  * and pinned messages, the first and the latest user message word for word, and every fact of
  * the {@link Ledger} in its summary. Stubs and summaries carry their originals in
  * `metadata.ctxkit`, so {@link restoreOriginals} undoes a compaction.
+ * @example
+ * ```ts
+ * const compressor = new ContextCompressor({ summarizer: new OllamaSummarizer({ model: 'qwen2.5:7b' }) });
+ * const result = await compressor.compress(messages, {
+ *   contextLimit: 16_384,
+ *   tokenizer: createTokenizer('ollama', 'qwen2.5:7b'),
+ * });
+ * result.messages; // what to send; result.before / result.after are its token counts
+ * ```
  */
 export class ContextCompressor {
   private readonly summarizer: Summarizer | SummarizeFunction | undefined;
@@ -106,6 +115,11 @@ export class ContextCompressor {
    */
   private readonly counts = new TokenCountCache({ maxEntries: 50_000, maxBytes: 8 * 1024 * 1024 });
 
+  /**
+   * @param options - the summarizer and the thresholds; see {@link ContextCompressorOptions}.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` for a misspelt option, a share outside 0..1, `target > threshold`
+   * or a summarizer without `summarize()`.
+   */
   constructor(options: ContextCompressorOptions = {}) {
     checkNames('ContextCompressor', options, COMPRESSOR_OPTIONS);
     this.summarizer = options.summarizer;
@@ -138,6 +152,8 @@ export class ContextCompressor {
    * @throws {CtxkitError} `INVALID_ARGUMENT` for a bad limit, a bad or misspelt option; `INVALID_MESSAGE`
    * for a malformed message; `BUDGET_EXCEEDED` (with `protectedTokens`, `needed` and `budget`) when even the
    * protected messages, shortened, cannot fit `contextLimit − reserveTokens`.
+   * @param messages - the conversation to compress; it is not modified.
+   * @param options - the context window and tokenizer of this request; see {@link CompressOptions}.
    */
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
     const started = performance.now();
@@ -393,6 +409,11 @@ function checkTokenizer(tokenizer: Tokenizer): void {
  * {@link ContextCompressor} (default options unless given). `currentTokenCount` is the caller's
  * own count of the request; when it is larger than ours (a system prompt or tool definitions the
  * messages do not carry), the difference counts toward every budget.
+ * @param messages - the conversation to compress; it is not modified.
+ * @param currentTokenCount - the caller's own token count of the whole request.
+ * @param contextLimit - the model's context window, in tokens.
+ * @param tokenizer - counts tokens the way the model does.
+ * @param options - compressor options, and `force` to compress below the threshold.
  */
 export function compressContext(
   messages: readonly Message[],

@@ -7,11 +7,20 @@ import type { Summarizer, SummaryRequest } from './types.js';
 
 /** Options of {@link ExtractiveSummarizer}. */
 export interface ExtractiveSummarizerOptions {
-  /** Characters kept of each user message. Default 400. */
+  /**
+   * Characters kept of each user message.
+   * @default 400
+   */
   userMessageChars?: number;
-  /** Number of the latest assistant texts kept as conclusions. Default 3. */
+  /**
+   * Number of the latest assistant texts kept as conclusions.
+   * @default 3
+   */
   conclusions?: number;
-  /** Characters kept of each conclusion. Default 600. */
+  /**
+   * Characters kept of each conclusion.
+   * @default 600
+   */
   conclusionChars?: number;
 }
 
@@ -54,6 +63,9 @@ export class ExtractiveSummarizer implements Summarizer {
   private readonly conclusions: number;
   private readonly conclusionChars: number;
 
+  /**
+   * @param options - how much of each user message and conclusion to keep.
+   */
   constructor(options: ExtractiveSummarizerOptions = {}) {
     this.userChars = options.userMessageChars ?? 400;
     this.conclusions = options.conclusions ?? 3;

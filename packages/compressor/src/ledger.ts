@@ -117,6 +117,8 @@ function todoText(item: unknown): { text: string; open: boolean } | undefined {
  * Extracts the fact ledger from messages: files read/written/edited, commands with
  * exit codes, exact error lines, the user's constraints and the open todos.
  * Summary messages contribute the ledger they carry. Deterministic; never throws.
+ * @param messages - the conversation (or region) to read facts from.
+ * @param limits - caps on each list of facts (defaults: 60 commands, 30 errors, 30 constraints, 30 todos).
  */
 export function extractLedger(messages: readonly Message[], limits: Partial<LedgerLimits> = {}): Ledger {
   const caps = { ...DEFAULT_LIMITS, ...limits };
@@ -202,6 +204,10 @@ function dedupeCommands(commands: LedgerCommand[]): LedgerCommand[] {
  * Merges an older ledger with a newer one: files and facts are united, the newer
  * todo list replaces the older one when `newerHasTodos`, caps drop the oldest
  * successful commands first, then the oldest errors and constraints.
+ * @param older - the ledger of the earlier summary.
+ * @param newer - the ledger of the messages since.
+ * @param limits - caps on each list; unset caps keep their defaults.
+ * @param newerHasTodos - whether `newer`'s todo list replaces `older`'s.
  */
 export function mergeLedgers(
   older: Ledger,
@@ -240,7 +246,10 @@ export function mergeLedgers(
   };
 }
 
-/** Every string a summary must contain for the ledger to count as kept. */
+/**
+ * Every string a summary must contain for the ledger to count as kept.
+ * @param ledger - a ledger from {@link extractLedger}.
+ */
 export function ledgerItems(ledger: Ledger): string[] {
   return [
     ...ledger.files.map((f) => f.path),
@@ -251,12 +260,20 @@ export function ledgerItems(ledger: Ledger): string[] {
   ];
 }
 
-/** The ledger items a text does not contain verbatim. */
+/**
+ * The ledger items a text does not contain verbatim.
+ * @param text - a summary.
+ * @param ledger - the facts it must keep.
+ */
 export function missingLedgerItems(text: string, ledger: Ledger): string[] {
   return ledgerItems(ledger).filter((item) => !text.includes(item));
 }
 
-/** Renders (part of) a ledger as a compact "Facts" section. Only items in `only` when given. */
+/**
+ * Renders (part of) a ledger as a compact "Facts" section. Only items in `only` when given.
+ * @param ledger - the facts to render.
+ * @param only - when given, render only these items (as {@link ledgerItems} spells them).
+ */
 export function renderFacts(ledger: Ledger, only?: ReadonlySet<string>): string {
   const keep = (s: string) => only === undefined || only.has(s);
   const lines: string[] = [];
@@ -284,6 +301,8 @@ export function renderFacts(ledger: Ledger, only?: ReadonlySet<string>): string 
 /**
  * Returns the summary with every missing ledger item appended in a compact
  * "Facts" section, so the summary contains each item verbatim.
+ * @param summary - a summary, e.g. a model's reply.
+ * @param ledger - the facts it must keep.
  */
 export function ensureLedger(summary: string, ledger: Ledger): string {
   const missing = missingLedgerItems(summary, ledger);

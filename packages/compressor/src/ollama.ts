@@ -14,35 +14,56 @@ import type { Summarizer, SummaryRequest } from './types.js';
 
 /** Options of {@link OllamaSummarizer}. */
 export interface OllamaSummarizerOptions {
-  /** Ollama server. Default `http://127.0.0.1:11434`. */
+  /**
+   * Ollama server.
+   * @default 'http://127.0.0.1:11434'
+   */
   host?: string;
   /** Model to summarize with, e.g. `qwen2.5:7b`. */
   model: string;
   /**
    * Context length sent as `options.num_ctx` with every request (Ollama ignores the model's real
-   * window otherwise and silently truncates). Default: read through `/api/show` — the model's
-   * `num_ctx` parameter, else its `<arch>.context_length` capped at `maxNumCtx`.
+   * window otherwise and silently truncates).
+   * @default read through `/api/show`: the model's `num_ctx` parameter, else its
+   * `<arch>.context_length` capped at `maxNumCtx`
    */
   numCtx?: number;
-  /** Cap on a context length read from `/api/show` (large KV caches are slow). Default 32 768. */
+  /**
+   * Cap on a context length read from `/api/show` (large KV caches are slow).
+   * @default 32768
+   */
   maxNumCtx?: number;
   /**
    * Deadline for one `summarize` call, all requests included, in milliseconds: the call rejects
    * with a `SUMMARIZER_FAILED` error (`details.reason: 'timeout'`) when it is reached, whatever
-   * the server does. Default 60 000.
+   * the server does.
+   * @default 60000
    */
   timeoutMs?: number;
-  /** Ollama's `keep_alive` (how long the model stays loaded), e.g. `'5m'` or seconds. */
+  /**
+   * Ollama's `keep_alive` (how long the model stays loaded), e.g. `'5m'` or seconds.
+   * @default undefined (not sent: the server's own setting applies)
+   */
   keepAlive?: string | number;
-  /** Counts prompts the way the model does; default: the tokenizer of the request. */
+  /**
+   * Counts prompts the way the model does.
+   * @default the tokenizer of the summarize request
+   */
   tokenizer?: Tokenizer;
-  /** A custom fetch (proxies, tests); the summarizer gives every call its own abort signal. */
+  /**
+   * A custom fetch (proxies, tests); the summarizer gives every call its own abort signal.
+   * @default the global `fetch`
+   */
   fetch?: typeof fetch;
-  /** Sampling temperature. Default 0.2. */
+  /**
+   * Sampling temperature.
+   * @default 0.2
+   */
   temperature?: number;
   /**
    * Whether to ask for a streamed reply (NDJSON). A streamed reply is cut the moment it passes
-   * its cap; a non-streamed one is cut by size on the wire. Default `true`.
+   * its cap; a non-streamed one is cut by size on the wire.
+   * @default true
    */
   stream?: boolean;
 }

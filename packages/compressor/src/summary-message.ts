@@ -34,7 +34,10 @@ export type CompactionTag =
       kept?: number[];
     };
 
-/** The compaction tag of a message, when the compressor made or changed it. */
+/**
+ * The compaction tag of a message, when the compressor made or changed it.
+ * @param message - any message.
+ */
 export function compactionTag(message: Message): CompactionTag | undefined {
   const tag = message.metadata?.ctxkit as Partial<CompactionTag> | undefined;
   if (!tag || typeof tag !== 'object') return undefined;
@@ -91,7 +94,10 @@ export function summaryMessage(
   };
 }
 
-/** The summary text of a summary message made by this package or by Nanocoder. */
+/**
+ * The summary text of a summary message made by this package or by Nanocoder.
+ * @param message - any message; `undefined` comes back for one that is no summary.
+ */
 export function summaryText(message: Message): string | undefined {
   const tag = compactionTag(message);
   if (tag?.kind === 'summary') return tag.summary;
@@ -109,6 +115,7 @@ export function summaryText(message: Message): string | undefined {
  * summarized (recursively, through earlier summaries). After one compaction the result equals
  * the input; after several, every original message is back (messages that stayed in place
  * between two compactions may move next to the summary they were kept beside).
+ * @param messages - a conversation a compressor returned (or any later version of it).
  */
 export function restoreOriginals(messages: readonly Message[]): Message[] {
   const out: Message[] = [];

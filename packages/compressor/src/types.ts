@@ -63,7 +63,10 @@ export interface CompressionStep {
 
 /** Options of {@link ContextCompressor}. */
 export interface ContextCompressorOptions {
-  /** An LLM summarizer or summarizing function; without one the deterministic summary is used. */
+  /**
+   * An LLM summarizer or summarizing function; without one the deterministic summary is used.
+   * @default undefined (the deterministic extractive summary)
+   */
   summarizer?: Summarizer | SummarizeFunction;
   /**
    * Compress when the next request would use more than this share of the free space: the window
@@ -114,7 +117,10 @@ export interface CompressOptions {
   tokenizer: Tokenizer;
   /** Tool definitions sent with every request; they count toward the prompt. */
   tools?: readonly AnyToolDefinition[];
-  /** Compress even below the threshold (a manual `/compact`). */
+  /**
+   * Compress even below the threshold (a manual `/compact`).
+   * @default false
+   */
   force?: boolean;
   /**
    * Tokens of the request that the messages do not carry (e.g. a system prompt the agent adds

@@ -4,6 +4,7 @@ import type { ContentPart, ImagePart, Message, ToolCall } from './types.js';
 /**
  * The text of a message's content: a string as is, or the text parts joined
  * with newlines (image parts contribute nothing).
+ * @param message - any message (only its `content` is read).
  */
 export function messageText(message: Pick<Message, 'content'>): string {
   const { content } = message;
@@ -15,7 +16,10 @@ export function messageText(message: Pick<Message, 'content'>): string {
   return out;
 }
 
-/** The image parts of a message: content image parts plus Nanocoder-style `images[]`. */
+/**
+ * The image parts of a message: content image parts plus Nanocoder-style `images[]`.
+ * @param message - the message to read.
+ */
 export function messageImages(message: Message): ImagePart[] {
   const out: ImagePart[] = [];
   if (Array.isArray(message.content)) {
@@ -36,6 +40,7 @@ export function messageImages(message: Message): ImagePart[] {
 /**
  * A tool call's arguments as the JSON string a provider receives. Objects are
  * serialized compactly; a circular object is a typed error, not a crash.
+ * @param args - a tool call's arguments, a JSON string or an object.
  */
 export function toolArgumentsToString(args: ToolCall['function']['arguments']): string {
   if (typeof args === 'string') return args;
@@ -55,6 +60,7 @@ export const RAW_ARGUMENTS_KEY = '__raw_arguments';
  * A tool call's arguments as an object (Nanocoder's and Anthropic's shape).
  * A string that is not a JSON object is kept whole under {@link RAW_ARGUMENTS_KEY}
  * so nothing is lost and {@link toolArgumentsToString} can restore it.
+ * @param args - a tool call's arguments, a JSON string or an object.
  */
 export function toolArgumentsToObject(args: ToolCall['function']['arguments']): Record<string, unknown> {
   if (typeof args !== 'string') return args;
@@ -69,7 +75,10 @@ export function toolArgumentsToObject(args: ToolCall['function']['arguments']): 
   return { [RAW_ARGUMENTS_KEY]: args };
 }
 
-/** Inverse of {@link toolArgumentsToObject}: restores a raw string kept under {@link RAW_ARGUMENTS_KEY}. */
+/**
+ * Inverse of {@link toolArgumentsToObject}: restores a raw string kept under {@link RAW_ARGUMENTS_KEY}.
+ * @param obj - arguments as {@link toolArgumentsToObject} returned them.
+ */
 export function objectToToolArguments(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj);
   if (keys.length === 1 && keys[0] === RAW_ARGUMENTS_KEY && typeof obj[RAW_ARGUMENTS_KEY] === 'string') {
@@ -78,7 +87,10 @@ export function objectToToolArguments(obj: Record<string, unknown>): string {
   return toolArgumentsToString(obj);
 }
 
-/** Whether a value is a well-formed content part. */
+/**
+ * Whether a value is a well-formed content part.
+ * @param value - any value.
+ */
 export function isContentPart(value: unknown): value is ContentPart {
   if (value === null || typeof value !== 'object') return false;
   const part = value as Record<string, unknown>;

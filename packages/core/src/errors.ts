@@ -41,6 +41,12 @@ export class CtxkitError extends Error {
   /** Extra structured context, e.g. `{ needed: 9000, budget: 8000 }`. */
   readonly details: Record<string, unknown> | undefined;
 
+  /**
+   * @param code - the stable error code callers branch on.
+   * @param message - a human-readable explanation.
+   * @param details - structured context, e.g. `{ needed, budget }`.
+   * @param options - `cause`: the error that led to this one.
+   */
   constructor(
     code: CtxkitErrorCode,
     message: string,
@@ -68,6 +74,17 @@ function isBranded(value: unknown): value is CtxkitError {
 /**
  * Type guard for {@link CtxkitError}, optionally for one code. Recognises errors from every
  * copy of `@ctxkit/core` in the process (ESM and CJS builds, two installed versions).
+ * @param value - any caught value.
+ * @param code - when given, only an error with this code matches.
+ * @example
+ * ```ts
+ * try {
+ *   window.add(message);
+ * } catch (error) {
+ *   if (isCtxkitError(error, 'BUDGET_EXCEEDED')) console.log(error.details?.needed);
+ *   else throw error;
+ * }
+ * ```
  */
 export function isCtxkitError(value: unknown, code?: CtxkitErrorCode): value is CtxkitError {
   return isBranded(value) && (code === undefined || value.code === code);

@@ -83,6 +83,8 @@ function imagesDefect(images: unknown): string | undefined {
 /**
  * Asserts that a value is a well-formed {@link Message}.
  * @throws {CtxkitError} `INVALID_MESSAGE` with the reason and the index, if given.
+ * @param value - the value to check.
+ * @param index - its position in the conversation, named in the error.
  */
 export function assertMessage(value: unknown, index?: number): asserts value is Message {
   const defect = messageDefect(value);

@@ -32,7 +32,10 @@ export interface RepairResult {
 
 /** Options for {@link repairConversation}. */
 export interface RepairOptions {
-  /** Leave the last assistant message's calls unanswered when only tool results follow it (a live loop). */
+  /**
+   * Leave the last assistant message's calls unanswered when only tool results follow it (a live loop).
+   * @default false
+   */
   allowPendingCalls?: boolean;
 }
 
@@ -49,6 +52,9 @@ export interface RepairOptions {
  *
  * @throws {CtxkitError} `INVALID_MESSAGE` when a message is malformed (unknown role, invalid content): that is
  * bad input to fix at its source, not something to guess about.
+ * @param messages - the conversation to repair; it is not modified.
+ * @param options - see {@link RepairOptions}.
+ * @returns the repaired messages and one {@link RepairChange} per change made.
  */
 export function repairConversation(messages: readonly Message[], options: RepairOptions = {}): RepairResult {
   for (const [i, m] of messages.entries()) assertMessage(m, i);

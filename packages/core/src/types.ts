@@ -98,6 +98,7 @@ export interface CountMessagesOptions {
    * Tool definitions sent with the request; they count toward the prompt. Flat
    * (`{ name, description, parameters }`), OpenAI (`{ type: 'function', function: { … } }`) or Anthropic
    * (`{ name, description, input_schema }`) shapes: one tool counts the same in each.
+   * @default undefined (no tools)
    */
   tools?: readonly AnyToolDefinition[];
 }
@@ -112,13 +113,26 @@ export interface Tokenizer {
   readonly family: string;
   /** `true` when counts are exact for the vocabulary; `false` for estimates. */
   readonly exact: boolean;
-  /** Token ids for a text. Estimators return a synthetic id array of the estimated length. */
+  /**
+   * Token ids for a text. Estimators return a synthetic id array of the estimated length.
+   * @param text - the text to encode, as is (no chat framing).
+   */
   encode(text: string): number[];
-  /** Token count for a text, without allocating an id array where the engine allows. */
+  /**
+   * Token count for a text, without allocating an id array where the engine allows.
+   * @param text - the text to count, as is (no chat framing).
+   */
   countTokens(text: string): number;
-  /** Tokens one message costs in a request, including role framing, tool calls and images. */
+  /**
+   * Tokens one message costs in a request, including role framing, tool calls and images.
+   * @param message - the message to count.
+   */
   countMessage(message: Message): number;
-  /** Tokens a whole request costs: every message, tool definitions and reply priming. */
+  /**
+   * Tokens a whole request costs: every message, tool definitions and reply priming.
+   * @param messages - the request's messages, in order.
+   * @param options - the tool definitions sent with the request.
+   */
   countMessages(messages: readonly Message[], options?: CountMessagesOptions): number;
   /** Releases engine resources (WASM memory); the tokenizer must not be used afterwards. */
   free?(): void;

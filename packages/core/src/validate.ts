@@ -35,7 +35,8 @@ export interface ConversationProblem {
 export interface ValidateOptions {
   /**
    * Accept unanswered calls on the last assistant message when nothing follows
-   * it: the state of a live agent loop while its tools run. Default `false`.
+   * it: the state of a live agent loop while its tools run.
+   * @default false
    */
   allowPendingCalls?: boolean;
 }
@@ -47,6 +48,16 @@ export interface ValidateOptions {
  * Never throws, whatever the input.
  *
  * @returns every problem found, in message order; an empty array means valid.
+ * @param messages - the conversation; any value is accepted and reported on, never thrown at.
+ * @param options - see {@link ValidateOptions}.
+ * @example
+ * ```ts
+ * validateConversation([
+ *   { role: 'user', content: 'hi' },
+ *   { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+ * ]);
+ * // → [{ kind: 'orphan_tool_result', index: 1, toolCallId: 'c1', message: 'tool result c1 answers no call' }]
+ * ```
  */
 export function validateConversation(
   messages: readonly unknown[],
@@ -152,7 +163,11 @@ export function validateConversation(
   return problems.sort((a, b) => a.index - b.index);
 }
 
-/** `true` when {@link validateConversation} finds no problem. */
+/**
+ * `true` when {@link validateConversation} finds no problem.
+ * @param messages - the conversation to check.
+ * @param options - see {@link ValidateOptions}.
+ */
 export function isValidConversation(messages: readonly unknown[], options?: ValidateOptions): boolean {
   return validateConversation(messages, options).length === 0;
 }

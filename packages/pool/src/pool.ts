@@ -180,6 +180,10 @@ export class TokenizerPool implements HandleOwner {
   #failures = 0;
   #disposed = false;
 
+  /**
+   * @param options - memory budget, idle eviction and loaders; see {@link TokenizerPoolOptions}.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` for a negative or non-finite `maxBytes` or `idleMs`.
+   */
   constructor(options: TokenizerPoolOptions = {}) {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!Number.isFinite(maxBytes) || maxBytes < 0) {
@@ -316,6 +320,9 @@ export class TokenizerPool implements HandleOwner {
    * A handle on the tokenizer for a model, loading its vocabulary if needed.
    * Concurrent calls for one vocabulary share a single load.
    * @throws {CtxkitError} `TOKENIZER_LOAD_FAILED` (the next call retries), `DISPOSED`.
+   * @param provider - the provider, e.g. `openai`, `anthropic`, `ollama`.
+   * @param model - the model name at that provider, e.g. `gpt-4o` or `qwen3:8b`.
+   * @returns a handle to give back with {@link TokenizerPool.release}.
    */
   acquire(provider: string, model: string): Promise<PooledTokenizer> {
     // Not an async function: a warm acquire returns an already-resolved
@@ -369,6 +376,9 @@ export class TokenizerPool implements HandleOwner {
    * vocabulary is in flight, this loads it synchronously (the entry's `loads`
    * becomes 2, visibly) and the async result is discarded.
    * @throws {CtxkitError} `TOKENIZER_LOAD_FAILED` (the next call retries), `DISPOSED`.
+   * @param provider - the provider, e.g. `openai`, `anthropic`, `ollama`.
+   * @param model - the model name at that provider.
+   * @returns a handle to give back with {@link TokenizerPool.release}.
    */
   acquireSync(provider: string, model: string): PooledTokenizer {
     this.#assertLive();
@@ -402,6 +412,7 @@ export class TokenizerPool implements HandleOwner {
    * Gives a handle back. The vocabulary stays resident for the next acquire
    * unless the budget or the idle timer evicts it.
    * @throws {CtxkitError} `REFCOUNT_MISUSE` for a handle released twice or from another pool.
+   * @param handle - a handle this pool's `acquire` or `acquireSync` returned.
    */
   release(handle: PooledTokenizer): void {
     if (!(handle instanceof PooledTokenizer) || !handle.ownedBy(this)) {

@@ -19,13 +19,23 @@ export interface FitOptions {
   /**
    * Messages to keep besides system messages and `message.pinned` ones: a list of ids, or a predicate
    * over the message and its index.
+   * @default undefined (only system, `pinned: true` and, with `keepFirstUserMessage`, the first user message)
    */
   pinned?: Iterable<string> | ((message: Message, index: number) => boolean);
-  /** `'last'` (default) keeps the newest turns, like the window; `'first'` keeps the oldest. */
+  /**
+   * `'last'` keeps the newest turns, like the window; `'first'` keeps the oldest.
+   * @default 'last'
+   */
   strategy?: 'last' | 'first';
-  /** Tokens kept free for the reply: messages may use `maxTokens - reserveTokens`. */
+  /**
+   * Tokens kept free for the reply: messages may use `maxTokens - reserveTokens`.
+   * @default 0
+   */
   reserveTokens?: number;
-  /** Keep the first user message as if pinned. Default `true`, as in {@link SlidingWindowContextManager}. */
+  /**
+   * Keep the first user message as if pinned, as in {@link SlidingWindowContextManager}.
+   * @default true
+   */
   keepFirstUserMessage?: boolean;
 }
 
@@ -55,6 +65,8 @@ export interface FitResult {
  * @throws {CtxkitError} `BUDGET_EXCEEDED` (details `needed`, `budget`) when the required messages cannot
  * fit; `INVALID_CONVERSATION` (details `problems`) for input `validateConversation` rejects — run
  * `repairConversation` first; `INVALID_ARGUMENT` for bad options.
+ * @param messages - the whole conversation; it is not modified.
+ * @param options - the budget, the counter and what to keep; see {@link FitOptions}.
  */
 export function fitToBudget(messages: readonly Message[], options: FitOptions): FitResult {
   const where = 'fitToBudget';

@@ -29,6 +29,7 @@ export interface TurnGroup {
  * groupTurns([user, assistantWithTwoCalls, result1, result2, reply]).map((g) => g.messages.length);
  * // → [1, 3, 1]
  * ```
+ * @param messages - any message list, in conversation order.
  */
 export function groupTurns(messages: readonly Message[]): TurnGroup[] {
   const groups: TurnGroup[] = [];

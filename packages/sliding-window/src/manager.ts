@@ -47,9 +47,10 @@ export type PinTarget = string | ((message: Message) => boolean);
 export interface WindowMessagesOptions {
   /**
    * What to do with the newest assistant message while some of its tool calls have no result yet
-   * (the agent is running its tools): `'keep'` (default) returns it — the list then passes
+   * (the agent is running its tools): `'keep'` returns it — the list then passes
    * `validateConversation(list, { allowPendingCalls: true })` and becomes fully valid once every result
    * is added; `'omit'` leaves that unfinished turn out, so the list is valid to send as is.
+   * @default 'keep'
    */
   pending?: 'keep' | 'omit';
 }
@@ -87,7 +88,10 @@ export class SlidingWindowContextManager {
   private readonly predicateRules = new Set<(message: Message) => boolean>();
   private readonly listeners = new Set<EvictListener>();
 
-  /** @throws {CtxkitError} `INVALID_ARGUMENT` for a bad budget or a missing/duplicate counter. */
+  /**
+   * @throws {CtxkitError} `INVALID_ARGUMENT` for a bad budget or a missing/duplicate counter.
+   * @param options - the budget and the counter; see {@link SlidingWindowOptions}.
+   */
   constructor(options: SlidingWindowOptions) {
     const where = 'SlidingWindowContextManager';
     if (options === null || typeof options !== 'object') {
@@ -109,6 +113,7 @@ export class SlidingWindowContextManager {
    * message; `INVALID_CONVERSATION` for a message that cannot follow the window (a result for no pending
    * call, a message while calls still wait for results, a reused call id, a first non-system message
    * that is not the user's). In every error case the window is left unchanged.
+   * @param message - the next message of the conversation.
    */
   add(message: Message): Message[] {
     const { tokens, required } = this.state.prepare(message);
@@ -145,6 +150,7 @@ export class SlidingWindowContextManager {
    * Adds messages in order. Stops at the first one that fails: the ones before it stay added, and the
    * error's `details.index` says which one failed.
    * @returns every message evicted meanwhile, in the order they left.
+   * @param messages - the next messages of the conversation, in order.
    */
   addMany(messages: Iterable<Message>): Message[] {
     const evicted: Message[] = [];
@@ -223,7 +229,10 @@ export class SlidingWindowContextManager {
     throw new CtxkitError('INVALID_ARGUMENT', 'unpin expects a message id or a predicate', { target });
   }
 
-  /** What to send: the kept messages in conversation order. See {@link WindowMessagesOptions} for the live loop. */
+  /**
+   * What to send: the kept messages in conversation order. See {@link WindowMessagesOptions} for the live loop.
+   * @param options - whether to keep the newest turn while its tool calls wait for results.
+   */
   messages(options: WindowMessagesOptions = {}): Message[] {
     return this.state.messages(options.pending === 'omit');
   }
@@ -273,6 +282,7 @@ export class SlidingWindowContextManager {
   /**
    * Subscribes to evictions: the listener runs after each add that evicted something.
    * @returns a function that unsubscribes.
+   * @param listener - called with each {@link EvictionEvent}.
    */
   onEvict(listener: EvictListener): () => void {
     this.listeners.add(listener);

@@ -4,7 +4,10 @@ import type { VocabularyId } from './vocabularies.js';
 
 /** Options for {@link createTokenizer}. */
 export interface CreateTokenizerOptions {
-  /** Use this vocabulary instead of the detected one. */
+  /**
+   * Use this vocabulary instead of the detected one.
+   * @default the vocabulary `detectModel(provider, model)` chooses
+   */
   vocabulary?: VocabularyId;
 }
 
@@ -53,6 +56,9 @@ export function createTokenizer(
 /**
  * Like {@link createTokenizer}, but loads the vocabulary before resolving.
  * @throws {CtxkitError} `TOKENIZER_LOAD_FAILED` when the vocabulary data cannot be read.
+ * @param provider - the provider, e.g. `openai`, `anthropic`, `ollama`.
+ * @param model - the model name at that provider.
+ * @param options - `vocabulary` forces a vocabulary instead of the detected one.
  */
 export async function loadTokenizer(
   provider: string,
@@ -68,6 +74,7 @@ export async function loadTokenizer(
  * A tokenizer for one vocabulary, the unit a pool keys on: one instance serves every model
  * that maps to the vocabulary. The vocabulary loads on first use.
  * @throws {CtxkitError} `INVALID_ARGUMENT` for an unknown vocabulary id.
+ * @param vocabulary - the vocabulary id, e.g. `tiktoken:o200k_base`.
  */
 export function createVocabularyTokenizer(vocabulary: VocabularyId): VocabularyTokenizer {
   return tokenizerFor(vocabulary);
@@ -76,6 +83,7 @@ export function createVocabularyTokenizer(vocabulary: VocabularyId): VocabularyT
 /**
  * Like {@link createVocabularyTokenizer}, loaded before resolving.
  * @throws {CtxkitError} `INVALID_ARGUMENT` for an unknown id, `TOKENIZER_LOAD_FAILED` when data cannot be read.
+ * @param vocabulary - the vocabulary id, e.g. `tiktoken:o200k_base`.
  */
 export async function loadVocabulary(vocabulary: VocabularyId): Promise<VocabularyTokenizer> {
   const tokenizer = tokenizerFor(vocabulary);

@@ -9,6 +9,9 @@ const valid = (n: number | undefined): n is number => typeof n === 'number' && N
 /**
  * OpenAI (GPT-4o family): `detail: low` is 85; otherwise fit into 2048×2048, scale the
  * shortest side to 768, then 170 per 512-px tile + 85 (OpenAI vision pricing docs).
+ * @param width - image width in pixels.
+ * @param height - image height in pixels.
+ * @param detail - OpenAI's `low`, `high` or `auto`; `low` is a flat 85 tokens.
  */
 export function openaiImageTokens(width: number, height: number, detail?: string): number {
   if (detail === 'low') return 85;
@@ -26,6 +29,8 @@ export function openaiImageTokens(width: number, height: number, detail?: string
 /**
  * Anthropic: width×height/750 after the API's resize to a 1568-px long edge and about
  * 1.15 megapixels (Anthropic vision docs), so at most ~1,600 tokens.
+ * @param width - image width in pixels.
+ * @param height - image height in pixels.
  */
 export function anthropicImageTokens(width: number, height: number): number {
   let w = width;
@@ -39,7 +44,13 @@ export function anthropicImageTokens(width: number, height: number): number {
   return Math.ceil((w * h) / 750);
 }
 
-/** Patch-based vision encoders (Qwen2.5-VL 28 px, Pixtral 16 px): one token per patch plus one per row. */
+/**
+ * Patch-based vision encoders (Qwen2.5-VL 28 px, Pixtral 16 px): one token per patch plus one per row.
+ * @param width - image width in pixels.
+ * @param height - image height in pixels.
+ * @param patch - the encoder's patch side in pixels.
+ * @param maxSide - the longest side the image is scaled down to first.
+ */
 export function patchImageTokens(width: number, height: number, patch: number, maxSide: number): number {
   const scale = Math.min(1, maxSide / Math.max(width, height));
   const cols = Math.ceil((width * scale) / patch);
@@ -47,7 +58,11 @@ export function patchImageTokens(width: number, height: number, patch: number, m
   return cols * rows + rows;
 }
 
-/** Tokens one image costs under a provider's policy; unknown sizes assume {@link DEFAULT_IMAGE_SIDE}. */
+/**
+ * Tokens one image costs under a provider's policy; unknown sizes assume {@link DEFAULT_IMAGE_SIDE}.
+ * @param image - the image's `width`, `height` and `detail`, any of them absent.
+ * @param policy - the provider's image-pricing policy.
+ */
 export function imageTokens(
   image: Pick<ImagePart, 'width' | 'height' | 'detail'>,
   policy: ImagePolicy,

@@ -146,7 +146,10 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
 /** All vocabulary ids, in table order. */
 export const VOCABULARY_IDS: readonly VocabularyId[] = Object.keys(VOCABULARIES) as VocabularyId[];
 
-/** Whether a value is a known {@link VocabularyId}. */
+/**
+ * Whether a value is a known {@link VocabularyId}.
+ * @param value - any value, e.g. a user's `--vocabulary` flag.
+ */
 export function isVocabularyId(value: unknown): value is VocabularyId {
   return typeof value === 'string' && Object.hasOwn(VOCABULARIES, value);
 }

@@ -40,7 +40,10 @@ export interface PriceOverride {
 export interface PricingOptions {
   /** Prices by model name (or `provider/model`), used before the catalog. */
   overrides?: Record<string, PriceOverride>;
-  /** Set false to price only the overrides (everything else gets `cost: null`). Default true. */
+  /**
+   * Set false to price only the overrides (everything else gets `cost: null`).
+   * @default true
+   */
   catalog?: boolean;
 }
 

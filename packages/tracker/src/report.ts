@@ -24,13 +24,25 @@ export interface ReportOptions {
   since?: Date | string;
   /** Events at or before this time; a bare day includes that whole day. */
   until?: Date | string;
-  /** Grouping of `groups` (default `'day'`). The per-model breakdown is always included. */
+  /**
+   * Grouping of `groups`. The per-model breakdown is always included.
+   * @default 'day'
+   */
   groupBy?: GroupBy;
-  /** IANA time zone of day / week / month buckets and bare-day bounds (default `'UTC'`). */
+  /**
+   * IANA time zone of day / week / month buckets and bare-day bounds.
+   * @default 'UTC'
+   */
   timeZone?: string;
-  /** Keep at most this many (most recent) turns for charts (default 5000). */
+  /**
+   * Keep at most this many (most recent) turns for charts.
+   * @default 5000
+   */
   maxTurns?: number;
-  /** Report time (default now), for reproducible output and active blocks. */
+  /**
+   * Report time, for reproducible output and active blocks.
+   * @default new Date() (now)
+   */
   now?: Date;
   /** Session headers, for each session's project (see {@link sessionProject}). */
   sessions?: readonly SessionRecord[];
@@ -39,13 +51,19 @@ export interface ReportOptions {
   /** Only these sessions. */
   sessionIds?: readonly string[];
   /**
-   * Group order: `'time'` (by start; default for day, week, month, session, block), `'cost'` or
-   * `'tokens'` (default for project, model, tool).
+   * Group order: `'time'` (by start), `'cost'` or `'tokens'`.
+   * @default 'tokens' when grouping by project, model or tool; 'time' otherwise
    */
   sort?: ReportSort;
-  /** `'asc'` or `'desc'`; default ascending for time, descending for cost and tokens. */
+  /**
+   * `'asc'` or `'desc'`.
+   * @default 'asc' when `sort` is `'time'`; 'desc' for cost and tokens
+   */
   order?: 'asc' | 'desc';
-  /** Length of a billing block in hours (groupBy `'block'`) @default 5 */
+  /**
+   * Length of a billing block in hours (groupBy `'block'`).
+   * @default 5
+   */
   blockHours?: number;
   /** Only the block active at `now` (its events, with a projection); empty when none is. */
   activeBlock?: boolean;
@@ -64,6 +82,7 @@ export const NO_PROJECT = '(no project)';
 /**
  * A session's project from its header's meta: `project`, else `cwd`, else `projectDir` (the Claude
  * Code projects folder name), else {@link NO_PROJECT}.
+ * @param record - a session header, or `undefined` when the session has none.
  */
 export function sessionProject(record: Pick<SessionRecord, 'meta'> | undefined): string {
   const meta = record?.meta ?? {};
@@ -74,7 +93,11 @@ export function sessionProject(record: Pick<SessionRecord, 'meta'> | undefined):
   return NO_PROJECT;
 }
 
-/** Whether a project name is the one asked for (exact, or its last path segment). */
+/**
+ * Whether a project name is the one asked for (exact, or its last path segment).
+ * @param project - a session's project, as {@link sessionProject} gives it.
+ * @param wanted - the project asked for: a full path or its last segment.
+ */
 export function projectMatches(project: string, wanted: string): boolean {
   if (project === wanted) return true;
   const last = project
@@ -223,6 +246,9 @@ function groupKeys(
  * ({@link usageReportSchema}); each event lands in exactly one group — so every grouping's groups
  * sum to the same totals — except with `groupBy: 'tool'`, where an event that called several tools
  * counts in each of their groups (the grand total never double counts).
+ * @param events - the events to report on, in any order.
+ * @param options - time range, grouping, filters and sort; see {@link ReportOptions}.
+ * @param extraWarnings - warnings to carry into the report's `warnings`.
  */
 export function buildReport(
   events: readonly UsageEvent[],

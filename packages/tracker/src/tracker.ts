@@ -40,15 +40,30 @@ import type {
 
 /** Options of {@link TokenUsageTracker}. */
 export interface TokenUsageTrackerOptions {
-  /** Where history goes; default a {@link JsonlUsageStore} in the XDG data directory. */
+  /**
+   * Where history goes.
+   * @default a new {@link JsonlUsageStore} in the XDG data directory
+   */
   store?: UsageStore;
-  /** A {@link Pricing} instance or its options (overrides per model). */
+  /**
+   * A {@link Pricing} instance or its options (overrides per model).
+   * @default a new {@link Pricing} with the built-in catalog and no overrides
+   */
   pricing?: Pricing | PricingOptions;
-  /** Token counter used by {@link TokenUsageTracker.trackMessageTokens} (inject any tokenizer). */
+  /**
+   * Token counter used by {@link TokenUsageTracker.trackMessageTokens} (inject any tokenizer).
+   * @default undefined (`trackMessageTokens` then throws `INVALID_ARGUMENT`)
+   */
   count?: CountText;
-  /** Retention applied once, at the first `startSession` (when the store supports `compact`). */
+  /**
+   * Retention applied once, at the first `startSession` (when the store supports `compact`).
+   * @default undefined (nothing is removed)
+   */
   retention?: RetentionPolicy;
-  /** Clock, for reproducible tests. */
+  /**
+   * Clock, for reproducible tests.
+   * @default () => new Date()
+   */
   now?: () => Date;
 }
 
@@ -209,6 +224,7 @@ interface LiveSession {
  * and writes every call to a persistent store. `record()` costs microseconds (the store buffers) and
  * resolves once the event is durable.
  *
+ * @example
  * ```ts
  * const tracker = new TokenUsageTracker({ store: new JsonlUsageStore() });
  * tracker.startSession({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
@@ -241,7 +257,10 @@ export class TokenUsageTracker {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Starts (or resumes, with `modelInfo.sessionId`) a session and returns its id. Ends the previous one. */
+  /**
+   * Starts (or resumes, with `modelInfo.sessionId`) a session and returns its id. Ends the previous one.
+   * @param modelInfo - the session's `provider` and `model`; optionally its `sessionId`, `contextWindow` and `meta`.
+   */
   startSession(modelInfo: ModelInfo): string {
     if (!modelInfo || typeof modelInfo.provider !== 'string' || typeof modelInfo.model !== 'string') {
       throw new CtxkitError('INVALID_ARGUMENT', 'startSession needs { provider, model }');
@@ -305,6 +324,8 @@ export class TokenUsageTracker {
    * clamped); an unknown key in the options or in an event input is refused too. The only changes made
    * are lossless or announced: `-0` is stored as `0`, and cache parts larger than the input raise the
    * input with an `INVALID_USAGE` warning. A repeated id is dropped with a warning.
+   * @param input - a raw provider response or a normalized {@link UsageEventInput}.
+   * @param options - the provider shape, model, id, latency and tools of the call; see {@link RecordOptions}.
    */
   record(input: UsageEventInput | unknown, options: RecordOptions = {}): Promise<UsageEvent> {
     checkOptionKeys(options, RECORD_OPTION_KEYS, 'record options');
@@ -476,6 +497,9 @@ export class TokenUsageTracker {
    * Original-request alias: records a tool's use and the tokens its result added to the context. It is
    * attached to the next recorded call (the call that reads the result); left over at `endSession`, it
    * is stored as tool activity (`kind: 'tool'`).
+   * @param toolName - the tool's name, e.g. `bash`.
+   * @param resultTokens - tokens the result added to the context.
+   * @param count - how many calls of the tool this records.
    */
   trackToolUsage(toolName: string, resultTokens = 0, count = 1): void {
     if (typeof toolName !== 'string' || toolName.length === 0) {
@@ -616,7 +640,10 @@ export class TokenUsageTracker {
     return list;
   }
 
-  /** A report over stored history (see {@link usageReportSchema} for its one shape). */
+  /**
+   * A report over stored history (see {@link usageReportSchema} for its one shape).
+   * @param options - time range, grouping, filters and sort; see {@link ReportOptions}.
+   */
   async report(options: ReportOptions = {}): Promise<UsageReport> {
     const since = toDate(options.since, 'since', options.timeZone);
     const until = toDate(options.until, 'until', options.timeZone);

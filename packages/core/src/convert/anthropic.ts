@@ -53,6 +53,8 @@ function userBlocks(m: Message): AnthropicBlock[] {
  * results are merged into one user message of `tool_result` blocks; `reasoning`
  * becomes a `thinking` block.
  * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+ * @param messages - ctxkit messages, in conversation order, system messages included.
+ * @returns the `system` blocks and the `messages` of an Anthropic Messages API request.
  */
 export function toAnthropic(messages: readonly Message[]): AnthropicConversation {
   const system: { type: 'text'; text: string }[] = [];
@@ -138,6 +140,7 @@ function blocksToContent(blocks: AnthropicBlock[]): Message['content'] {
  * strings), each `tool_result` block becomes a `tool` message followed by any
  * other content of the same user message, `thinking` becomes `reasoning`.
  * Several text blocks of one message are joined with a blank line.
+ * @param conversation - Anthropic's `system` and `messages`, as sent to the Messages API.
  */
 export function fromAnthropic(conversation: AnthropicConversation): Message[] {
   const out: Message[] = [];

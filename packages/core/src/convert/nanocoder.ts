@@ -23,6 +23,8 @@ export interface NanocoderMessage {
  * carry, becomes a `[image: url]` line so nothing is silently lost), and string
  * arguments are parsed to objects.
  * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+ * @param messages - ctxkit messages, in conversation order.
+ * @returns one Nanocoder message per input message.
  */
 export function toNanocoder(messages: readonly Message[]): NanocoderMessage[] {
   return messages.map((m, i) => {
@@ -60,6 +62,7 @@ export function toNanocoder(messages: readonly Message[]): NanocoderMessage[] {
 /**
  * Converts Nanocoder messages to ctxkit messages. Arguments are serialized to
  * JSON strings (the wire form); `structuredContent` is kept in `metadata`.
+ * @param messages - Nanocoder messages, in conversation order.
  */
 export function fromNanocoder(messages: readonly NanocoderMessage[]): Message[] {
   return messages.map((m, i) => {

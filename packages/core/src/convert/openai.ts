@@ -28,6 +28,8 @@ function imageUrl(part: Extract<ContentPart, { type: 'image' }>): string {
  * become `image_url` parts; object arguments are serialized; ctxkit-only fields
  * (`id`, `pinned`, `metadata`) are not sent.
  * @throws {CtxkitError} `INVALID_MESSAGE` for a malformed message.
+ * @param messages - ctxkit messages, in conversation order.
+ * @returns one OpenAI chat message per input message.
  */
 export function toOpenAIChat(messages: readonly Message[]): OpenAIChatMessage[] {
   return messages.map((m, i) => {
@@ -72,6 +74,7 @@ const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 /**
  * Converts OpenAI chat messages to ctxkit messages. `null` content becomes `''`;
  * `image_url` parts become image parts (data URLs are split into type and data).
+ * @param messages - OpenAI chat messages, in conversation order.
  */
 export function fromOpenAIChat(messages: readonly OpenAIChatMessage[]): Message[] {
   return messages.map((m, i) => {

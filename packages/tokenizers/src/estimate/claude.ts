@@ -12,6 +12,7 @@ import { CLAUDE_SET, estimateWith } from './fallback.js';
  * tool-definition framing.
  *
  * @throws CtxkitError `INVALID_ARGUMENT` when `text` is not a string.
+ * @param text - the text to estimate.
  */
 export function estimateClaudeTokens(text: string): number {
   assertText(text, 'estimateClaudeTokens');

@@ -73,6 +73,8 @@ export function estimateWith(text: string, set: EstimatorSet): number {
  * ```ts
  * estimateTokens('Hello, world!', 'llama3'); // ≈ 4
  * ```
+ * @param text - the text to estimate.
+ * @param vocabulary - which vocabulary's character classes to estimate for.
  */
 export function estimateTokens(text: string, vocabulary: EstimateVocabulary = 'generic'): number {
   assertText(text, 'estimateTokens');

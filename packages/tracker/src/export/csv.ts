@@ -29,6 +29,7 @@ function field(value: string | number | boolean | null): string {
 /**
  * A report as CSV: one row per (group, model) — the per-model breakdown is always there — plus a
  * `TOTAL` row per group with empty provider/model. Unknown cost is an empty cell, never 0.
+ * @param report - a report from `TokenUsageTracker.report` or `buildReport`.
  */
 export function toCsv(report: UsageReport): string {
   const rows: string[] = [COLUMNS.join(',')];

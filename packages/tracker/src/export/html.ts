@@ -183,6 +183,8 @@ function groupDetail(g: UsageReport['groups'][number], groupBy: string): string 
  * A self-contained HTML page (inline CSS and SVG charts, nothing executable, no external resources, works
  * offline) with the report's JSON embedded for re-use. Numbers carry thousands separators; the per-turn
  * chart keeps each session's turns together with a marked boundary between sessions.
+ * @param report - a report from `TokenUsageTracker.report` or `buildReport`.
+ * @param title - the page title and top heading.
  */
 export function renderHtml(report: UsageReport, title = 'Token usage report'): string {
   // Reasoning gets a column only when some call reported it (most logs do not split it out).

@@ -4,6 +4,7 @@ import type { UsageEvent } from '../types.js';
  * OpenTelemetry GenAI semantic-convention attributes for one call. `gen_ai.usage.input_tokens` is the
  * whole prompt including cached tokens and `gen_ai.usage.output_tokens` includes reasoning; the cache
  * and reasoning attributes are parts of those, not additions.
+ * @param event - one recorded call.
  */
 export function toOpenTelemetryAttributes(event: UsageEvent): Record<string, string | number> {
   const u = event.usage;
@@ -35,6 +36,7 @@ export interface LangfuseUsageDetails {
  * Langfuse `usage_details` for one call: `input` (uncached), `input_cache_read`, `input_cache_creation`,
  * `output` (visible), `output_reasoning`, and `total` = their sum. Langfuse sums every key containing
  * "input" / "output", so the buckets must not overlap — unlike OpenTelemetry's totals-plus-parts.
+ * @param event - one recorded call.
  */
 export function toLangfuseUsageDetails(event: UsageEvent): LangfuseUsageDetails {
   const u = event.usage;
@@ -49,7 +51,10 @@ export function toLangfuseUsageDetails(event: UsageEvent): LangfuseUsageDetails 
   return details;
 }
 
-/** Langfuse `cost_details` (USD) for one call, or undefined when the call is unpriced. */
+/**
+ * Langfuse `cost_details` (USD) for one call, or undefined when the call is unpriced.
+ * @param event - one recorded call.
+ */
 export function toLangfuseCostDetails(event: UsageEvent): { total: number } | undefined {
   return event.cost ? { total: event.cost.amount } : undefined;
 }

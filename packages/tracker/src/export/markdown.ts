@@ -16,7 +16,11 @@ function modelLabel(m: ModelBreakdown): string {
   return `${m.provider}/${m.model}`;
 }
 
-/** A report as GitHub-flavoured Markdown: totals, per-model breakdown, then each group with its models. */
+/**
+ * A report as GitHub-flavoured Markdown: totals, per-model breakdown, then each group with its models.
+ * @param report - a report from `TokenUsageTracker.report` or `buildReport`.
+ * @param title - the top heading.
+ */
 export function toMarkdown(report: UsageReport, title = 'Token usage'): string {
   const out: string[] = [`# ${title}`, ''];
   const range = `${report.range.since ?? 'beginning'} → ${report.range.until ?? 'now'}`;

@@ -4,11 +4,20 @@ import { compact, costLabel } from './format.js';
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
-  /** Total width in columns (default 80). */
+  /**
+   * Total width in columns (at least 40).
+   * @default 80
+   */
   width?: number;
-  /** Height of the tokens-per-turn chart in rows (default 8). */
+  /**
+   * Height of the tokens-per-turn chart in rows.
+   * @default 8
+   */
   chartHeight?: number;
-  /** ANSI colours (default false, so output is plain text for logs and tests). */
+  /**
+   * ANSI colours; off by default so output is plain text for logs and tests.
+   * @default false
+   */
   color?: boolean;
 }
 
@@ -38,6 +47,9 @@ export function downsample(series: readonly number[], width: number): number[] {
 /**
  * A report for the terminal: per-model bars (share of tokens), per-group bars, and a tokens-per-turn
  * line chart of the prompt size (input tokens per call) drawn with asciichart.
+ * @param report - a report from `TokenUsageTracker.report` or `buildReport`.
+ * @param options - width, chart height and colours; see {@link TerminalOptions}.
+ * @returns the report as lines of text, ready to print.
  */
 export function renderTerminal(report: UsageReport, options: TerminalOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);

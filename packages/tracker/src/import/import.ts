@@ -13,7 +13,10 @@ export interface ImportAgentLogsOptions {
   store: UsageStore;
   /** Prices (a tracker's `pricing`, or options for a new {@link Pricing}). */
   pricing?: Pricing | PricingOptions;
-  /** Fail on the first unusable line instead of skipping it. @default false */
+  /**
+   * Fail on the first unusable line instead of skipping it.
+   * @default false
+   */
   strict?: boolean;
   /**
    * What to do with a file that is no supported log (or cannot be read): `'throw'` stops before anything
@@ -31,7 +34,10 @@ export interface ImportAgentLogsOptions {
    * @default 0
    */
   settleMs?: number;
-  /** Clock for `settleMs`. @default Date.now */
+  /**
+   * Clock for `settleMs`.
+   * @default Date.now
+   */
   now?: () => number;
 }
 

@@ -50,6 +50,9 @@ export interface ParsedAgentLog {
 export interface ParseLogOptions {
   /** File name, for messages and (Claude Code) the subagent id of `agent-<id>.jsonl`. */
   file?: string;
-  /** Throw on the first unusable line instead of skipping it. @default false */
+  /**
+   * Throw on the first unusable line instead of skipping it.
+   * @default false
+   */
   strict?: boolean;
 }

@@ -7,6 +7,7 @@ import { checkUsage, child, isRecord, type NormalizedUsage, readCount, unknownSh
  * `outputTokens`, optional `cachedInputTokens` / `reasoningTokens`; some v5 providers (Google) report
  * reasoning outside `outputTokens`, which `totalTokens` reveals, and some (Anthropic) report
  * `inputTokens` without the cache reads, which a cache count above the input reveals.
+ * @param raw - an AI SDK result (`totalUsage` or `usage`), or its bare usage object.
  */
 export function fromAiSdk(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('AI SDK', raw);

@@ -13,6 +13,7 @@ import {
  * `input_tokens` EXCLUDES `cache_creation_input_tokens` and `cache_read_input_tokens`, so the total
  * input is their sum (the one place where adding is right). `cache_creation.ephemeral_1h_input_tokens`
  * is kept apart because 1-hour writes cost 2x input.
+ * @param raw - a Messages API response, its `usage`, or its stream events.
  */
 export function fromAnthropic(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) return mergeAnthropicStream(raw);
@@ -53,6 +54,7 @@ function anthropicUsage(usage: Record<string, unknown>, warnings: string[]) {
  * Merges a streamed Anthropic response: `message_start` carries the input side (and a placeholder
  * `output_tokens`), each `message_delta` carries CUMULATIVE usage, so later values replace earlier
  * ones field by field — summing them would double count. Other events are ignored.
+ * @param events - the stream's events, in order.
  */
 export function mergeAnthropicStream(events: readonly unknown[]): NormalizedUsage {
   const merged: Record<string, unknown> = {};

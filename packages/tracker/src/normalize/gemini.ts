@@ -13,6 +13,7 @@ import {
  * `promptTokenCount` INCLUDES `cachedContentTokenCount`; the output is `candidatesTokenCount` plus
  * `thoughtsTokenCount` (thoughts are billed as output but not counted in candidates); tool-use prompt
  * tokens are input. `totalTokenCount` is checked against that sum.
+ * @param raw - a Gemini response, its stream chunks, or its bare `usageMetadata`.
  */
 export function fromGemini(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) {
@@ -58,6 +59,7 @@ export function fromGemini(raw: unknown): NormalizedUsage {
 /**
  * Gemini CLI's per-message token record `{ input, output, cached, thoughts, tool, total }`: `input`
  * includes `cached`, `output` excludes `thoughts`, `tool` is tool-use prompt (input) tokens.
+ * @param raw - a Gemini CLI per-message token record.
  */
 export function fromGeminiCli(raw: unknown): NormalizedUsage {
   if (!isRecord(raw) || !('input' in raw) || !('output' in raw)) throw unknownShape('Gemini CLI', raw);

@@ -32,6 +32,7 @@ export type UsageShape =
 /**
  * Detects which provider shape a raw response or usage object has, or `undefined`. Order matters:
  * the distinguishing keys are checked before the shared `input_tokens`.
+ * @param raw - a provider response, its stream events, or a bare usage object.
  */
 export function detectUsageShape(raw: unknown): Exclude<UsageShape, 'auto' | 'google'> | undefined {
   if (Array.isArray(raw)) {
@@ -76,6 +77,8 @@ const NORMALIZERS: Record<string, (raw: unknown) => NormalizedUsage> = {
  * reached through another wire format (Ollama's or OpenRouter's OpenAI-compatible endpoints), so an
  * unrecognized shape falls back to detection. Throws `CtxkitError('INVALID_ARGUMENT')` for an unknown
  * shape or a negative / NaN / non-numeric count.
+ * @param shape - a provider name (a hint) or `'auto'` to detect.
+ * @param raw - a provider response, a list of its stream events, or its bare usage object.
  */
 export function normalizeUsage(shape: UsageShape | string, raw: unknown): NormalizedUsage {
   const named = shape === 'auto' ? undefined : NORMALIZERS[shape];

@@ -14,6 +14,7 @@ import {
  * chunks (the last done chunk is used). Durations are NANOSECONDS and become milliseconds here.
  * `prompt_eval_count` is omitted when the whole prompt came from Ollama's KV cache; it then reads as
  * 0 with a warning rather than failing.
+ * @param raw - an Ollama `/api/chat` or `/api/generate` reply, or its streamed chunks.
  */
 export function fromOllama(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) {

@@ -15,6 +15,7 @@ import {
  * totals and the details only split them — never added on top. OpenAI-compatible servers that add
  * Anthropic-style `cache_creation_input_tokens` (LiteLLM, OpenHands) or DeepSeek's
  * `prompt_cache_hit_tokens` are read the same way: their `prompt_tokens` is the total too.
+ * @param raw - an OpenAI (or compatible) response, or its bare `usage`.
  */
 export function fromOpenAI(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('OpenAI', raw);
@@ -62,6 +63,7 @@ export function fromOpenAI(raw: unknown): NormalizedUsage {
 /**
  * Codex CLI `token_count` usage (`input_tokens` includes `cached_input_tokens`; `output_tokens`
  * includes `reasoning_output_tokens`, as in the Responses API it mirrors).
+ * @param raw - a Codex CLI `token_count` usage object (`input_tokens`, `cached_input_tokens`, …).
  */
 export function fromCodex(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('Codex', raw);

@@ -51,34 +51,48 @@ const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@link JsonlUsageStore}. */
 export interface JsonlUsageStoreOptions {
-  /** Directory of the session files; default {@link defaultUsageDirectory}. */
+  /**
+   * Directory of the session files.
+   * @default defaultUsageDirectory()
+   */
   directory?: string;
   /**
-   * Longest time a record waits in the buffer before it is written (ms, default 50). Up to 1 s the
+   * Longest time a record waits in the buffer before it is written, in ms. Up to 1 s the
    * pending flush keeps the process alive (an awaited `record()` always settles); a longer interval
    * never delays exit, and the exit hooks write the buffer.
+   * @default 50
    */
   flushIntervalMs?: number;
   /**
-   * Buffered records that trigger a flush on the next event-loop turn (default 1024); at 16x this the
+   * Buffered records that trigger a flush on the next event-loop turn; at 16x this the
    * flush happens synchronously inside the append (back-pressure for callers that never yield).
+   * @default 1024
    */
   maxBufferedRecords?: number;
   /**
-   * Buffered bytes that trigger a synchronous flush inside the append (default 8 MiB). With
+   * Buffered bytes that trigger a synchronous flush inside the append (8 MiB by default). With
    * `maxBufferedRecords` this bounds the buffer: it never holds more than 16 × `maxBufferedRecords`
    * records nor more than `maxBufferedBytes` plus one record, even when every write fails (records
    * whose write failed are rejected and dropped, not kept).
    * @default 8388608
    */
   maxBufferedBytes?: number;
-  /** fdatasync after each flush so resolved appends survive a power cut (default true). */
+  /**
+   * fdatasync after each flush so resolved appends survive a power cut.
+   * @default true
+   */
   durable?: boolean;
   /** Default policy of {@link JsonlUsageStore.compact}. */
   retention?: RetentionPolicy;
-  /** Files modified more recently than this are never rewritten by compaction (ms, default 60 000). */
+  /**
+   * Files modified more recently than this (in ms) are never rewritten by compaction.
+   * @default 60000
+   */
   compactQuietMs?: number;
-  /** Flush on exit, SIGINT, SIGTERM and SIGHUP (default true); the hooks are removed by `close()`. */
+  /**
+   * Flush on exit, SIGINT, SIGTERM and SIGHUP; the hooks are removed by `close()`.
+   * @default true
+   */
   flushOnExit?: boolean;
 }
 
@@ -449,6 +463,8 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
    * const preview = await store.compact({ maxAgeDays: 90 }, { dryRun: true });
    * console.log(preview.removedSessions);
    * ```
+   * @param policy - which sessions to remove; defaults to the store's `retention` option.
+   * @param options - `dryRun` to preview; see {@link CompactOptions}.
    */
   async compact(
     policy: RetentionPolicy | undefined = this.retention,
