@@ -79,6 +79,8 @@ export default defineConfig({
       { text: 'API', link: '/api/' },
     ],
     search: { provider: 'local' },
+    // Class pages list their methods (level-3 headings) in the outline, not only the sections.
+    outline: [2, 3],
     sidebar: {
       '/guide/': guideSidebar,
       '/benchmarks': guideSidebar,

@@ -79,14 +79,18 @@ function checkCount(name: string, value: unknown, min = 0): number | undefined {
  * Staged context compression, cheapest stage first, stopping as soon as the
  * conversation is at the goal:
  * 1. supersede older reads of files read again later;
- * 2. prune old tool outputs to stubs (tool, arguments, exit status, first/last lines, errors);
- * 3. summarize the oldest region (cut at a user message, never inside a tool pair) into one
- *    `user` summary message that updates any previous summary;
+ * 2. prune old tool outputs to stubs that keep their meaning (a file read's outline, a command's
+ *    exit status and error lines, a search's matches);
+ * 3. summarize the oldest region (whole units, never inside a tool pair; the newest history stays
+ *    verbatim as far as the goal allows) into one `user` summary message that updates any
+ *    previous summary;
  * 4. fall back to the deterministic {@link ExtractiveSummarizer} when the summarizer is absent,
  *    fails, times out or returns empty, garbage or not-smaller output;
  * 5. drop the oldest turn groups (folded into the summary) as a last resort.
  *
- * Every result is a valid conversation within `contextLimit − reserveTokens` that keeps system
+ * Threshold and target are shares of the free space (the window less the reserve, tools, system
+ * and pinned messages); the current step and calls still in flight are never touched. Every result
+ * is a valid conversation within `contextLimit − reserveTokens` that keeps system
  * and pinned messages, the first and the latest user message word for word, and every fact of
  * the {@link Ledger} in its summary. Stubs and summaries carry their originals in
  * `metadata.ctxkit`, so {@link restoreOriginals} undoes a compaction.
