@@ -42,6 +42,11 @@ export function assignBlocks(
 /**
  * A block's state at `now`: active while its window is open and its last activity is recent; the
  * burn rate over its activity so far; and, when active, the totals it reaches by its end at that rate.
+ *
+ * @param span - the block's window (`start`, `end`) and its first and last activity, in epoch milliseconds
+ * @param totals - the block's tokens and cost so far (`cost` null when unpriced, which leaves the cost
+ *   rate and projection null)
+ * @param now - the moment to judge the block at
  */
 export function blockStatus(
   span: BlockSpan,

@@ -34,6 +34,13 @@ function checked(count: CountText, text: string): number {
  * Splits a prompt into nanocoder's categories (system, user, assistant, tool definitions, tool results)
  * with an injected count function. Assistant messages include their tool-call names and arguments
  * (nanocoder's own counter misses them) and reasoning.
+ *
+ * @param messages - the prompt's messages; a tool result is filed under the name of the call it answers
+ *   (else its own `name`, else `unknown`)
+ * @param count - counts the tokens of one text; must return a finite, non-negative number (rounded),
+ *   else a `CtxkitError` `INVALID_ARGUMENT` is thrown; not called for empty texts
+ * @param tools - the tool definitions sent with the prompt, each counted as its name, description and
+ *   JSON parameters; none by default
  */
 export function estimateBreakdown(
   messages: readonly Message[],

@@ -43,6 +43,9 @@ const VENDORS: Record<string, string> = {
  * routeCandidates('jp.anthropic.claude-haiku-4-5-20251001-v1:0');
  * // [{ providerId: 'aws', model: 'jp.anthropic.claude-haiku-4-5-20251001-v1:0' },
  * //  { providerId: 'anthropic', model: 'claude-haiku-4-5-20251001' }]
+ *
+ * @param model - the model id as recorded (trimmed first), e.g. a Bedrock id with its region and version,
+ *   a Vertex `name@version` or a `vendor/name` route
  */
 export function routeCandidates(model: string): RouteCandidate[] {
   const out: RouteCandidate[] = [];

@@ -256,7 +256,11 @@ export function usageReportJsonSchema(): Record<string, unknown> {
   >;
 }
 
-/** Validates a report against {@link usageReportSchema}; returns the list of problems (empty when valid). */
+/**
+ * Validates a report against {@link usageReportSchema}; returns the list of problems (empty when valid).
+ *
+ * @param report - any value, typically a parsed JSON report; each problem reads `path: message`
+ */
 export function validateReport(report: unknown): string[] {
   const result = usageReportSchema.safeParse(report);
   return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

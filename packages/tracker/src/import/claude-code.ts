@@ -25,7 +25,12 @@ const CLAUDE_CODE_LINE_TYPES = new Set([
   'queue-operation',
 ]);
 
-/** Whether a parsed JSON line looks like a Claude Code session line. */
+/**
+ * Whether a parsed JSON line looks like a Claude Code session line.
+ *
+ * @param value - one parsed line; it matches when its `type` is one Claude Code writes, and a `user` or
+ *   `assistant` line also needs a `message` object
+ */
 export function isClaudeCodeLine(value: unknown): boolean {
   if (!isRecord(value) || typeof value.type !== 'string' || !CLAUDE_CODE_LINE_TYPES.has(value.type))
     return false;

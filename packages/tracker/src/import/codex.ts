@@ -13,7 +13,12 @@ import type {
   SkippedLogLine,
 } from './types.js';
 
-/** Whether a parsed JSON line is a Codex CLI rollout record (`{ timestamp, type, payload }`). */
+/**
+ * Whether a parsed JSON line is a Codex CLI rollout record (`{ timestamp, type, payload }`).
+ *
+ * @param value - one parsed line; it matches when its `payload` is an object and its `type` is
+ *   `session_meta`, `turn_context`, `event_msg` or `response_item`
+ */
 export function isCodexLine(value: unknown): boolean {
   return (
     isRecord(value) &&

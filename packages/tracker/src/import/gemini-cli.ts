@@ -13,7 +13,11 @@ import type {
   SkippedLogLine,
 } from './types.js';
 
-/** Whether a parsed JSON document is a Gemini CLI conversation record. */
+/**
+ * Whether a parsed JSON document is a Gemini CLI conversation record.
+ *
+ * @param value - the parsed document; it matches when it has a string `sessionId` and a `messages` array
+ */
 export function isGeminiCliSession(value: unknown): boolean {
   return isRecord(value) && typeof value.sessionId === 'string' && Array.isArray(value.messages);
 }

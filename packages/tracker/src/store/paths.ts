@@ -5,6 +5,9 @@ import { CtxkitError } from '@ctxkit/core';
 /**
  * The default usage directory: `$XDG_DATA_HOME/ctxkit/usage`, else `~/.local/share/ctxkit/usage`
  * (the XDG default, used on every platform so the path is predictable).
+ *
+ * @param env - the environment to read `XDG_DATA_HOME` from (an empty value counts as unset);
+ *   `process.env` by default
  */
 export function defaultUsageDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const base =
@@ -14,7 +17,12 @@ export function defaultUsageDirectory(env: NodeJS.ProcessEnv = process.env): str
   return join(base, 'ctxkit', 'usage');
 }
 
-/** File name of a session: the id with anything outside `[A-Za-z0-9._-]` percent-encoded (no path tricks). */
+/**
+ * File name of a session: the id with anything outside `[A-Za-z0-9._-]` percent-encoded (no path tricks).
+ *
+ * @param sessionId - the session id; each unsafe character is encoded as its UTF-8 bytes, and a
+ *   leading `.` as `%2E`, before `.jsonl` is appended
+ */
 export function sessionFileName(sessionId: string): string {
   const safe = sessionId.replace(/[^A-Za-z0-9._-]/g, (c) =>
     [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
