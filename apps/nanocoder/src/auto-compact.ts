@@ -72,6 +72,10 @@ const TARGET: Record<NanocoderCompressionMode, number> = {
  * arguments and tool definitions exactly, and the work is done by
  * `@ctxkit/compressor` (supersede, prune, summarize with the model when the
  * strategy is `llm`, deterministic summary otherwise, never an orphan).
+ *
+ * @param deps - what it needs from Nanocoder: the context window lookup, and optionally the
+ *   session overrides, settings, backup, tool definitions, engine, session state and cancellation;
+ *   see {@link AutoCompactDeps}
  */
 export function createPerformAutoCompact(deps: AutoCompactDeps): PerformAutoCompact {
   return async (messages, systemMessage, provider, model, config, onNotify, client, nativeTools) => {

@@ -11,6 +11,11 @@ import type { NanocoderMessage, NanocoderTokenizer, TokenBreakdown } from './typ
  * assistant turn (content `''`) the count of the first one seen; ctxkit's own
  * cache keys on the whole message. With any other tokenizer it behaves exactly
  * like Nanocoder's.
+ *
+ * @param messages - the history; `system`, `user` and `tool` messages go to their own
+ *   categories, any other role to `assistantMessages`
+ * @param tokenizer - counts one message (`countTokens`)
+ * @param getTokens - Nanocoder's cached counter; used only when `tokenizer` is not a ctxkit one
  */
 export function calculateTokenBreakdown(
   messages: readonly NanocoderMessage[],

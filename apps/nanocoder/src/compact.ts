@@ -77,6 +77,8 @@ export interface NanocoderCompaction {
  * Says in a few words what produced a compaction: the summarizer that wrote the
  * summary, the deterministic summary (and why the model's was not used), or
  * the cheaper stages when no summary was needed.
+ *
+ * @param steps - the steps the compression took; their `failures` are collected in order
  */
 export function describeProducer(steps: readonly CompressionStep[]): {
   producedBy: string;

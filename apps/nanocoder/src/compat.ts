@@ -62,6 +62,8 @@ export type NanocoderCheck =
 /**
  * Lists the names a module exports, read statically (the module is never run:
  * Nanocoder's modules read `.env` and start servers on import).
+ *
+ * @param source - the module's JavaScript source text (ES module syntax)
  */
 export function staticExportNames(source: string): string[] {
   initSync();
@@ -72,6 +74,8 @@ export function staticExportNames(source: string): string[] {
 /**
  * Finds the Nanocoder package root that contains `file` (walking up to a
  * `package.json` named `@nanocollective/nanocoder`), or `undefined`.
+ *
+ * @param file - a file or folder inside the package (resolved against the working directory)
  */
 export function findNanocoderRoot(file: string): string | undefined {
   let dir = resolve(file);

@@ -26,6 +26,8 @@ function lenientText(value: unknown): string {
  * treat a missing `content` as `''`, so this does too rather than throwing in
  * the middle of its render loop. Tool-call arguments stay parsed objects (ctxkit
  * accepts both forms); `structuredContent` rides along in `metadata`.
+ *
+ * @param m - the Nanocoder message; an unknown role becomes `assistant`
  */
 export function toCtxkit(m: NanocoderMessage): Message {
   const out: Message = {
@@ -53,6 +55,10 @@ export function toCtxkit(m: NanocoderMessage): Message {
  * ctxkit message → Nanocoder message. A message ctxkit kept verbatim maps back
  * to the very object Nanocoder handed in (`originals`), so nothing Nanocoder
  * attached to it is lost; a new one (a summary) is converted.
+ *
+ * @param m - the ctxkit message; array content is flattened to text (an image becomes
+ *   `[image: url]`)
+ * @param originals - the Nanocoder message each ctxkit message was converted from, when known
  */
 export function toNanocoderMessage(
   m: Message,

@@ -8,6 +8,11 @@ import { findNanocoderRoot, NANOCODER_PACKAGE } from './compat.js';
  * script being run (`node … nanocoder/dist/cli.js`), then a package resolvable
  * from each folder in `from` (Nanocoder has no `exports` map, so its
  * `package.json` resolves). Symlinks are resolved, as Node's loader does.
+ *
+ * @param from - folders to resolve the `@nanocollective/nanocoder` package from, tried in order
+ * @param env - the environment to read `CTXKIT_NANOCODER_ROOT` from; `process.env` by default
+ * @param script - the script being run, whose enclosing Nanocoder package root is used;
+ *   `process.argv[1]` by default
  */
 export function locateNanocoder(
   from: readonly string[],

@@ -46,6 +46,10 @@ function countTools(
  * usage to `onCall` — without changing what the SDK sees (the stream parts pass
  * through untouched). A wrapper, not a fork: any property not intercepted is
  * the model's own.
+ *
+ * @param model - the AI SDK language model; returned unchanged when it has neither `doStream` nor
+ *   `doGenerate`
+ * @param onCall - called once per finished call with its usage, model, duration and tool calls
  */
 export function tapLanguageModel<M extends object>(model: M, onCall: (call: TappedCall) => void): M {
   const base = model as unknown as {

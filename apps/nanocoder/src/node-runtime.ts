@@ -18,6 +18,10 @@ export interface NodeChoice {
  * it (`"node": "22.x"` in its dependencies; its preinstall script fetches the
  * platform binary, so pnpm users must allow it in `onlyBuiltDependencies`).
  * Returns `undefined` when neither is available.
+ *
+ * @param from - folders to resolve the npm package `node` from, tried in order
+ * @param current - the running Node's binary and version; `process.execPath` and
+ *   `process.versions.node` by default
  */
 export function chooseNode(
   from: readonly string[],

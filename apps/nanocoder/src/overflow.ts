@@ -4,6 +4,9 @@
  * `exceeds the available context size (N tokens > W)` / `"n_ctx":W`, OpenAI's
  * `maximum context length is W tokens … resulted in N tokens`. `undefined`
  * when the error is not an overflow or names no window.
+ *
+ * @param error - what the chat handler threw; an `Error`'s `message` is read, anything else as
+ *   `String(error)`
  */
 export function overflowWindow(error: unknown): { limit: number; sent?: number } | undefined {
   const text = error instanceof Error ? error.message : String(error);

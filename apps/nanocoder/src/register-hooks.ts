@@ -25,6 +25,9 @@ export interface RegisterOptions {
  * capping and model calls through ctxkit. On an unknown version or a missing
  * export it registers nothing — Nanocoder runs exactly as shipped — and says so
  * loudly. Returns the check so callers (the bin) can refuse to continue.
+ *
+ * @param options - the Nanocoder root, the hook and runtime module URLs and where refusals are
+ *   written; see {@link RegisterOptions}
  */
 export function registerNanocoderHooks(options: RegisterOptions): NanocoderCheck {
   const check = checkNanocoder(options.root);

@@ -28,6 +28,9 @@ export interface UsageRecorder {
  * shape, which `@ctxkit/tracker`'s `fromAiSdk` normalizes (cache reads and
  * writes and reasoning kept — Nanocoder reduces usage to input/output/total).
  * `undefined` when the provider reported no input or output count.
+ *
+ * @param usage - the provider-level usage of the call (the AI SDK's `inputTokens` / `outputTokens`
+ *   objects with their `total` and details)
  */
 export function toAiSdkUsage(usage: ProviderCallUsage): Record<string, unknown> | undefined {
   const input = usage.inputTokens?.total;
@@ -66,6 +69,9 @@ export interface TrackerRecorderOptions {
  * A recorder that turns each model call into a `@ctxkit/tracker` event, in a
  * session opened on the first call — so Nanocoder's usage history survives
  * the process (its own persistent store is wired to nothing in 1.30.0).
+ *
+ * @param options - the tracker, the session metadata and the error handler; see
+ *   {@link TrackerRecorderOptions}
  */
 export function createTrackerRecorder(options: TrackerRecorderOptions = {}): UsageRecorder & {
   readonly tracker: TokenUsageTracker;
@@ -134,7 +140,11 @@ export function usageRecorder(): UsageRecorder {
   return recorder;
 }
 
-/** Replaces the process-wide recorder. */
+/**
+ * Replaces the process-wide recorder.
+ *
+ * @param next - the recorder the hook uses from now on
+ */
 export function setUsageRecorder(next: UsageRecorder): void {
   recorder = next;
 }
