@@ -6,7 +6,15 @@ export const DEFAULT_MODEL = 'gpt-4o';
 
 /** Options every counting command takes. */
 export interface ModelOptions {
+  /**
+   * The model to count for (`--model`).
+   * @default the model the input names, else `DEFAULT_MODEL` (`'gpt-4o'`)
+   */
   model?: string;
+  /**
+   * The provider the model is served by (`--provider`); empty lets the model id decide.
+   * @default ''
+   */
   provider?: string;
 }
 

@@ -26,7 +26,15 @@ import type { ContextFactory } from '../program.js';
 
 /** Options every usage subcommand takes. */
 export interface StoreOptions {
+  /**
+   * The usage store's directory (`--dir`).
+   * @default `defaultUsageDirectory()` of `@ctxkit/tracker`
+   */
   dir?: string;
+  /**
+   * Print as JSON (`--json`).
+   * @default false
+   */
   json?: boolean;
 }
 

@@ -43,9 +43,15 @@ export interface ParsedConversation {
 
 /** Options for {@link parseConversation}. */
 export interface ParseOptions {
-  /** Fail on the first malformed line instead of skipping and counting it. */
+  /**
+   * Fail on the first malformed line instead of skipping and counting it.
+   * @default false
+   */
   strict?: boolean;
-  /** Name used in messages (file path or `-`). */
+  /**
+   * Name used in messages (file path or `-`; both unset and `-` read as `input`).
+   * @default undefined
+   */
   name?: string;
 }
 

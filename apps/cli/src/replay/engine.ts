@@ -25,9 +25,15 @@ export interface ReplayOptions {
   reserve: number;
   tokenizer: Tokenizer;
   strategy: ContextStrategy;
-  /** For the cost estimate; omitted → no cost. */
+  /**
+   * For the cost estimate; omitted → no cost.
+   * @default undefined
+   */
   pricer?: Pricer;
-  /** Called after each turn (for a progress bar). */
+  /**
+   * Called after each turn (for a progress bar).
+   * @default undefined
+   */
   onTurn?: (done: number, total: number) => void;
 }
 
