@@ -11,13 +11,14 @@ import {
   toNanocoder,
   toolArgumentsToObject,
   validateConversation,
+  visibleText,
 } from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
 // Deep import by design: the package root starts Nanocoder's CLI.
 import { compressMessages } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
 import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
-import { floorOf, visibleText } from '../src/test-helpers.js';
+import { floorOf } from '../src/test-helpers.js';
 import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
 import { startRecallModel } from '../src/testing/recall-model.js';
 import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../src/testing/recall-run.js';

@@ -1,11 +1,17 @@
-import { isCtxkitError, type Message, repairConversation, validateConversation } from '@ctxkit/core';
+import {
+  isCtxkitError,
+  type Message,
+  repairConversation,
+  validateConversation,
+  visibleText,
+} from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ContextCompressor, compressContext } from './compressor.js';
 import { ledgerItems } from './ledger.js';
 import { compactionTag, restoreOriginals } from './summary-message.js';
-import { floorOf, latestUserIndex, visibleText } from './test-helpers.js';
+import { floorOf, latestUserIndex } from './test-helpers.js';
 import type { SummaryRequest } from './types.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');

@@ -1,11 +1,11 @@
-import { isCtxkitError, type Message, messageText, validateConversation } from '@ctxkit/core';
+import { isCtxkitError, type Message, messageText, validateConversation, visibleText } from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ContextCompressor } from './compressor.js';
 import { ledgerItems } from './ledger.js';
 import { restoreOriginals, unwrapOriginal } from './summary-message.js';
-import { latestUserIndex, visibleText } from './test-helpers.js';
+import { latestUserIndex } from './test-helpers.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const WORDS = [

@@ -1,20 +1,6 @@
 // Test-only helpers shared by the suites (not exported from the package).
-import { type Message, messageText, type Tokenizer, toolArgumentsToObject } from '@ctxkit/core';
+import type { Message, Tokenizer } from '@ctxkit/core';
 import { Work } from './work.js';
-
-/** All text a conversation shows a model: contents plus tool-call argument values. */
-export function visibleText(messages: readonly Message[]): string {
-  const out: string[] = [];
-  for (const m of messages) {
-    out.push(messageText(m));
-    for (const c of m.tool_calls ?? []) {
-      for (const v of Object.values(toolArgumentsToObject(c.function.arguments))) {
-        out.push(typeof v === 'string' ? v : JSON.stringify(v));
-      }
-    }
-  }
-  return out.join('\n');
-}
 
 /** The messages `pred` selects, in order. */
 export function pick(messages: readonly Message[], pred: (m: Message, i: number) => boolean): Message[] {

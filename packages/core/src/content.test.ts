@@ -6,6 +6,7 @@ import {
   RAW_ARGUMENTS_KEY,
   toolArgumentsToObject,
   toolArgumentsToString,
+  visibleText,
 } from './content.js';
 import { type CtxkitError, isCtxkitError } from './errors.js';
 import { assertMessage } from './message-check.js';
@@ -51,5 +52,29 @@ describe('content helpers', () => {
     expect((caught as CtxkitError).message).toContain('index 7');
     expect(isCtxkitError(caught, 'UNKNOWN_MODEL')).toBe(false);
     expect(isCtxkitError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('visibleText', () => {
+  it('shows contents and every tool-call argument value, strings unquoted and the rest as JSON', () => {
+    const text = visibleText([
+      { role: 'user', content: [{ type: 'text', text: 'Fix it.' }] },
+      {
+        role: 'assistant',
+        content: 'Reading.',
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function',
+            function: { name: 'read_file', arguments: '{"path":"src/a.ts","lines":[1,2]}' },
+          },
+          { id: 'c2', type: 'function', function: { name: 'bash', arguments: 'not json' } },
+        ],
+      },
+    ]);
+    expect(text).toBe('Fix it.\nReading.\nsrc/a.ts\n[1,2]\nnot json');
+    // The tool's name and the JSON escapes of the arguments are not what the model reads as facts.
+    expect(text).not.toContain('read_file');
+    expect(text).not.toContain('"path"');
   });
 });

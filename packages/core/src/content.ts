@@ -53,6 +53,31 @@ export function toolArgumentsToString(args: ToolCall['function']['arguments']): 
   }
 }
 
+/**
+ * All the text a request shows a model: each message's content (as {@link messageText}) plus
+ * the value of every tool-call argument — a string as is, anything else as JSON — one per line.
+ * What a fact must appear in to count as "still visible" after compaction.
+ * @param messages - the request's messages, in order.
+ * @example
+ * ```ts
+ * visibleText([{ role: 'assistant', content: 'Reading.', tool_calls: [
+ *   { id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/a.ts"}' } },
+ * ] }]); // → 'Reading.\nsrc/a.ts'
+ * ```
+ */
+export function visibleText(messages: readonly Message[]): string {
+  const out: string[] = [];
+  for (const m of messages) {
+    out.push(messageText(m));
+    for (const c of m.tool_calls ?? []) {
+      for (const v of Object.values(toolArgumentsToObject(c.function.arguments))) {
+        out.push(typeof v === 'string' ? v : JSON.stringify(v));
+      }
+    }
+  }
+  return out.join('\n');
+}
+
 /** Key under which unparseable string arguments are kept when an object is required. */
 export const RAW_ARGUMENTS_KEY = '__raw_arguments';
 

@@ -13,6 +13,7 @@ export {
   RAW_ARGUMENTS_KEY,
   toolArgumentsToObject,
   toolArgumentsToString,
+  visibleText,
 } from './content.js';
 export {
   type AnthropicBlock,

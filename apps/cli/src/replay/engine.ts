@@ -1,12 +1,6 @@
 import { TokenCountCache } from '@ctxkit/cache';
 import { extractLedger, ledgerItems } from '@ctxkit/compressor';
-import {
-  type Message,
-  messageText,
-  type Tokenizer,
-  toolArgumentsToObject,
-  validateConversation,
-} from '@ctxkit/core';
+import { type Message, type Tokenizer, validateConversation, visibleText } from '@ctxkit/core';
 import { cachedTokenizer } from './cached-tokenizer.js';
 import type { ContextStrategy, ReplayEvent, StrategyName } from './types.js';
 
@@ -241,18 +235,4 @@ export function recallOf(
   const items = [...new Set(ledgerItems(extractLedger(history, UNLIMITED)))];
   const text = visibleText(request);
   return { facts: items.length, kept: items.filter((i) => text.includes(i)).length };
-}
-
-/** All text a request shows a model: contents plus every tool-call argument value (not its JSON escapes). */
-export function visibleText(messages: readonly Message[]): string {
-  const out: string[] = [];
-  for (const m of messages) {
-    out.push(messageText(m));
-    for (const c of m.tool_calls ?? []) {
-      for (const v of Object.values(toolArgumentsToObject(c.function.arguments))) {
-        out.push(typeof v === 'string' ? v : JSON.stringify(v));
-      }
-    }
-  }
-  return out.join('\n');
 }

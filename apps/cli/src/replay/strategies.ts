@@ -1,7 +1,12 @@
 import { ContextCompressor, ledgerItems, missingLedgerItems, type Summarizer } from '@ctxkit/compressor';
-import { isCtxkitError, type Message, repairConversation, validateConversation } from '@ctxkit/core';
+import {
+  isCtxkitError,
+  type Message,
+  repairConversation,
+  validateConversation,
+  visibleText,
+} from '@ctxkit/core';
 import { fitToBudget } from '@ctxkit/sliding-window';
-import { visibleText } from './engine.js';
 import type { ContextStrategy, ReplayEvent } from './types.js';
 
 /** `--strategy none`: send everything, as an agent without context management does. */
