@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CtxkitError, type Message, messageText, validateConversation } from '@ctxkit/core';
@@ -9,6 +8,7 @@ import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ContextCompressor } from './compressor.js';
 import { emptyLedger, ledgerItems } from './ledger.js';
 import { OllamaSummarizer } from './ollama.js';
+import { type Loopback, listenLoopback, readBody } from './testing/loopback.js';
 import { type FakeOllama, type OllamaFault, refusedUrl, startOllama } from './testing/ollama-server.js';
 import type { SummaryRequest } from './types.js';
 
@@ -73,28 +73,18 @@ function factsOf(prompt: string): string[] {
 async function wireServer(
   answer: (chat: WireChat, res: ServerResponse, timers: Set<NodeJS.Timeout>) => void | Promise<void>,
 ): Promise<Wire> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  let loopback: Loopback | undefined;
   const state: Wire = {
     url: '',
     chats: [],
     close: async () => {
       for (const t of timers) clearInterval(t);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => srv.close(() => r()));
+      await loopback?.close();
     },
   };
-  const read = (req: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let data = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => {
-        data += c;
-      });
-      req.on('end', () => resolve(data));
-    });
-  const srv: Server = createServer(async (req, res) => {
-    const raw = await read(req);
+  loopback = await listenLoopback(async (req, res) => {
+    const raw = await readBody(req);
     if (req.url === '/api/show') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -111,12 +101,7 @@ async function wireServer(
     });
     await answer(chat, res, timers);
   });
-  srv.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  state.url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  state.url = loopback.url;
   return state;
 }
 

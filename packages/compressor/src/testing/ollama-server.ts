@@ -1,9 +1,10 @@
 // Test-only: a real HTTP server on 127.0.0.1 that speaks Ollama's /api/show and
 // streamed /api/chat (NDJSON, final `done` chunk with counts), with fault modes.
 // Not exported from the package.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Tokenizer } from '@ctxkit/core';
+import { type Loopback, listenLoopback, readBody } from './loopback.js';
 
 /** How the server misbehaves. */
 export type OllamaFault = 'none' | 'http500' | 'slow' | 'cut' | 'garbage' | 'longer' | 'truncate' | 'empty';
@@ -43,19 +44,6 @@ export interface FakeOllama {
   close(): Promise<void>;
 }
 
-/** The whole body of a request, as text. */
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      data += c;
-    });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
-
 /** A plausible summary of the prompt: the user lines of the transcript, shortened. */
 function summaryOf(prompt: string): string {
   const users = prompt
@@ -80,8 +68,8 @@ function chunk(content: string, done: boolean, extra: Record<string, number> = {
 
 /** Starts the fake on 127.0.0.1, port 0. */
 export async function startOllama(options: FakeOllamaOptions): Promise<FakeOllama> {
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  let loopback: Loopback | undefined;
   const state: FakeOllama = {
     url: '',
     chats: [],
@@ -89,8 +77,7 @@ export async function startOllama(options: FakeOllamaOptions): Promise<FakeOllam
     fault: options.fault ?? 'none',
     close: async () => {
       for (const t of timers) clearTimeout(t);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await loopback?.close();
     },
   };
   const wait = (ms: number) =>
@@ -172,15 +159,8 @@ export async function startOllama(options: FakeOllamaOptions): Promise<FakeOllam
     );
   };
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  loopback = await listenLoopback((req, res) => handle(req, res).catch(() => res.destroy()));
+  state.url = loopback.url;
   return state;
 }
 

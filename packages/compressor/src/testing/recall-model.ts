@@ -7,8 +7,7 @@
 // - POST /api/show, /api/chat (Ollama wire, NDJSON stream): a scripted summarizer that keeps what
 //   it is shown: the fact-bearing lines of the previous summary and the transcript it is asked to
 //   summarize, in order, within the `num_predict` budget of the request.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   fromOpenAIChat,
   type Message,
@@ -17,7 +16,7 @@ import {
   type ToolDefinition,
   toOpenAIChat,
 } from '@ctxkit/core';
-import { readBody } from './ollama-server.js';
+import { type Loopback, listenLoopback, readBody } from './loopback.js';
 import type { RecallFact } from './recall-tasks.js';
 
 /** A running recall model. */
@@ -127,14 +126,13 @@ export async function startRecallModel(options: {
   contextLimit?: number;
 }): Promise<RecallModel> {
   const { tokenizer } = options;
-  const sockets = new Set<Socket>();
+  let loopback: Loopback | undefined;
   const state: RecallModel = {
     url: '',
     contextLimit: options.contextLimit ?? 32_768,
     summarizeCalls: 0,
     close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await loopback?.close();
     },
   };
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -212,15 +210,8 @@ export async function startRecallModel(options: {
     }
     json(res, 404, { error: 'not found' });
   };
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  loopback = await listenLoopback((req, res) => handle(req, res).catch(() => res.destroy()));
+  state.url = loopback.url;
   return state;
 }
 
