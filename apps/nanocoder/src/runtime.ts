@@ -467,6 +467,26 @@ async function commandUi(rootUrl: string): Promise<CommandUi> {
 }
 
 /** What ctxkit's slash commands read, from the running Nanocoder and this process. */
+/**
+ * The window ctxkit works with: the `ctxkit.contextLimit` setting, else Nanocoder's session limit,
+ * else its limit for the model (from the provider's config) — capped by a window a provider reported
+ * when it rejected a request, since that is the real one.
+ */
+async function contextLimitOf(
+  rootUrl: string,
+  model: string,
+  client: unknown,
+  learned: number | undefined,
+): Promise<number | null | undefined> {
+  const { getModelContextLimit, getSessionContextLimit } = await nanocoder(rootUrl).models();
+  const providerConfig = (client as { getProviderConfig?: () => unknown } | undefined)?.getProviderConfig?.();
+  const configured =
+    (await effectiveSettings(rootUrl)).contextLimit ??
+    getSessionContextLimit() ??
+    (await getModelContextLimit(model, { providerConfig }));
+  return learned !== undefined ? Math.min(learned, configured ?? learned) : configured;
+}
+
 function commandDeps(rootUrl: string): CommandDeps {
   const nc = nanocoder(rootUrl);
   const load = <T>(path: string) => import(new URL(path, rootUrl).href) as Promise<T>;
@@ -483,16 +503,7 @@ function commandDeps(rootUrl: string): CommandDeps {
     },
     tools: () => session.lastTools,
     async contextLimit(provider, model, client) {
-      const { getModelContextLimit, getSessionContextLimit } = await nc.models();
-      const learned = session.learned.get(`${provider}\u0000${model}`);
-      const providerConfig = (
-        client as { getProviderConfig?: () => unknown } | undefined
-      )?.getProviderConfig?.();
-      const configured =
-        (await effectiveSettings(rootUrl)).contextLimit ??
-        getSessionContextLimit() ??
-        (await getModelContextLimit(model, { providerConfig }));
-      return learned !== undefined ? Math.min(learned, configured ?? learned) : configured;
+      return contextLimitOf(rootUrl, model, client, session.learned.get(`${provider}\u0000${model}`));
     },
     async storeBackup(messages) {
       (await nc.backup()).compressionBackup.storeBackup(messages);
@@ -555,16 +566,9 @@ export function install(
           session,
           cancellation: escapeCancels,
           async contextLimit(model, client) {
-            const { getModelContextLimit, getSessionContextLimit } = await nc.models();
-            const providerConfig = (
-              client as { getProviderConfig?: () => unknown } | undefined
-            )?.getProviderConfig?.();
+            // Nanocoder's auto-compact names no provider: a window learned for this model under any.
             const learned = [...session.learned.entries()].find(([k]) => k.endsWith(`\u0000${model}`))?.[1];
-            const configured =
-              (await effectiveSettings(rootUrl)).contextLimit ??
-              getSessionContextLimit() ??
-              (await getModelContextLimit(model, { providerConfig }));
-            return learned !== undefined ? Math.min(learned, configured ?? learned) : configured;
+            return contextLimitOf(rootUrl, model, client, learned);
           },
           async storeBackup(messages) {
             (await nc.backup()).compressionBackup.storeBackup(messages);
