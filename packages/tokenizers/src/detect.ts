@@ -110,6 +110,24 @@ export const MODEL_RULES: readonly Rule[] = [
     contextWindow: 200_000,
     reason: 'Claude has no public tokenizer: calibrated estimate',
   },
+  // DeepSeek-R1 distills (before Meta and Qwen, whose names they contain): the base model's BPE,
+  // DeepSeek swapped only the special tokens, so text counts match and framing may not.
+  {
+    pattern: rx('deepseek-r1-(?:0528-)?(?:distill-)?qwen(?:[.-]?\\w+)*'),
+    family: 'deepseek',
+    vocabulary: 'qwen2',
+    exact: false,
+    contextWindow: 131_072,
+    reason: "DeepSeek-R1 Qwen distill: Qwen2's BPE with DeepSeek's special tokens",
+  },
+  {
+    pattern: rx('deepseek-r1-distill-llama(?:-\\w+)*'),
+    family: 'deepseek',
+    vocabulary: 'llama3',
+    exact: false,
+    contextWindow: 131_072,
+    reason: "DeepSeek-R1 Llama distill: Llama 3's BPE with DeepSeek's special tokens",
+  },
   // Meta
   {
     pattern: rx('llama-?4-scout(?:-\\w+)*'),
@@ -277,6 +295,23 @@ function normalizeModel(model: string): string {
   return m;
 }
 
+// Ollama's `deepseek-r1` tags name the distilled models by size: 1.5b, 7b, 14b, 32b are
+// DeepSeek-R1-Distill-Qwen, 8b (also `latest`, and a bare name on Ollama) is R1-0528-Qwen3-8B,
+// 70b is DeepSeek-R1-Distill-Llama-70B; only 671b is DeepSeek-R1 itself. Rewritten to the
+// Hugging Face name so the distill rules of MODEL_RULES decide.
+function ollamaDistillName(provider: string, model: string, normalized: string): string {
+  if (!/(?:^|\/)deepseek-r1$/.test(normalized)) return normalized;
+  const trimmed = model.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase();
+  const colon = trimmed.indexOf(':', trimmed.lastIndexOf('/') + 1);
+  const tag = colon === -1 ? '' : trimmed.slice(colon + 1);
+  if (tag === '' && provider !== 'ollama') return normalized;
+  const size = /^(\d+(?:\.\d+)?)b(?![a-z0-9])/.exec(tag)?.[1];
+  if (size === '70') return `${normalized}-distill-llama-70b`;
+  if (size === '671') return normalized;
+  if (size === undefined && tag !== '' && tag !== 'latest') return normalized;
+  return `${normalized}-distill-qwen`;
+}
+
 /**
  * Which vocabulary counts tokens for a model, table-driven (see {@link MODEL_RULES}).
  * Case-insensitive; ignores provider prefixes (`openai/`, `anthropic.`), Ollama tags,
@@ -292,7 +327,7 @@ function normalizeModel(model: string): string {
  */
 export function detectModel(provider: string, model: string): ModelDetection {
   const p = typeof provider === 'string' ? provider.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase() : '';
-  const m = typeof model === 'string' ? normalizeModel(model) : '';
+  const m = typeof model === 'string' ? ollamaDistillName(p, model, normalizeModel(model)) : '';
   for (const rule of MODEL_RULES) {
     if (rule.pattern.test(m)) {
       const exact = rule.exact ?? !(rule.vocabulary === 'claude' || rule.vocabulary === 'fallback');
