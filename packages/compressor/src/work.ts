@@ -1,5 +1,11 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import { type AnyToolDefinition, type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer } from '@ctxkit/core';
+import {
+  type AnyToolDefinition,
+  groupTurns,
+  type Message,
+  SYNTHETIC_USER_MESSAGE,
+  type Tokenizer,
+} from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
@@ -85,18 +91,12 @@ export class Work {
     return out;
   }
 
-  /** Start indexes of units: a lone message, or an assistant message with its tool results. */
+  /**
+   * Start indexes of units: core's turn groups (a lone message, or an assistant message with the
+   * results that answer its calls), the same units the sliding window evicts.
+   */
   unitStarts(): number[] {
-    const starts: number[] = [];
-    for (let i = 0; i < this.messages.length; i++) {
-      const m = this.messages[i]!;
-      if (m.role === 'tool' && i > 0 && starts.length > 0) {
-        const prev = this.messages[starts[starts.length - 1]!]!;
-        if (prev.role === 'assistant' && (prev.tool_calls?.length ?? 0) > 0) continue;
-      }
-      starts.push(i);
-    }
-    return starts;
+    return groupTurns(this.messages).map((g) => g.start);
   }
 }
 
