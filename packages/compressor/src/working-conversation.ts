@@ -11,10 +11,12 @@ import { summaryText } from './summary-message.js';
 
 /**
  * The conversation being compressed plus cached per-message counts, so each
- * message is counted once however many stages look at it.
+ * message is counted once however many stages look at it, and what every stage
+ * asks of it: the messages no stage may change (`protectedSet`) and the units
+ * taken whole (`unitStarts`).
  * @internal
  */
-export class Work {
+export class WorkingConversation {
   messages: Message[];
   readonly base: number;
   // Within one call nothing is edited in place; across calls the content-keyed cache answers.

@@ -1,7 +1,7 @@
 import type { Message } from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { Work } from './work.js';
+import { WorkingConversation } from './working-conversation.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const call = (ids: string[]): Message => ({
@@ -11,9 +11,9 @@ const call = (ids: string[]): Message => ({
 });
 const result = (id: string): Message => ({ role: 'tool', tool_call_id: id, content: `output of ${id}` });
 
-describe('Work units', () => {
+describe('WorkingConversation units', () => {
   it('are the turn groups: parallel results with their call, an orphan or repeated result alone', () => {
-    const work = new Work(
+    const work = new WorkingConversation(
       [
         { role: 'user', content: 'go' },
         call(['a', 'b']),
@@ -31,7 +31,7 @@ describe('Work units', () => {
   });
 
   it('protect a live step whose calls still wait for results as the current step', () => {
-    const work = new Work(
+    const work = new WorkingConversation(
       [{ role: 'user', content: 'go' }, { role: 'assistant', content: 'ok' }, call(['a', 'b']), result('a')],
       tokenizer,
       undefined,
