@@ -13,8 +13,8 @@ export { type FitOptions, type FitResult, fitToBudget } from './fit.js';
 export {
   type EvictionEvent,
   type EvictListener,
-  type PinTarget,
   SlidingWindowContextManager,
   type SlidingWindowOptions,
   type WindowMessagesOptions,
 } from './manager.js';
+export type { PinTarget } from './pinning.js';
