@@ -21,7 +21,7 @@ import type {
   SummarizeFunction,
   Summarizer,
 } from './types.js';
-import { Work } from './work.js';
+import { WorkingConversation } from './working-conversation.js';
 
 /** Every compression removes at least this share of the tokens, or it reports `targetMet: false`. */
 export const MIN_REDUCTION = 0.3;
@@ -189,7 +189,7 @@ export class ContextCompressor {
       validateConversation(messages, PENDING).length === 0
         ? [...messages]
         : repairConversation(messages, PENDING).messages;
-    const work = new Work(input, tokenizer, options.tools, this.counts);
+    const work = new WorkingConversation(input, tokenizer, options.tools, this.counts);
     const before = work.total() + extra;
     // What no stage frees: tools and priming, extra tokens, system and pinned messages.
     let fixed = work.base + extra;
@@ -297,7 +297,7 @@ export class ContextCompressor {
 const PENDING = { allowPendingCalls: true } as const;
 
 /** Tokens of what no stage removes: tools, priming and the protected messages. */
-function protectedTokensOf(work: Work): number {
+function protectedTokensOf(work: WorkingConversation): number {
   let n = work.base;
   for (const i of work.protectedSet()) n += work.count(work.messages[i]!);
   return n;
@@ -327,7 +327,7 @@ function stubLedger(messages: readonly Message[]): Ledger {
  * (originals kept, facts added to the ledger), creating a summary if there is none.
  */
 function dropStage(
-  work: Work,
+  work: WorkingConversation,
   goal: number,
 ): { step: CompressionStep; summary: string; ledger: Ledger } | undefined {
   const beforeTotal = work.total();

@@ -1,4 +1,4 @@
-import { isCtxkitError, type Message } from '@ctxkit/core';
+import { groupTurns, isCtxkitError, type Message } from '@ctxkit/core';
 import { fitToBudget } from '@ctxkit/sliding-window';
 
 /** Options of {@link dropOldestGroups}, shaped like `@ctxkit/sliding-window`'s `fitToBudget`. */
@@ -9,8 +9,8 @@ export interface DropOptions {
 }
 
 /**
- * Stage 5 engine: drops the oldest unpinned turn groups (a lone message, or an
- * assistant message with all its tool results) until the messages fit
+ * Stage 5 engine: drops the oldest unpinned turn groups (core's `groupTurns`: a lone
+ * message, or an assistant message with all its tool results) until the messages fit
  * `maxTokens`; the newest group always stays. Isolated so the sliding window's
  * `fitToBudget` can replace it.
  * @internal
@@ -19,20 +19,15 @@ export function dropOldestGroups(
   messages: readonly Message[],
   options: DropOptions,
 ): { messages: Message[]; dropped: Message[] } {
-  const groups: number[][] = [];
-  messages.forEach((m, i) => {
-    const last = groups[groups.length - 1];
-    const owner = last ? messages[last[0]!]! : undefined;
-    if (m.role === 'tool' && last && owner?.role === 'assistant' && (owner.tool_calls?.length ?? 0) > 0)
-      last.push(i);
-    else groups.push([i]);
-  });
+  const groups = groupTurns(messages);
   let total = messages.reduce((s, m) => s + options.count(m), 0);
   const drop = new Set<number>();
   for (let g = 0; g < groups.length - 1 && total > options.maxTokens; g++) {
-    const group = groups[g]!;
-    if (group.some((i) => options.pinned(messages[i]!, i))) continue;
-    for (const i of group) {
+    const { start, end } = groups[g]!;
+    let pinned = false;
+    for (let i = start; i < end && !pinned; i++) pinned = options.pinned(messages[i]!, i);
+    if (pinned) continue;
+    for (let i = start; i < end; i++) {
       drop.add(i);
       total -= options.count(messages[i]!);
     }

@@ -1,6 +1,6 @@
 import { CtxkitError, type Tokenizer } from '@ctxkit/core';
 import { type ChatRequest, type ChatResponse, Ollama } from 'ollama';
-import { garbageReason } from './quality.js';
+import { garbageReason } from './summary-garbage.js';
 import {
   flattenSummary,
   lengthInstruction,

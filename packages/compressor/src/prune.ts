@@ -11,7 +11,7 @@ import {
   looksLikeError,
   shortArgs,
 } from './tool-info.js';
-import type { Work } from './work.js';
+import type { WorkingConversation } from './working-conversation.js';
 
 const STRONG_ERROR =
   /^\s*(?:[\w.]*(?:Error|Exception)\b[:\s]|error(?:\[\w+\])?:|fatal:|npm ERR!|FAIL\b|panic:|Traceback \(most recent|.*\berror TS\d+:)/;
@@ -146,7 +146,7 @@ export interface PruneOptions {
  * @returns the number of messages stubbed.
  * @internal
  */
-export function pruneToolOutputs(work: Work, goal: number, options: PruneOptions): number {
+export function pruneToolOutputs(work: WorkingConversation, goal: number, options: PruneOptions): number {
   const msgs = work.messages;
   const protectedIdx = work.protectedSet();
   // The last N assistant turns stay whole.

@@ -1,5 +1,5 @@
 import type { Message } from '@ctxkit/core';
-import type { Work } from './work.js';
+import type { WorkingConversation } from './working-conversation.js';
 
 /** The region stage 3 summarizes. @internal */
 export interface Region {
@@ -18,7 +18,11 @@ export interface Region {
  * Returns the largest possible region when none reaches the goal.
  * @internal
  */
-export function chooseRegion(work: Work, goal: number, summaryTokens: number): Region | undefined {
+export function chooseRegion(
+  work: WorkingConversation,
+  goal: number,
+  summaryTokens: number,
+): Region | undefined {
   const msgs = work.messages;
   const first = work.firstUser();
   const head = first >= 0 ? first + 1 : msgs.findIndex((m) => m.role !== 'system');

@@ -2,7 +2,7 @@ import { type Message, messageText } from '@ctxkit/core';
 import { ensureLedger, type Ledger } from './ledger.js';
 import { compactionTag, stubMessage, summaryMessage } from './summary-message.js';
 import type { CompressionStep } from './types.js';
-import type { Work } from './work.js';
+import type { WorkingConversation } from './working-conversation.js';
 
 /**
  * Ledger items in the order a small window gives them up, least needed first: successful
@@ -53,7 +53,7 @@ function bodyOf(summary: string): string {
  * @internal
  */
 export function fitSmallWindow(
-  work: Work,
+  work: WorkingConversation,
   budget: number,
 ): { steps: CompressionStep[]; summary?: string; ledger?: Ledger } | undefined {
   const steps: CompressionStep[] = [];
@@ -122,7 +122,7 @@ export function fitSmallWindow(
 }
 
 /** The message cut to at most `maxTokens`, head and tail kept, or `undefined` when it cannot shrink. */
-function elide(m: Message, maxTokens: number, work: Work): Message | undefined {
+function elide(m: Message, maxTokens: number, work: WorkingConversation): Message | undefined {
   const text = messageText(m);
   const count = work.count(m);
   if (text.length < 400) return undefined;

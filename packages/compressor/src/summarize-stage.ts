@@ -1,12 +1,11 @@
 import type { Message } from '@ctxkit/core';
 import { ExtractiveSummarizer } from './extractive.js';
 import { ensureLedger, extractLedger, type Ledger, renderFacts } from './ledger.js';
-import { garbageReason } from './quality.js';
 import { chooseRegion, type Region } from './region.js';
+import { garbageReason } from './summary-garbage.js';
 import { summaryMessage, summaryText, unwrapOriginal } from './summary-message.js';
 import type { CompressionStep, SummarizeFunction, Summarizer, SummaryRequest } from './types.js';
-import type { Work } from './work.js';
-import { isSummary } from './work.js';
+import { isSummary, type WorkingConversation } from './working-conversation.js';
 
 /** Settings the summarize stage needs from the compressor. @internal */
 export interface SummarizeSettings {
@@ -65,7 +64,7 @@ function reasonOf(error: unknown): string {
  * @internal
  */
 export async function summarizeStage(
-  work: Work,
+  work: WorkingConversation,
   goal: number,
   settings: SummarizeSettings,
 ): Promise<{ step: CompressionStep; summary: string; ledger: Ledger } | undefined> {
@@ -187,7 +186,7 @@ export async function summarizeStage(
  * `summaryCost` tokens: the region's newest units go back verbatim while the goal allows.
  * A cut sits at a unit start (never inside a tool pair).
  */
-function fillCut(work: Work, region: Region, goal: number, summaryCost: number): number {
+function fillCut(work: WorkingConversation, region: Region, goal: number, summaryCost: number): number {
   const msgs = work.messages;
   const inRegion = new Set(region.indexes);
   let total = work.total() + summaryCost;

@@ -1,5 +1,5 @@
 import { CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
-import { garbageReason } from './quality.js';
+import { garbageReason } from './summary-garbage.js';
 import { type CallInfo, callInfo, describeMessage } from './tool-info.js';
 import type { SummaryRequest } from './types.js';
 

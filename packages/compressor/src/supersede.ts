@@ -1,7 +1,7 @@
 import { messageText } from '@ctxkit/core';
 import { compactionTag, stubMessage } from './summary-message.js';
 import { type CallInfo, callInfo, callPath, fileOp, PATH_KEYS } from './tool-info.js';
-import type { Work } from './work.js';
+import type { WorkingConversation } from './working-conversation.js';
 
 const PATH_ARG = new Set(PATH_KEYS);
 
@@ -17,7 +17,7 @@ function rangeKey(call: CallInfo): string {
  * @returns the number of messages stubbed.
  * @internal
  */
-export function supersedeReads(work: Work, goal: number): number {
+export function supersedeReads(work: WorkingConversation, goal: number): number {
   const msgs = work.messages;
   const protectedIdx = work.protectedSet();
   const calls = new Map<string, CallInfo>();

@@ -1,6 +1,6 @@
 // Test-only helpers shared by the suites (not exported from the package).
 import type { Message, Tokenizer } from '@ctxkit/core';
-import { Work } from './work.js';
+import { WorkingConversation } from './working-conversation.js';
 
 /** The messages `pred` selects, in order. */
 export function pick(messages: readonly Message[], pred: (m: Message, i: number) => boolean): Message[] {
@@ -19,7 +19,7 @@ export function latestUserIndex(messages: readonly Message[]): number {
 
 /** Tokens nothing may remove: system, pinned, first and latest user message, the newest unit. */
 export function floorOf(messages: Message[], tokenizer: Tokenizer): number {
-  const w = new Work(messages, tokenizer, undefined);
+  const w = new WorkingConversation(messages, tokenizer, undefined);
   const p = w.protectedSet();
   const starts = w.unitStarts();
   const last = starts[starts.length - 1] ?? messages.length;

@@ -45,6 +45,7 @@ export {
   normalizeToolDefinition,
   type OpenAIToolDefinition,
 } from './tools.js';
+export { groupTurns, type TurnGroup } from './turn-groups.js';
 export type {
   ContentPart,
   CountMessagesOptions,

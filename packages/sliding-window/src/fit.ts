@@ -6,7 +6,8 @@ import {
   validateConversation,
 } from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
-import { FLAG_PIN, INDEX_PIN, type PinSource, WindowState } from './window-state.js';
+import { FLAG_PIN, INDEX_PIN, type PinSource, pinPredicate } from './pinning.js';
+import { WindowState } from './window-state.js';
 
 /** Options for {@link fitToBudget}. Give exactly one of `count` or `tokenizer`. */
 export interface FitOptions {
@@ -115,14 +116,4 @@ export function fitToBudget(messages: readonly Message[], options: FitOptions): 
     return { messages: state.messages(), dropped: state.dropped(), totalTokens: state.total };
   }
   return state.keepFirst(budget);
-}
-
-function pinPredicate(pinned: FitOptions['pinned']): (message: Message, index: number) => boolean {
-  if (pinned === undefined) return () => false;
-  if (typeof pinned === 'function') return pinned;
-  if (pinned !== null && typeof (pinned as Iterable<string>)[Symbol.iterator] === 'function') {
-    const ids = new Set(pinned);
-    return (m) => m.id !== undefined && ids.has(m.id);
-  }
-  throw new CtxkitError('INVALID_ARGUMENT', 'fitToBudget: pinned must be a list of ids or a predicate');
 }

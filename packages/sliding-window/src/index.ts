@@ -6,13 +6,15 @@
  * @packageDocumentation
  */
 
+// Turn grouping is defined once, in core (the compressor groups by the same rule); re-exported so
+// the window's API keeps its names.
+export { groupTurns, type TurnGroup } from '@ctxkit/core';
 export { type FitOptions, type FitResult, fitToBudget } from './fit.js';
-export { groupTurns, type TurnGroup } from './groups.js';
 export {
   type EvictionEvent,
   type EvictListener,
-  type PinTarget,
   SlidingWindowContextManager,
   type SlidingWindowOptions,
   type WindowMessagesOptions,
 } from './manager.js';
+export type { PinTarget } from './pinning.js';

@@ -1,6 +1,7 @@
 import { CtxkitError, type Message, type TokenCounter, type Tokenizer } from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
-import { FLAG_PIN, type PinSource, WindowState } from './window-state.js';
+import { PinRules, type PinTarget } from './pinning.js';
+import { WindowState } from './window-state.js';
 
 /** Options for {@link SlidingWindowContextManager}. Give exactly one of `tokenizer` or `count`. */
 export interface SlidingWindowOptions {
@@ -39,9 +40,6 @@ export interface EvictionEvent {
 
 /** A listener for {@link EvictionEvent}s. */
 export type EvictListener = (event: EvictionEvent) => void;
-
-/** What {@link SlidingWindowContextManager.pin} and `unpin` accept: a message id or a predicate. */
-export type PinTarget = string | ((message: Message) => boolean);
 
 /** Options for {@link SlidingWindowContextManager.messages}. */
 export interface WindowMessagesOptions {
@@ -84,8 +82,7 @@ export class SlidingWindowContextManager {
   /** The model's context size given at construction. */
   readonly maxTokens: number;
   private readonly state: WindowState;
-  private readonly idRules = new Set<string>();
-  private readonly predicateRules = new Set<(message: Message) => boolean>();
+  private readonly rules = new PinRules();
   private readonly listeners = new Set<EvictListener>();
 
   /**
@@ -117,7 +114,7 @@ export class SlidingWindowContextManager {
    */
   add(message: Message): Message[] {
     const { tokens, required } = this.state.prepare(message);
-    const pins = this.pinSources(message);
+    const pins = this.rules.sourcesOf(message);
     if (required > this.budget) {
       throw new CtxkitError(
         'BUDGET_EXCEEDED',
@@ -192,15 +189,10 @@ export class SlidingWindowContextManager {
    * ```
    */
   pin(target: PinTarget): number {
-    if (typeof target === 'string') {
-      this.idRules.add(target);
-      return this.state.pinId(target, true);
+    if (!this.rules.set(target, true)) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'pin expects a message id or a predicate', { target });
     }
-    if (typeof target === 'function') {
-      this.predicateRules.add(target);
-      return this.state.pinWhere(target, true);
-    }
-    throw new CtxkitError('INVALID_ARGUMENT', 'pin expects a message id or a predicate', { target });
+    return typeof target === 'string' ? this.state.pinId(target, true) : this.state.pinWhere(target, true);
   }
 
   /**
@@ -218,15 +210,10 @@ export class SlidingWindowContextManager {
    * @returns how many messages in the window lost their last caller pin through this call.
    */
   unpin(target: PinTarget): number {
-    if (typeof target === 'string') {
-      this.idRules.delete(target);
-      return this.state.pinId(target, false);
+    if (!this.rules.set(target, false)) {
+      throw new CtxkitError('INVALID_ARGUMENT', 'unpin expects a message id or a predicate', { target });
     }
-    if (typeof target === 'function') {
-      this.predicateRules.delete(target);
-      return this.state.pinWhere(target, false);
-    }
-    throw new CtxkitError('INVALID_ARGUMENT', 'unpin expects a message id or a predicate', { target });
+    return typeof target === 'string' ? this.state.pinId(target, false) : this.state.pinWhere(target, false);
   }
 
   /**
@@ -332,14 +319,5 @@ export class SlidingWindowContextManager {
       });
     }
     return this.state.pinIndex(index, false);
-  }
-
-  /** Every reason the caller pins a message being added: its flag and each rule it matches. */
-  private pinSources(message: Message): PinSource[] {
-    const pins: PinSource[] = [];
-    if (message.pinned === true) pins.push(FLAG_PIN);
-    if (message.id !== undefined && this.idRules.has(message.id)) pins.push(message.id);
-    for (const rule of this.predicateRules) if (rule(message)) pins.push(rule);
-    return pins;
   }
 }

@@ -1,8 +1,7 @@
-import { type Message, validateConversation } from '@ctxkit/core';
+import { groupTurns, type Message, validateConversation } from '@ctxkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitToBudget } from './fit.js';
-import { groupTurns } from './groups.js';
 import { SlidingWindowContextManager } from './manager.js';
 import {
   charCount,

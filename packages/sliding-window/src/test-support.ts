@@ -1,8 +1,7 @@
 // Test-only helpers (not exported from index.ts, so never bundled): deterministic counters,
 // fast-check generators of agent histories, and an independent oracle for the window's rules.
-import { type Message, messageText, toolArgumentsToString } from '@ctxkit/core';
+import { groupTurns, type Message, messageText, toolArgumentsToString } from '@ctxkit/core';
 import fc from 'fast-check';
-import { groupTurns } from './groups.js';
 
 /**
  * A deterministic character-based counter (≈ 4 characters a token, as the usual estimators do):

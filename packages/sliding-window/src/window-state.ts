@@ -1,24 +1,18 @@
 import { assertMessage, CtxkitError, type Message, type TokenCounter } from '@ctxkit/core';
+import {
+  addPinReason,
+  INDEX_PIN,
+  isPinnedGroup,
+  type PinReasons,
+  type PinSource,
+  removePinReason,
+} from './pinning.js';
 
-/**
- * Why the caller pinned a message: its own `pinned: true` flag ({@link FLAG_PIN}), `pinMessage(index)`
- * ({@link INDEX_PIN}), a `pin(id)` rule (the id string) or a `pin(predicate)` rule (the function).
- * @internal
- */
-export type PinSource = string | ((message: Message) => boolean) | symbol;
-
-/** The message's own `pinned: true`: it travels with the message, so no unpin removes it. @internal */
-export const FLAG_PIN: unique symbol = Symbol('message.pinned');
-/** A pin set by `pinMessage(index)`, removed by `unpinMessage(index)`. @internal */
-export const INDEX_PIN: unique symbol = Symbol('pinMessage');
-
-/** A message in the window with its count (taken once, on entry). */
-interface Entry {
+/** A message in the window with its count (taken once, on entry) and the caller's reasons to pin it. */
+interface Entry extends PinReasons {
   message: Message;
   tokens: number;
   seq: number;
-  /** Every reason the caller pinned it; pinned by the caller while any remains. */
-  pins: Set<PinSource> | undefined;
   group: Group;
 }
 
@@ -282,7 +276,7 @@ export class WindowState {
         this.remove(front, batch);
       }
     }
-    this.compact();
+    this.trimConsumedQueue();
     // Unreachable when `required` was checked first; loud rather than silently over budget.
     if (this.total > budget && !bestEffort) throw this.internal('no evictable group left', budget);
     if (batch.length > 1) batch.sort((a, b) => a.seq - b.seq);
@@ -377,11 +371,7 @@ export class WindowState {
 
   /** Records one reason; `true` when the message was not pinned by the caller before. */
   private addPin(entry: Entry, source: PinSource): boolean {
-    if (!entry.group.kept) return false;
-    const first = entry.pins === undefined || entry.pins.size === 0;
-    if (entry.pins) entry.pins.add(source);
-    else entry.pins = new Set([source]);
-    if (!first) return false;
+    if (!entry.group.kept || !addPinReason(entry, source)) return false;
     entry.group.explicitPins++;
     this.refresh(entry.group);
     return true;
@@ -389,7 +379,7 @@ export class WindowState {
 
   /** Forgets one reason; `true` when it was the last one (the caller's pin is gone). */
   private removePin(entry: Entry, source: PinSource): boolean {
-    if (!entry.group.kept || !entry.pins?.delete(source) || entry.pins.size > 0) return false;
+    if (!entry.group.kept || !removePinReason(entry, source)) return false;
     entry.group.explicitPins--;
     this.refresh(entry.group);
     return true;
@@ -402,7 +392,7 @@ export class WindowState {
 
   /** Recomputes a group's pinned state and moves it between the pinned total and the queue. */
   private refresh(g: Group): void {
-    const pinned = g.kind === 'system' || g.firstUser || g.explicitPins > 0 || g.anchors > 0;
+    const pinned = isPinnedGroup(g);
     if (pinned === g.pinned || !g.kept) return;
     g.pinned = pinned;
     if (pinned) {
@@ -442,7 +432,7 @@ export class WindowState {
    * Drops the consumed front of the queue once it is at least half of the array (amortized O(1)).
    * Only between eviction passes: `pushFront` relies on the slots just popped.
    */
-  private compact(): void {
+  private trimConsumedQueue(): void {
     if (this.qHead >= 1024 && this.qHead * 2 >= this.queue.length) {
       this.queue = this.queue.slice(this.qHead);
       this.qHead = 0;

@@ -1,14 +1,22 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import { type AnyToolDefinition, type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer } from '@ctxkit/core';
+import {
+  type AnyToolDefinition,
+  groupTurns,
+  type Message,
+  SYNTHETIC_USER_MESSAGE,
+  type Tokenizer,
+} from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
 /**
  * The conversation being compressed plus cached per-message counts, so each
- * message is counted once however many stages look at it.
+ * message is counted once however many stages look at it, and what every stage
+ * asks of it: the messages no stage may change (`protectedSet`) and the units
+ * taken whole (`unitStarts`).
  * @internal
  */
-export class Work {
+export class WorkingConversation {
   messages: Message[];
   readonly base: number;
   // Within one call nothing is edited in place; across calls the content-keyed cache answers.
@@ -85,18 +93,12 @@ export class Work {
     return out;
   }
 
-  /** Start indexes of units: a lone message, or an assistant message with its tool results. */
+  /**
+   * Start indexes of units: core's turn groups (a lone message, or an assistant message with the
+   * results that answer its calls), the same units the sliding window evicts.
+   */
   unitStarts(): number[] {
-    const starts: number[] = [];
-    for (let i = 0; i < this.messages.length; i++) {
-      const m = this.messages[i]!;
-      if (m.role === 'tool' && i > 0 && starts.length > 0) {
-        const prev = this.messages[starts[starts.length - 1]!]!;
-        if (prev.role === 'assistant' && (prev.tool_calls?.length ?? 0) > 0) continue;
-      }
-      starts.push(i);
-    }
-    return starts;
+    return groupTurns(this.messages).map((g) => g.start);
   }
 }
 

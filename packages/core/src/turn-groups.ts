@@ -1,4 +1,4 @@
-import type { Message, Role } from '@ctxkit/core';
+import type { Message, Role } from './types.js';
 
 /**
  * One eviction unit of a conversation: a single message, or an assistant message with tool calls
@@ -23,6 +23,15 @@ export interface TurnGroup {
 /**
  * Splits a conversation into turn groups: an assistant message with tool calls and all of its results
  * form one group; every other message is a group of its own. Never throws; works on any message list.
+ *
+ * The one rule every ctxkit package groups by (the sliding window evicts, the compressor cuts and drops
+ * whole groups):
+ * - a result joins the group only when its `tool_call_id` answers a call of that assistant message that
+ *   no earlier result in the group answered, and only while the results follow the call without a
+ *   break — parallel results come in any order;
+ * - any other `tool` message (an orphan, a duplicate, a result after another message) is a group of its
+ *   own, so it is never tied to a turn it does not belong to and never lost;
+ * - calls still waiting for a result (a live agent loop) are listed in `pendingToolCallIds`.
  *
  * @example
  * ```ts

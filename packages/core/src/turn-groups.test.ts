@@ -1,6 +1,6 @@
-import type { Message } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
-import { groupTurns } from './groups.js';
+import { groupTurns } from './turn-groups.js';
+import type { Message } from './types.js';
 
 const call = (ids: string[]): Message => ({
   role: 'assistant',
@@ -36,5 +36,36 @@ describe('groupTurns', () => {
     const groups = groupTurns(msgs);
     expect(groups.map((g) => g.role)).toEqual(['assistant', 'user', 'tool', 'tool']);
     expect(groups.flatMap((g) => g.messages)).toEqual(msgs);
+  });
+
+  it('keeps an orphan or a repeated result right after a call out of that call group', () => {
+    // Grouping every tool message after a calling assistant (the compressor's former rule) would
+    // make one group of these four and tie the orphan `zz` and the second `a` to a turn they do not answer.
+    const msgs: Message[] = [
+      { role: 'user', content: 'go' },
+      call(['a']),
+      result('a'),
+      result('zz'),
+      result('a'),
+    ];
+    const groups = groupTurns(msgs);
+    expect(groups.map((g) => [g.start, g.end, g.role])).toEqual([
+      [0, 1, 'user'],
+      [1, 3, 'assistant'],
+      [3, 4, 'tool'],
+      [4, 5, 'tool'],
+    ]);
+    expect(groups.flatMap((g) => g.messages)).toEqual(msgs);
+  });
+
+  it('keeps the group of a live loop open for its pending calls only', () => {
+    const groups = groupTurns([{ role: 'user', content: 'go' }, call(['a', 'b']), result('b'), result('x')]);
+    expect(groups.map((g) => [g.start, g.end])).toEqual([
+      [0, 1],
+      [1, 3],
+      [3, 4],
+    ]);
+    expect(groups[1]?.pendingToolCallIds).toEqual(['a']);
+    expect(groups[2]?.pendingToolCallIds).toEqual([]);
   });
 });
