@@ -8,6 +8,7 @@
 
 export { assignBlocks, type BlockSpan, blockStatus, DEFAULT_BLOCK_HOURS } from './blocks.js';
 export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './estimate.js';
+export type { RecordOptions, UsageEventInput } from './event-input.js';
 export { toCsv } from './export/csv.js';
 export { renderHtml } from './export/html.js';
 export {
@@ -37,6 +38,7 @@ export type {
   ParseLogOptions,
   SkippedLogLine,
 } from './import/types.js';
+export type { SessionUsage } from './live-session.js';
 export { isLocalModel, type RouteCandidate, routeCandidates } from './model-routes.js';
 export {
   detectUsageShape,
@@ -85,6 +87,7 @@ export {
   usageReportSchema,
   validateReport,
 } from './schema.js';
+export type { SessionQuery, SessionSummary } from './session-summaries.js';
 export { JsonlUsageStore, type JsonlUsageStoreOptions } from './store/jsonl.js';
 export { MemoryUsageStore } from './store/memory.js';
 export { defaultUsageDirectory, sessionFileName } from './store/paths.js';
@@ -96,15 +99,7 @@ export type {
   StoreReadResult,
   UsageStore,
 } from './store/types.js';
-export {
-  type RecordOptions,
-  type SessionQuery,
-  type SessionSummary,
-  type SessionUsage,
-  TokenUsageTracker,
-  type TokenUsageTrackerOptions,
-  type UsageEventInput,
-} from './tracker.js';
+export { TokenUsageTracker, type TokenUsageTrackerOptions } from './tracker.js';
 export type {
   CategoryBreakdown,
   Compaction,
