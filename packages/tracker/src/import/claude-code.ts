@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
+import type { JsonLine } from '../json-lines.js';
 import { fromAnthropic } from '../normalize/anthropic.js';
 import { isRecord } from '../normalize/read.js';
-import { type LogLine, lineError, readLogLines } from './lines.js';
-import { countTool, parsedLog } from './parsed-log.js';
+import { countTool, lineError, parsedLog, readLogLines } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -72,7 +72,7 @@ export function parseClaudeCodeLog(text: string, options: ParseLogOptions = {}):
 
 /** {@link parseClaudeCodeLog} on lines already split (the detector reads them once). */
 export function claudeCodeFromLines(
-  lines: readonly LogLine[],
+  lines: readonly JsonLine[],
   skipped: SkippedLogLine[],
   options: ParseLogOptions = {},
 ): ParsedAgentLog {

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
+import { stripBom } from '../json-lines.js';
 import { fromGeminiCli } from '../normalize/gemini.js';
 import { isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
-import { lineError, stripBom } from './lines.js';
-import { countTool, parsedLog } from './parsed-log.js';
+import { countTool, lineError, parsedLog } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
