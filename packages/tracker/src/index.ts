@@ -88,9 +88,10 @@ export {
   validateReport,
 } from './schema.js';
 export type { SessionQuery, SessionSummary } from './session-summaries.js';
-export { JsonlUsageStore, type JsonlUsageStoreOptions } from './store/jsonl.js';
+export { JsonlUsageStore } from './store/jsonl.js';
 export { MemoryUsageStore } from './store/memory.js';
 export { defaultUsageDirectory, sessionFileName } from './store/paths.js';
+export type { JsonlUsageStoreOptions } from './store/store-options.js';
 export type {
   CompactOptions,
   CompactResult,
