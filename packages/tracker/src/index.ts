@@ -38,6 +38,13 @@ export type {
   ParseLogOptions,
   SkippedLogLine,
 } from './import/types.js';
+export {
+  type JsonLine,
+  type JsonLines,
+  type ReadJsonLinesOptions,
+  readJsonLines,
+  type SkippedLine,
+} from './json-lines.js';
 export type { SessionUsage } from './live-session.js';
 export { isLocalModel, type RouteCandidate, routeCandidates } from './model-routes.js';
 export {
