@@ -49,7 +49,7 @@ export interface TokenUsageTrackerOptions {
    */
   count?: CountText;
   /**
-   * Retention applied once, at the first `startSession` (when the store supports `compact`).
+   * Retention applied once, at the first `startSession` (when the store supports `applyRetention`).
    * @default undefined (nothing is removed)
    */
   retention?: RetentionPolicy;
@@ -99,7 +99,7 @@ export class TokenUsageTracker {
   private readonly now: () => Date;
   private readonly eventContext: EventContext;
   private live: LiveSession | undefined;
-  private compacted = false;
+  private retentionApplied = false;
 
   /**
    * @param options - see {@link TokenUsageTrackerOptions}; an unknown key (or retention key) throws
@@ -147,9 +147,14 @@ export class TokenUsageTracker {
         message: `session header not stored: ${(error as Error).message}`,
       });
     });
-    if (!this.compacted && this.retention && this.store.compact) {
-      this.compacted = true;
-      this.store.compact(this.retention).catch((error: unknown) => {
+    const store = this.store;
+    if (!this.retentionApplied && this.retention && (store.applyRetention || store.compact)) {
+      this.retentionApplied = true;
+      // A store written against the former interface has only `compact`.
+      const run = store.applyRetention
+        ? store.applyRetention(this.retention)
+        : store.compact!(this.retention);
+      run.catch((error: unknown) => {
         this.live?.warnings.push({
           code: 'FLUSH_FAILED',
           message: `retention failed: ${(error as Error).message}`,

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { JsonLine } from '../json-lines.js';
-import { fromAnthropic } from '../normalize/anthropic.js';
+import { fromAnthropicUsage } from '../normalize/anthropic.js';
 import { isRecord } from '../normalize/read.js';
 import { countTool, lineError, parsedLog, readLogLines } from './parsed-log.js';
 import type {
@@ -89,9 +89,9 @@ export function claudeCodeFromLines(
     const message = value.message;
     if (value.type !== 'assistant' || !isRecord(message) || !isRecord(message.usage)) continue;
     if (message.model === SYNTHETIC_MODEL) continue;
-    let normalized: ReturnType<typeof fromAnthropic>;
+    let normalized: ReturnType<typeof fromAnthropicUsage>;
     try {
-      normalized = fromAnthropic(message);
+      normalized = fromAnthropicUsage(message);
     } catch (error) {
       const reason = `unusable usage: ${(error as Error).message}`;
       if (options.strict) throw lineError(options.file, line, reason);

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { JsonLine } from '../json-lines.js';
-import { fromCodex } from '../normalize/openai.js';
+import { fromCodexUsage } from '../normalize/openai.js';
 import { child, isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
@@ -97,9 +97,9 @@ export function codexFromLines(
     const total = child(info, 'total_token_usage');
     const totalKey = total ? JSON.stringify(total) : undefined;
     if (totalKey !== undefined && totalKey === lastTotal) continue;
-    let usage: ReturnType<typeof fromCodex>['usage'];
+    let usage: ReturnType<typeof fromCodexUsage>['usage'];
     try {
-      usage = fromCodex(last).usage;
+      usage = fromCodexUsage(last).usage;
     } catch (error) {
       const reason = `unusable token_count: ${(error as Error).message}`;
       if (options.strict) throw lineError(options.file, line, reason);

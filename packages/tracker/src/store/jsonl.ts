@@ -7,7 +7,7 @@ import { registerExitFlush, type SyncFlushable, unregisterExitFlush } from './ex
 import { openSessionFile, writeLine } from './file-writes.js';
 import { checkSessionFileName, defaultUsageDirectory, sessionFileName } from './paths.js';
 import { filterAndDedupe } from './query.js';
-import { applyRetentionTo, checkCompactOptions, checkRetentionPolicy } from './retention.js';
+import { checkRetentionOptions, checkRetentionPolicy, runRetention } from './retention.js';
 import { listSessionFiles, parseSessionFile } from './session-files.js';
 import {
   checkStoreOptions,
@@ -15,9 +15,9 @@ import {
   type JsonlUsageStoreOptions,
 } from './store-options.js';
 import type {
-  CompactOptions,
-  CompactResult,
+  RetentionOptions,
   RetentionPolicy,
+  RetentionResult,
   StoreQuery,
   StoreReadResult,
   UsageStore,
@@ -93,7 +93,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.durable = options.durable ?? true;
     this.retention = options.retention;
-    this.quietMs = options.compactQuietMs ?? 60_000;
+    this.quietMs = options.retentionQuietMs ?? options.compactQuietMs ?? 60_000;
     this.exitHooks = options.flushOnExit ?? true;
   }
 
@@ -264,30 +264,40 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
    * or last active more than `maxAgeDays` ago, judged by the events' own timestamps (see
    * {@link RetentionPolicy}), and cleans files that hold torn, corrupt or duplicate lines (every event
    * kept). A file is rewritten atomically (temporary file, fsync, rename), and files of sessions open
-   * in this store or modified in the last `compactQuietMs` are left alone so a live writer never loses
+   * in this store or modified in the last `retentionQuietMs` are left alone so a live writer never loses
    * an append. With `{ dryRun: true }` nothing changes and the result says what would.
    *
    * @example
    * ```ts
-   * const preview = await store.compact({ maxAgeDays: 90 }, { dryRun: true });
+   * const preview = await store.applyRetention({ maxAgeDays: 90 }, { dryRun: true });
    * console.log(preview.removedSessions);
    * ```
    * @param policy - which sessions to remove; defaults to the store's `retention` option.
-   * @param options - `dryRun` to preview; see {@link CompactOptions}.
+   * @param options - `dryRun` to preview; see {@link RetentionOptions}.
    */
-  async compact(
+  async applyRetention(
     policy: RetentionPolicy | undefined = this.retention,
-    options: CompactOptions = {},
-  ): Promise<CompactResult> {
+    options: RetentionOptions = {},
+  ): Promise<RetentionResult> {
     checkRetentionPolicy(policy);
-    checkCompactOptions(options);
+    checkRetentionOptions(options);
     await this.flush();
-    return applyRetentionTo(policy, {
+    return runRetention(policy, {
       directory: this.directory,
       open: new Set([...this.fds.keys()].map(sessionFileName)),
       quietMs: this.quietMs,
       dryRun: options.dryRun ?? false,
     });
+  }
+
+  /**
+   * Applies retention, exactly as {@link JsonlUsageStore.applyRetention}.
+   * @param policy - which sessions to remove; defaults to the store's `retention` option.
+   * @param options - `dryRun` to preview; see {@link RetentionOptions}.
+   * @deprecated Use {@link JsonlUsageStore.applyRetention} ("compact" is kept for context compaction).
+   */
+  compact(policy?: RetentionPolicy, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.applyRetention(policy, options);
   }
 
   /** Flushes, closes every descriptor and removes this store's exit hooks. Idempotent. */

@@ -4,10 +4,10 @@ import { CtxkitError } from '@ctxkit/core';
 import { checkOptionKeys } from '../options.js';
 import { atomicWrite } from './file-writes.js';
 import { lastActivity, listSessionFiles, parseSessionFile } from './session-files.js';
-import type { CompactOptions, CompactResult, RetentionPolicy } from './types.js';
+import type { RetentionOptions, RetentionPolicy, RetentionResult } from './types.js';
 
 const RETENTION_KEYS = { maxSessions: true, maxAgeDays: true } satisfies Record<keyof RetentionPolicy, true>;
-const COMPACT_KEYS = { dryRun: true } satisfies Record<keyof CompactOptions, true>;
+const RETENTION_OPTION_KEYS = { dryRun: true } satisfies Record<keyof RetentionOptions, true>;
 
 /**
  * Refuses a retention policy with an unknown key (`maxAge`, `max_sessions`…) or a value that would
@@ -32,11 +32,11 @@ export function checkRetentionPolicy(policy: RetentionPolicy | undefined): void 
   }
 }
 
-/** Refuses unknown keys of {@link CompactOptions}. */
-export function checkCompactOptions(options: CompactOptions | undefined): void {
-  checkOptionKeys(options, COMPACT_KEYS, 'compact options');
+/** Refuses unknown keys of {@link RetentionOptions}. */
+export function checkRetentionOptions(options: RetentionOptions | undefined): void {
+  checkOptionKeys(options, RETENTION_OPTION_KEYS, 'retention options');
   if (options?.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
-    throw new CtxkitError('INVALID_ARGUMENT', 'compact dryRun must be a boolean');
+    throw new CtxkitError('INVALID_ARGUMENT', 'retention dryRun must be a boolean');
   }
 }
 
@@ -69,7 +69,7 @@ export function sessionsToRemove(
   return out;
 }
 
-/** Where and how {@link applyRetentionTo} runs. */
+/** Where and how {@link runRetention} runs. */
 export interface RetentionRun {
   directory: string;
   /** File names of the sessions a live writer has open: never rewritten nor removed. */
@@ -84,9 +84,9 @@ export interface RetentionRun {
  * hold torn, corrupt or duplicate lines (every event kept), and deletes stale temporaries of earlier
  * rewrites. Open and recently modified files are left alone so a live writer never loses an append.
  */
-export function applyRetentionTo(policy: RetentionPolicy | undefined, run: RetentionRun): CompactResult {
+export function runRetention(policy: RetentionPolicy | undefined, run: RetentionRun): RetentionResult {
   const { directory, dryRun } = run;
-  const result: CompactResult = {
+  const result: RetentionResult = {
     removedSessions: [],
     rewrittenSessions: [],
     droppedEvents: 0,

@@ -39,11 +39,16 @@ export interface JsonlUsageStoreOptions {
    * @default true
    */
   durable?: boolean;
-  /** Default policy of {@link JsonlUsageStore.compact}. */
+  /** Default policy of {@link JsonlUsageStore.applyRetention}. */
   retention?: RetentionPolicy;
   /**
-   * Files modified more recently than this (in ms) are never rewritten by compaction.
+   * Files modified more recently than this (in ms) are never rewritten nor removed by retention.
    * @default 60000
+   */
+  retentionQuietMs?: number;
+  /**
+   * Old name of `retentionQuietMs` (used when that is not given).
+   * @deprecated Use `retentionQuietMs` ("compact" is kept for context compaction).
    */
   compactQuietMs?: number;
   /**
@@ -60,6 +65,7 @@ const STORE_OPTION_KEYS = {
   maxBufferedBytes: true,
   durable: true,
   retention: true,
+  retentionQuietMs: true,
   compactQuietMs: true,
   flushOnExit: true,
 } satisfies Record<keyof JsonlUsageStoreOptions, true>;
@@ -78,6 +84,7 @@ export function checkStoreOptions(options: JsonlUsageStoreOptions): void {
     ['flushIntervalMs', options.flushIntervalMs, 0],
     ['maxBufferedRecords', options.maxBufferedRecords, 1],
     ['maxBufferedBytes', options.maxBufferedBytes, 1],
+    ['retentionQuietMs', options.retentionQuietMs, 0],
     ['compactQuietMs', options.compactQuietMs, 0],
   ];
   for (const [name, value, min] of numbers) {
