@@ -38,7 +38,7 @@ const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 
 const rarely = <T>(a: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 19, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 
-function compact(o: Record<string, unknown>): Record<string, unknown> {
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
@@ -53,7 +53,7 @@ const anthropicRaw = fc
   .map(({ w1h, ...usage }) => ({
     type: 'message',
     model: 'claude-sonnet-4-5-20250929',
-    usage: compact({
+    usage: withoutUndefined({
       ...usage,
       ...(w1h !== undefined ? { cache_creation: { ephemeral_1h_input_tokens: w1h } } : {}),
     }),
@@ -64,7 +64,7 @@ const openaiRaw = fc
   .map(({ prompt, completion, cached }) => ({
     object: 'chat.completion',
     model: 'gpt-4o',
-    usage: compact({
+    usage: withoutUndefined({
       prompt_tokens: prompt,
       completion_tokens: completion,
       ...(cached !== undefined ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
@@ -93,8 +93,8 @@ const eventInput = fc
     typo: rarely(fc.constantFrom('sesionId', 'latencyMS')),
   })
   .map(({ usage, typo, ...rest }) => ({
-    usage: compact(usage),
-    ...compact(rest),
+    usage: withoutUndefined(usage),
+    ...withoutUndefined(rest),
     ...(typo ? { [typo]: 1 } : {}),
   }));
 
@@ -111,7 +111,7 @@ const hostileOptions = fc
     ),
     typo: rarely(fc.constantFrom('sessionId', 'dir', 'latency')),
   })
-  .map(({ typo, ...rest }) => ({ ...compact(rest), ...(typo ? { [typo]: 'x' } : {}) }));
+  .map(({ typo, ...rest }) => ({ ...withoutUndefined(rest), ...(typo ? { [typo]: 'x' } : {}) }));
 
 /** A hostile record() call: a raw response (with hostile options) or an event input. */
 export const hostileCall: fc.Arbitrary<HostileCall> = fc.oneof(

@@ -8,6 +8,7 @@
 
 export { assignBlocks, type BlockSpan, blockStatus, DEFAULT_BLOCK_HOURS } from './blocks.js';
 export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './estimate.js';
+export type { RecordOptions, UsageEventInput } from './event-input.js';
 export { toCsv } from './export/csv.js';
 export { renderHtml } from './export/html.js';
 export {
@@ -37,16 +38,31 @@ export type {
   ParseLogOptions,
   SkippedLogLine,
 } from './import/types.js';
+export {
+  type JsonLine,
+  type JsonLines,
+  type ReadJsonLinesOptions,
+  readJsonLines,
+  type SkippedLine,
+} from './json-lines.js';
+export type { SessionUsage } from './live-session.js';
 export { isLocalModel, type RouteCandidate, routeCandidates } from './model-routes.js';
 export {
   detectUsageShape,
   fromAiSdk,
+  fromAiSdkUsage,
   fromAnthropic,
+  fromAnthropicUsage,
   fromCodex,
+  fromCodexUsage,
   fromGemini,
   fromGeminiCli,
+  fromGeminiCliUsage,
+  fromGeminiUsage,
   fromOllama,
+  fromOllamaUsage,
   fromOpenAI,
+  fromOpenAIUsage,
   mergeAnthropicStream,
   type NormalizedUsage,
   normalizeUsage,
@@ -85,26 +101,22 @@ export {
   usageReportSchema,
   validateReport,
 } from './schema.js';
-export { JsonlUsageStore, type JsonlUsageStoreOptions } from './store/jsonl.js';
+export type { SessionQuery, SessionSummary } from './session-summaries.js';
+export { JsonlUsageStore } from './store/jsonl.js';
 export { MemoryUsageStore } from './store/memory.js';
 export { defaultUsageDirectory, sessionFileName } from './store/paths.js';
+export type { JsonlUsageStoreOptions } from './store/store-options.js';
 export type {
   CompactOptions,
   CompactResult,
+  RetentionOptions,
   RetentionPolicy,
+  RetentionResult,
   StoreQuery,
   StoreReadResult,
   UsageStore,
 } from './store/types.js';
-export {
-  type RecordOptions,
-  type SessionQuery,
-  type SessionSummary,
-  type SessionUsage,
-  TokenUsageTracker,
-  type TokenUsageTrackerOptions,
-  type UsageEventInput,
-} from './tracker.js';
+export { TokenUsageTracker, type TokenUsageTrackerOptions } from './tracker.js';
 export type {
   CategoryBreakdown,
   Compaction,

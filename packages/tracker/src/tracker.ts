@@ -1,42 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { type AnyToolDefinition, CtxkitError, type Message } from '@ctxkit/core';
 import { type CountText, estimateBreakdown } from './estimate.js';
-import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normalize/index.js';
-import { isRecord } from './normalize/read.js';
+import {
+  type EventContext,
+  eventFromInput,
+  eventFromRaw,
+  isEventInput,
+  RECORD_OPTION_KEYS,
+  type RecordOptions,
+  type UsageEventInput,
+} from './event-input.js';
+import {
+  addPendingTool,
+  checkToolUsage,
+  currentUsage,
+  type LiveSession,
+  newLiveSession,
+  notStored,
+  type SessionUsage,
+  setPendingBreakdown,
+} from './live-session.js';
 import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
-import {
-  addEvent,
-  buildReport,
-  emptyTotals,
-  NO_PROJECT,
-  projectMatches,
-  type ReportOptions,
-  sessionProject,
-  toDate,
-} from './report.js';
-import type { ModelBreakdown, UsageReport, UsageTotals } from './schema.js';
-import {
-  parseStrict,
-  strictSessionRecordSchema,
-  strictTokenUsageSchema,
-  strictUsageEventSchema,
-} from './schema.js';
+import { buildReport, type ReportOptions, toDate } from './report.js';
+import type { UsageReport } from './schema.js';
+import { parseStrict, strictSessionRecordSchema } from './schema.js';
+import { type SessionQuery, type SessionSummary, summarizeSessions } from './session-summaries.js';
 import { JsonlUsageStore } from './store/jsonl.js';
 import { checkRetentionPolicy } from './store/retention.js';
 import type { RetentionPolicy, UsageStore } from './store/types.js';
-import type {
-  CategoryBreakdown,
-  Compaction,
-  Latency,
-  ModelInfo,
-  SessionRecord,
-  TokenUsage,
-  ToolUsage,
-  UsageEvent,
-  UsageSource,
-  UsageWarning,
-} from './types.js';
+import type { CategoryBreakdown, ModelInfo, SessionRecord, UsageEvent } from './types.js';
 
 /** Options of {@link TokenUsageTracker}. */
 export interface TokenUsageTrackerOptions {
@@ -56,7 +49,7 @@ export interface TokenUsageTrackerOptions {
    */
   count?: CountText;
   /**
-   * Retention applied once, at the first `startSession` (when the store supports `compact`).
+   * Retention applied once, at the first `startSession` (when the store supports `applyRetention`).
    * @default undefined (nothing is removed)
    */
   retention?: RetentionPolicy;
@@ -65,99 +58,6 @@ export interface TokenUsageTrackerOptions {
    * @default () => new Date()
    */
   now?: () => Date;
-}
-
-/** An already-normalized event to record; missing fields come from the current session. */
-export interface UsageEventInput {
-  usage: Partial<TokenUsage> & Pick<TokenUsage, 'inputTokens' | 'outputTokens'>;
-  id?: string;
-  sessionId?: string;
-  timestamp?: Date | string;
-  provider?: string;
-  model?: string;
-  source?: UsageSource;
-  kind?: 'call' | 'tool';
-  breakdown?: CategoryBreakdown;
-  tools?: Record<string, ToolUsage>;
-  latency?: Latency;
-  /** See {@link UsageEvent.purpose}. */
-  purpose?: 'summary';
-  /** See {@link UsageEvent.compaction}. */
-  compaction?: Compaction;
-}
-
-/** Options of {@link TokenUsageTracker.record} for a raw provider response. */
-export interface RecordOptions {
-  /** Provider shape of the raw response (default: the session's provider, then detection). */
-  shape?: UsageShape | string;
-  provider?: string;
-  model?: string;
-  /** Event id; default the response id, else a random UUID. */
-  id?: string;
-  timestamp?: Date | string;
-  /** Wall time of the call, when the caller measured it. */
-  latencyMs?: number;
-  /** Tools the response called (name → count); result tokens come later via `trackToolUsage`. */
-  tools?: Record<string, number>;
-  /** `'summary'` for a call that summarized the conversation (see {@link UsageEvent.purpose}). */
-  purpose?: 'summary';
-  /** The compaction of this call's request, when there was one (see {@link UsageEvent.compaction}). */
-  compaction?: Compaction;
-}
-
-/** Live usage of the current session (what `getCurrentUsage` returns). */
-export interface SessionUsage {
-  sessionId: string;
-  provider: string;
-  model: string;
-  startedAt: string;
-  totals: UsageTotals;
-  byModel: ModelBreakdown[];
-  /** The last model call's usage (its input is the current context size). */
-  last: UsageEvent | undefined;
-  contextWindow?: number;
-  /** Share of the context window the last prompt used, 0..1, when the window is known. */
-  contextUsed?: number;
-  warnings: UsageWarning[];
-}
-
-/** Summary of one stored session (what `sessions()` returns). */
-export interface SessionSummary {
-  sessionId: string;
-  /** First event's own time (the header's time for a session with no events yet). */
-  startedAt: string;
-  /** Last event's own time. */
-  lastActivity: string;
-  /** From the header's meta (see {@link sessionProject}); absent when it names none. */
-  project?: string;
-  provider: string;
-  model: string;
-  models: string[];
-  totals: UsageTotals;
-  /** Calls whose request was compacted first (see {@link UsageEvent.compaction}); absent when none. */
-  compactions?: number;
-  /** Calls that summarized the conversation (see {@link UsageEvent.purpose}); absent when none. */
-  summaryCalls?: number;
-  meta?: Record<string, string | number | boolean>;
-}
-
-/** Filter of {@link TokenUsageTracker.sessions}. */
-export interface SessionQuery {
-  since?: Date | string;
-  until?: Date | string;
-  /** Sessions that used this model (exact name). */
-  model?: string;
-  provider?: string;
-  /** Only sessions of this project (exact, or its last path segment). */
-  project?: string;
-  /** Order by last activity (default), start, cost or total tokens. */
-  sort?: 'lastActivity' | 'startedAt' | 'cost' | 'tokens';
-  /** `'desc'` (default: most recent, most expensive first) or `'asc'`. */
-  order?: 'asc' | 'desc';
-  /** IANA zone of bare-day `since` / `until` @default 'UTC' */
-  timeZone?: string;
-  /** Keep this many, after sorting. */
-  limit?: number;
 }
 
 const TRACKER_OPTION_KEYS = {
@@ -175,49 +75,6 @@ const MODEL_INFO_KEYS = {
   contextWindow: true,
   meta: true,
 } satisfies Record<keyof ModelInfo, true>;
-
-const RECORD_OPTION_KEYS = {
-  shape: true,
-  provider: true,
-  model: true,
-  id: true,
-  timestamp: true,
-  latencyMs: true,
-  tools: true,
-  purpose: true,
-  compaction: true,
-} satisfies Record<keyof RecordOptions, true>;
-
-const EVENT_INPUT_KEYS = {
-  usage: true,
-  id: true,
-  sessionId: true,
-  timestamp: true,
-  provider: true,
-  model: true,
-  source: true,
-  kind: true,
-  breakdown: true,
-  tools: true,
-  latency: true,
-  purpose: true,
-  compaction: true,
-} satisfies Record<keyof UsageEventInput, true>;
-
-/** Events not stored that get a warning each; beyond, one summary warning counts the rest. */
-const MAX_FLUSH_WARNINGS = 100;
-
-interface LiveSession {
-  record: SessionRecord;
-  /** Events whose store append was rejected (a disk refusing writes must not grow warnings without bound). */
-  notStored: number;
-  notStoredSummary?: UsageWarning;
-  events: UsageEvent[];
-  ids: Set<string>;
-  pendingTools: Record<string, ToolUsage>;
-  pendingBreakdown: CategoryBreakdown | undefined;
-  warnings: UsageWarning[];
-}
 
 /**
  * Tracks token usage per session: normalizes provider responses, prices them offline, keeps live totals
@@ -240,8 +97,9 @@ export class TokenUsageTracker {
   private readonly count: CountText | undefined;
   private readonly retention: RetentionPolicy | undefined;
   private readonly now: () => Date;
+  private readonly eventContext: EventContext;
   private live: LiveSession | undefined;
-  private compacted = false;
+  private retentionApplied = false;
 
   /**
    * @param options - see {@link TokenUsageTrackerOptions}; an unknown key (or retention key) throws
@@ -255,6 +113,7 @@ export class TokenUsageTracker {
     this.count = options.count;
     this.retention = options.retention;
     this.now = options.now ?? (() => new Date());
+    this.eventContext = { pricing: this.pricing, now: this.now };
   }
 
   /**
@@ -280,15 +139,7 @@ export class TokenUsageTracker {
       'session',
     ) as SessionRecord;
     if (this.live) void this.endSession();
-    this.live = {
-      record,
-      events: [],
-      ids: new Set(),
-      pendingTools: {},
-      pendingBreakdown: undefined,
-      warnings: [],
-      notStored: 0,
-    };
+    this.live = newLiveSession(record);
     const live = this.live;
     this.store.startSession(record).catch((error: unknown) => {
       live.warnings.push({
@@ -296,9 +147,14 @@ export class TokenUsageTracker {
         message: `session header not stored: ${(error as Error).message}`,
       });
     });
-    if (!this.compacted && this.retention && this.store.compact) {
-      this.compacted = true;
-      this.store.compact(this.retention).catch((error: unknown) => {
+    const store = this.store;
+    if (!this.retentionApplied && this.retention && (store.applyRetention || store.compact)) {
+      this.retentionApplied = true;
+      // A store written against the former interface has only `compact`.
+      const run = store.applyRetention
+        ? store.applyRetention(this.retention)
+        : store.compact!(this.retention);
+      run.catch((error: unknown) => {
         this.live?.warnings.push({
           code: 'FLUSH_FAILED',
           message: `retention failed: ${(error as Error).message}`,
@@ -331,8 +187,8 @@ export class TokenUsageTracker {
     checkOptionKeys(options, RECORD_OPTION_KEYS, 'record options');
     const session = this.live ?? this.implicitSession(input, options);
     const event = isEventInput(input)
-      ? this.fromInput(input, session)
-      : this.fromRaw(input, options, session);
+      ? eventFromInput(input, session, this.eventContext)
+      : eventFromRaw(input, options, session, this.eventContext);
     if (session.ids.has(event.id)) {
       session.warnings.push({
         code: 'DUPLICATE',
@@ -361,100 +217,6 @@ export class TokenUsageTracker {
     return this.live!;
   }
 
-  private fromInput(input: UsageEventInput, session: LiveSession): UsageEvent {
-    checkOptionKeys(input, EVENT_INPUT_KEYS, 'usage event input');
-    const parsed = parseStrict(
-      strictTokenUsageSchema,
-      { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ...input.usage },
-      'usage',
-    );
-    const warnings: string[] = [];
-    const usage = clampUsage(parsed as TokenUsage, warnings);
-    return this.finish(session, {
-      id: input.id,
-      sessionId: input.sessionId,
-      timestamp: input.timestamp,
-      provider: input.provider,
-      model: input.model,
-      usage,
-      source: input.source ?? 'provider',
-      kind: input.kind,
-      breakdown: input.breakdown,
-      tools: input.tools,
-      latency: input.latency,
-      purpose: input.purpose,
-      compaction: input.compaction,
-      warnings,
-    });
-  }
-
-  private fromRaw(raw: unknown, options: RecordOptions, session: LiveSession): UsageEvent {
-    const normalized: NormalizedUsage = normalizeUsage(options.shape ?? session.record.provider, raw);
-    const latency = {
-      ...normalized.latency,
-      ...(options.latencyMs !== undefined ? { totalMs: options.latencyMs } : {}),
-    };
-    const tools = options.tools
-      ? Object.fromEntries(
-          Object.entries(options.tools).map(([name, count]) => [name, { count, resultTokens: 0 }]),
-        )
-      : undefined;
-    return this.finish(session, {
-      id: options.id ?? normalized.responseId,
-      timestamp: options.timestamp,
-      provider: options.provider ?? (session.record.provider === 'unknown' ? normalized.provider : undefined),
-      model: options.model ?? normalized.model,
-      usage: normalized.usage,
-      source: 'provider',
-      latency: Object.keys(latency).length > 0 ? latency : undefined,
-      tools,
-      purpose: options.purpose,
-      compaction: options.compaction,
-      warnings: normalized.warnings,
-    });
-  }
-
-  private finish(
-    session: LiveSession,
-    e: Omit<UsageEventInput, 'usage'> & { usage: TokenUsage; warnings: string[] },
-  ): UsageEvent {
-    const timestamp = toDate(e.timestamp, 'timestamp') ?? this.now();
-    const provider = e.provider ?? session.record.provider;
-    const model = e.model ?? session.record.model;
-    const kind = e.kind ?? 'call';
-    // Tool activity and the prompt breakdown measured since the last call belong to this call (they
-    // are consumed only once the event is known valid, so a refused call does not lose them).
-    const tools = mergeTools(session.pendingTools, e.tools);
-    const breakdown = e.breakdown ?? session.pendingBreakdown;
-    const priced =
-      kind === 'tool'
-        ? { cost: null, reason: 'tool activity, no model call' }
-        : this.pricing.price(provider, model, e.usage, timestamp, priceContext(session.record));
-    const event: UsageEvent = {
-      id: e.id ?? randomUUID(),
-      sessionId: e.sessionId ?? session.record.sessionId,
-      timestamp: timestamp.toISOString(),
-      provider,
-      model,
-      usage: e.usage,
-      source: e.source ?? 'provider',
-      cost: priced.cost,
-      costReason: priced.reason,
-    };
-    if (kind !== 'call') event.kind = kind;
-    if (breakdown) event.breakdown = breakdown;
-    if (Object.keys(tools).length > 0) event.tools = tools;
-    if (e.latency) event.latency = e.latency;
-    if (e.purpose === 'summary' && kind === 'call') event.purpose = 'summary';
-    if (e.compaction && kind === 'call') event.compaction = e.compaction;
-    if (e.warnings.length > 0) event.warnings = e.warnings;
-    // The store's own schema, strictly: what record() resolves for is exactly what the reader returns.
-    const checked = parseStrict(strictUsageEventSchema, event, 'usage event') as UsageEvent;
-    session.pendingTools = {};
-    session.pendingBreakdown = undefined;
-    return checked;
-  }
-
   /**
    * Original-request alias: estimates the prompt's breakdown by category (system, user, assistant, tool
    * definitions, tool results) with the injected `count` function. The breakdown is attached to the next
@@ -473,17 +235,7 @@ export class TokenUsageTracker {
     }
     const session = this.requireSession();
     const estimate = estimateBreakdown(messages, this.count, options.tools);
-    // A count function returning NaN or a fraction must fail here, not poison the next record().
-    for (const [category, value] of Object.entries(estimate.breakdown)) {
-      if (!Number.isSafeInteger(value) || value < 0) {
-        throw new CtxkitError(
-          'INVALID_ARGUMENT',
-          `trackMessageTokens: the count function gave ${category} ${value} (not a non-negative integer)`,
-          { category, value: String(value) },
-        );
-      }
-    }
-    session.pendingBreakdown = estimate.breakdown;
+    setPendingBreakdown(session, estimate.breakdown);
     if (options.record) {
       void this.record({
         usage: { inputTokens: estimate.total, outputTokens: options.outputTokens ?? 0 },
@@ -502,63 +254,13 @@ export class TokenUsageTracker {
    * @param count - how many calls of the tool this records.
    */
   trackToolUsage(toolName: string, resultTokens = 0, count = 1): void {
-    if (typeof toolName !== 'string' || toolName.length === 0) {
-      throw new CtxkitError('INVALID_ARGUMENT', 'trackToolUsage needs a tool name');
-    }
-    for (const [name, value] of [
-      ['resultTokens', resultTokens],
-      ['count', count],
-    ] as const) {
-      if (!Number.isFinite(value) || value < 0) {
-        throw new CtxkitError(
-          'INVALID_ARGUMENT',
-          `trackToolUsage: ${name} must be a finite non-negative number`,
-          {
-            [name]: String(value),
-          },
-        );
-      }
-    }
-    const session = this.requireSession();
-    const entry = session.pendingTools[toolName] ?? { count: 0, resultTokens: 0 };
-    const next = {
-      count: entry.count + Math.round(count),
-      resultTokens: entry.resultTokens + Math.round(resultTokens),
-    };
-    // Pending tool use is stored with the next call: a sum past 2^53 - 1 would make every later
-    // record() of the session fail, so it is refused here.
-    if (!Number.isSafeInteger(next.count) || !Number.isSafeInteger(next.resultTokens)) {
-      throw new CtxkitError('INVALID_ARGUMENT', 'trackToolUsage: counts beyond 2^53 - 1 cannot be stored', {
-        tool: toolName,
-      });
-    }
-    session.pendingTools[toolName] = next;
+    checkToolUsage(toolName, resultTokens, count);
+    addPendingTool(this.requireSession(), toolName, resultTokens, count);
   }
 
   /** Original-request alias: live totals of the current session (synchronous, from memory). */
   getCurrentUsage(): SessionUsage {
-    const session = this.requireSession();
-    const report = buildReport(session.events, { groupBy: 'model', now: this.now() });
-    const totals = report.totals;
-    // Pending tool activity is real usage already; show it before the next call absorbs it.
-    for (const t of Object.values(session.pendingTools)) {
-      totals.toolCalls += t.count;
-      totals.toolResultTokens += t.resultTokens;
-    }
-    const last = [...session.events].reverse().find((e) => e.kind !== 'tool');
-    const window = session.record.contextWindow;
-    return {
-      sessionId: session.record.sessionId,
-      provider: session.record.provider,
-      model: session.record.model,
-      startedAt: session.record.startedAt,
-      totals,
-      byModel: report.byModel,
-      last,
-      ...(window ? { contextWindow: window } : {}),
-      ...(window && last ? { contextUsed: last.usage.inputTokens / window } : {}),
-      warnings: session.warnings.map((w) => ({ ...w })),
-    };
+    return currentUsage(this.requireSession(), this.now());
   }
 
   /** Original-request alias of {@link TokenUsageTracker.sessions}. */
@@ -573,71 +275,8 @@ export class TokenUsageTracker {
   async sessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
     const since = toDate(query.since, 'since', query.timeZone);
     const until = toDate(query.until, 'until', query.timeZone);
-    const { sessions, events } = await this.store.read({ since, until });
-    const byId = new Map<string, SessionSummary>();
-    for (const s of sessions) {
-      const project = sessionProject(s);
-      byId.set(s.sessionId, {
-        sessionId: s.sessionId,
-        startedAt: s.startedAt,
-        lastActivity: s.startedAt,
-        provider: s.provider,
-        model: s.model,
-        models: [],
-        totals: emptyTotals(),
-        ...(project !== NO_PROJECT ? { project } : {}),
-        ...(s.meta ? { meta: s.meta } : {}),
-      });
-    }
-    const eventSessions = new Set<string>();
-    for (const e of events) {
-      let summary = byId.get(e.sessionId);
-      if (!summary) {
-        summary = {
-          sessionId: e.sessionId,
-          startedAt: e.timestamp,
-          lastActivity: e.timestamp,
-          provider: e.provider,
-          model: e.model,
-          models: [],
-          totals: emptyTotals(),
-        };
-        byId.set(e.sessionId, summary);
-      }
-      // A header written by an older import holds the import's run time, later than the work; one
-      // written by the importers holds the first logged line, before the first call. The start is the
-      // earlier of the header and the calls; the last activity comes from the calls alone.
-      if (!eventSessions.has(e.sessionId)) summary.lastActivity = e.timestamp;
-      eventSessions.add(e.sessionId);
-      addEvent(summary.totals, e);
-      if (e.compaction) summary.compactions = (summary.compactions ?? 0) + 1;
-      if (e.purpose === 'summary') summary.summaryCalls = (summary.summaryCalls ?? 0) + 1;
-      if (!summary.models.includes(e.model)) summary.models.push(e.model);
-      if (e.timestamp < summary.startedAt) summary.startedAt = e.timestamp;
-      if (e.timestamp > summary.lastActivity) summary.lastActivity = e.timestamp;
-    }
-    let list = [...byId.values()].filter((s) => {
-      // With a time range, a session is in it when it has calls in it.
-      if ((since || until) && !eventSessions.has(s.sessionId)) return false;
-      if (query.model && !s.models.includes(query.model) && s.model !== query.model) return false;
-      if (query.provider && s.provider !== query.provider) return false;
-      if (query.project !== undefined && !projectMatches(s.project ?? NO_PROJECT, query.project))
-        return false;
-      return true;
-    });
-    for (const s of list)
-      if (s.totals.calls > 0 && s.totals.unpricedCalls === s.totals.calls) s.totals.cost = null;
-    const sort = query.sort ?? 'lastActivity';
-    const measure = (s: SessionSummary) =>
-      sort === 'cost'
-        ? (s.totals.cost ?? 0)
-        : sort === 'tokens'
-          ? s.totals.totalTokens
-          : Date.parse(sort === 'startedAt' ? s.startedAt : s.lastActivity);
-    const direction = (query.order ?? 'desc') === 'asc' ? 1 : -1;
-    list.sort((a, b) => direction * (measure(a) - measure(b)) || a.sessionId.localeCompare(b.sessionId));
-    if (query.limit !== undefined) list = list.slice(0, query.limit);
-    return list;
+    const read = await this.store.read({ since, until });
+    return summarizeSessions(read, query, since !== undefined || until !== undefined);
   }
 
   /**
@@ -687,66 +326,4 @@ export class TokenUsageTracker {
     if (!this.live) throw new CtxkitError('INVALID_ARGUMENT', 'no session: call startSession() first');
     return this.live;
   }
-}
-
-/** A session's endpoint from its meta (`baseUrl` or `baseURL`), so a loopback server prices as local. */
-function priceContext(record: SessionRecord): { baseUrl?: string } {
-  const url = record.meta?.baseUrl ?? record.meta?.baseURL;
-  return typeof url === 'string' ? { baseUrl: url } : {};
-}
-
-/** Our own event input (camelCase usage without the AI SDK's `totalTokens` / detail objects). */
-function isEventInput(input: unknown): input is UsageEventInput {
-  if (!isRecord(input) || !isRecord(input.usage)) return false;
-  const usage = input.usage;
-  return (
-    'inputTokens' in usage &&
-    'outputTokens' in usage &&
-    !('totalTokens' in usage) &&
-    !('inputTokenDetails' in usage)
-  );
-}
-
-function clampUsage(usage: TokenUsage, warnings: string[]): TokenUsage {
-  const out = { ...usage };
-  if (out.cachedInputTokens + out.cacheWriteTokens > out.inputTokens) {
-    warnings.push('cache tokens exceed input tokens; input raised to their sum');
-    out.inputTokens = out.cachedInputTokens + out.cacheWriteTokens;
-  }
-  if (out.reasoningTokens > out.outputTokens) {
-    warnings.push('reasoning tokens exceed output tokens; output raised');
-    out.outputTokens = out.reasoningTokens;
-  }
-  return out;
-}
-
-function notStored(session: LiveSession, event: UsageEvent, error: unknown): void {
-  session.notStored++;
-  const message = `event ${event.id} not stored: ${(error as Error).message}`;
-  if (session.notStored <= MAX_FLUSH_WARNINGS) {
-    session.warnings.push({ code: 'FLUSH_FAILED', message, sessionId: event.sessionId });
-    return;
-  }
-  const summary = `${session.notStored - MAX_FLUSH_WARNINGS} more event(s) not stored; last: ${message}`;
-  if (session.notStoredSummary) session.notStoredSummary.message = summary;
-  else {
-    session.notStoredSummary = { code: 'FLUSH_FAILED', message: summary, sessionId: event.sessionId };
-    session.warnings.push(session.notStoredSummary);
-  }
-}
-
-function mergeTools(
-  a: Record<string, ToolUsage>,
-  b: Record<string, ToolUsage> | undefined,
-): Record<string, ToolUsage> {
-  const out: Record<string, ToolUsage> = {};
-  for (const source of [a, b ?? {}]) {
-    for (const [name, t] of Object.entries(source)) {
-      if (!out[name]) out[name] = { count: 0, resultTokens: 0 };
-      const entry = out[name];
-      entry.count += t.count;
-      entry.resultTokens += t.resultTokens;
-    }
-  }
-  return out;
 }

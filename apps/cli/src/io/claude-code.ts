@@ -1,5 +1,5 @@
 import { type AnthropicBlock, type AnthropicMessage, fromAnthropic, type Message } from '@ctxkit/core';
-import type { JsonlRecord, SkippedLine } from './jsonl.js';
+import type { JsonLine, SkippedLine } from '@ctxkit/tracker';
 
 /** Token usage Claude Code recorded for one assistant message (Anthropic's fields). */
 export interface ClaudeCodeUsage {
@@ -67,7 +67,7 @@ function num(v: unknown): number {
  * never sent); sidechain (subagent) lines are skipped in a main session, kept
  * when the file is a subagent's own log; `thinking` blocks are dropped.
  */
-export function fromClaudeCodeSession(records: readonly JsonlRecord[]): ClaudeCodeSession {
+export function fromClaudeCodeSession(records: readonly JsonLine[]): ClaudeCodeSession {
   const skipped: SkippedLine[] = [];
   const lines = records.filter((r) => {
     const v = r.value as Line;

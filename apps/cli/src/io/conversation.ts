@@ -8,9 +8,9 @@ import {
   type NanocoderMessage,
   type OpenAIChatMessage,
 } from '@ctxkit/core';
+import { type JsonLine, readJsonLines, type SkippedLine } from '@ctxkit/tracker';
 import { inputError } from '../errors.js';
 import { type ClaudeCodeUsage, fromClaudeCodeSession, isClaudeCodeRecord } from './claude-code.js';
-import { type JsonlRecord, parseJsonl, type SkippedLine } from './jsonl.js';
 
 /** The conversation formats `ctxkit` reads, detected from the content (never from the file name). */
 export type ConversationFormat =
@@ -168,7 +168,7 @@ function fromJsonDocument(
 }
 
 function fromJsonlRecords(
-  records: JsonlRecord[],
+  records: JsonLine[],
   skipped: SkippedLine[],
   options: ParseOptions,
 ): ParsedConversation {
@@ -232,7 +232,7 @@ export function parseConversation(text: string, options: ParseOptions = {}): Par
     if (format) parsed = fromJsonDocument(doc, format, options);
   }
   if (!parsed) {
-    const { records, skipped } = parseJsonl(text);
+    const { lines: records, skipped } = readJsonLines(text);
     if (options.strict && skipped.length > 0) {
       const first = skipped[0]!;
       throw inputError(`${where(options.name)}: line ${first.line}: ${first.reason}`, { line: first.line });

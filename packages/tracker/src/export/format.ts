@@ -1,5 +1,5 @@
 /** `1234567` → `1.2M`, `4200` → `4.2k`. */
-export function compact(n: number): string {
+export function shortCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;

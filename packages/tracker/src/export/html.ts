@@ -1,5 +1,5 @@
 import type { ReportTurn, UsageReport, UsageTotals } from '../schema.js';
-import { compact, costLabel, escapeHtml, grouped } from './format.js';
+import { costLabel, escapeHtml, grouped, shortCount } from './format.js';
 
 const SERIES = [
   { key: 'uncached', label: 'Input (uncached)', color: '#4e79a7' },
@@ -20,7 +20,7 @@ function yAxis(max: number, top: number, bottom: number): string {
   return [0, 0.25, 0.5, 0.75, 1]
     .map((f) => {
       const y = bottom - f * (bottom - top);
-      return `<line x1="${PAD_LEFT}" y1="${y.toFixed(1)}" x2="${W}" y2="${y.toFixed(1)}" stroke="${f === 0 ? '#999' : '#e4e4e4'}"/><text x="${PAD_LEFT - 4}" y="${(y + 3).toFixed(1)}" font-size="10" text-anchor="end">${compact(Math.round(max * f))}</text>`;
+      return `<line x1="${PAD_LEFT}" y1="${y.toFixed(1)}" x2="${W}" y2="${y.toFixed(1)}" stroke="${f === 0 ? '#999' : '#e4e4e4'}"/><text x="${PAD_LEFT - 4}" y="${(y + 3).toFixed(1)}" font-size="10" text-anchor="end">${shortCount(Math.round(max * f))}</text>`;
     })
     .join('');
 }

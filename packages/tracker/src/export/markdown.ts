@@ -1,12 +1,12 @@
 import type { ModelBreakdown, UsageReport, UsageTotals } from '../schema.js';
-import { compact, costLabel } from './format.js';
+import { costLabel, shortCount } from './format.js';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function row(label: string, t: UsageTotals): string {
-  return `| ${cell(label)} | ${t.calls} | ${compact(t.inputTokens)} | ${compact(t.cachedInputTokens)} | ${compact(t.cacheWriteTokens)} | ${compact(t.outputTokens)} | ${compact(t.reasoningTokens)} | ${costLabel(t)} |`;
+  return `| ${cell(label)} | ${t.calls} | ${shortCount(t.inputTokens)} | ${shortCount(t.cachedInputTokens)} | ${shortCount(t.cacheWriteTokens)} | ${shortCount(t.outputTokens)} | ${shortCount(t.reasoningTokens)} | ${costLabel(t)} |`;
 }
 
 const HEAD =

@@ -1,6 +1,6 @@
 import * as asciichart from 'asciichart';
 import type { UsageReport } from '../schema.js';
-import { compact, costLabel } from './format.js';
+import { costLabel, shortCount } from './format.js';
 
 /** Options of {@link renderTerminal}. */
 export interface TerminalOptions {
@@ -57,7 +57,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
   const out: string[] = [];
   const t = report.totals;
   out.push(
-    `${c.cyan}Token usage${c.reset}  ${report.sessions} session(s) · ${t.calls} call(s) · ${compact(t.inputTokens)} in (${compact(t.cachedInputTokens)} cached) · ${compact(t.outputTokens)} out · ${costLabel(t)}`,
+    `${c.cyan}Token usage${c.reset}  ${report.sessions} session(s) · ${t.calls} call(s) · ${shortCount(t.inputTokens)} in (${shortCount(t.cachedInputTokens)} cached) · ${shortCount(t.outputTokens)} out · ${costLabel(t)}`,
   );
   const labelWidth = Math.min(28, Math.max(8, ...report.byModel.map((m) => m.model.length)));
   const barWidth = Math.max(10, width - labelWidth - 24);
@@ -69,7 +69,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
       const label =
         r.label.length > labelWidth ? `${r.label.slice(0, labelWidth - 1)}…` : r.label.padEnd(labelWidth);
       out.push(
-        `${label} ${c.green}${bar(r.tokens, max, barWidth).padEnd(barWidth)}${c.reset} ${compact(r.tokens).padStart(7)} ${r.cost.padStart(10)}`,
+        `${label} ${c.green}${bar(r.tokens, max, barWidth).padEnd(barWidth)}${c.reset} ${shortCount(r.tokens).padStart(7)} ${r.cost.padStart(10)}`,
       );
     }
   };
@@ -100,7 +100,7 @@ export function renderTerminal(report: UsageReport, options: TerminalOptions = {
     out.push(
       asciichart.plot(points, {
         height: options.chartHeight ?? 8,
-        format: (x: number) => compact(Math.round(x)).padStart(8),
+        format: (x: number) => shortCount(Math.round(x)).padStart(8),
         ...(options.color ? { colors: [asciichart.yellow] } : {}),
       }),
     );

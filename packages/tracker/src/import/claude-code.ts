@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { fromAnthropic } from '../normalize/anthropic.js';
+import type { JsonLine } from '../json-lines.js';
+import { fromAnthropicUsage } from '../normalize/anthropic.js';
 import { isRecord } from '../normalize/read.js';
-import { type LogLine, lineError, readLogLines } from './lines.js';
-import { countTool, parsedLog } from './parsed-log.js';
+import { countTool, lineError, parsedLog, readLogLines } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -72,7 +72,7 @@ export function parseClaudeCodeLog(text: string, options: ParseLogOptions = {}):
 
 /** {@link parseClaudeCodeLog} on lines already split (the detector reads them once). */
 export function claudeCodeFromLines(
-  lines: readonly LogLine[],
+  lines: readonly JsonLine[],
   skipped: SkippedLogLine[],
   options: ParseLogOptions = {},
 ): ParsedAgentLog {
@@ -89,9 +89,9 @@ export function claudeCodeFromLines(
     const message = value.message;
     if (value.type !== 'assistant' || !isRecord(message) || !isRecord(message.usage)) continue;
     if (message.model === SYNTHETIC_MODEL) continue;
-    let normalized: ReturnType<typeof fromAnthropic>;
+    let normalized: ReturnType<typeof fromAnthropicUsage>;
     try {
-      normalized = fromAnthropic(message);
+      normalized = fromAnthropicUsage(message);
     } catch (error) {
       const reason = `unusable usage: ${(error as Error).message}`;
       if (options.strict) throw lineError(options.file, line, reason);

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
-import { fromCodex } from '../normalize/openai.js';
+import type { JsonLine } from '../json-lines.js';
+import { fromCodexUsage } from '../normalize/openai.js';
 import { child, isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
-import { type LogLine, lineError, readLogLines } from './lines.js';
-import { countTool, parsedLog } from './parsed-log.js';
+import { countTool, lineError, parsedLog, readLogLines } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -49,7 +49,7 @@ export function parseCodexRollout(text: string, options: ParseLogOptions = {}): 
 
 /** {@link parseCodexRollout} on lines already split. */
 export function codexFromLines(
-  lines: readonly LogLine[],
+  lines: readonly JsonLine[],
   skipped: SkippedLogLine[],
   options: ParseLogOptions = {},
 ): ParsedAgentLog {
@@ -97,9 +97,9 @@ export function codexFromLines(
     const total = child(info, 'total_token_usage');
     const totalKey = total ? JSON.stringify(total) : undefined;
     if (totalKey !== undefined && totalKey === lastTotal) continue;
-    let usage: ReturnType<typeof fromCodex>['usage'];
+    let usage: ReturnType<typeof fromCodexUsage>['usage'];
     try {
-      usage = fromCodex(last).usage;
+      usage = fromCodexUsage(last).usage;
     } catch (error) {
       const reason = `unusable token_count: ${(error as Error).message}`;
       if (options.strict) throw lineError(options.file, line, reason);

@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { CtxkitError } from '@ctxkit/core';
+import { stripBom } from '../json-lines.js';
 import { claudeCodeFromLines, isClaudeCodeLine } from './claude-code.js';
 import { codexFromLines, isCodexLine } from './codex.js';
 import { isGeminiCliSession, parseGeminiCliSession } from './gemini-cli.js';
-import { readLogLines, stripBom } from './lines.js';
+import { readLogLines } from './parsed-log.js';
 import type { AgentLogKind, ParsedAgentLog, ParseLogOptions } from './types.js';
 
 /** The message of the error for a file no importer reads. */

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
-import { fromGeminiCli } from '../normalize/gemini.js';
+import { stripBom } from '../json-lines.js';
+import { fromGeminiCliUsage } from '../normalize/gemini.js';
 import { isRecord, readString } from '../normalize/read.js';
 import type { ToolUsage } from '../types.js';
 import { validTime } from './claude-code.js';
-import { lineError, stripBom } from './lines.js';
-import { countTool, parsedLog } from './parsed-log.js';
+import { countTool, lineError, parsedLog } from './parsed-log.js';
 import type {
   ImportedCall,
   ImportedSession,
@@ -46,9 +46,9 @@ export function parseGeminiCliSession(value: unknown, options: ParseLogOptions =
   const messages = isRecord(doc) && Array.isArray(doc.messages) ? doc.messages : [];
   messages.forEach((m: unknown, index: number) => {
     if (!isRecord(m) || m.type !== 'gemini' || !isRecord(m.tokens)) return;
-    let usage: ReturnType<typeof fromGeminiCli>['usage'];
+    let usage: ReturnType<typeof fromGeminiCliUsage>['usage'];
     try {
-      usage = fromGeminiCli(m.tokens).usage;
+      usage = fromGeminiCliUsage(m.tokens).usage;
     } catch (error) {
       const reason = `unusable tokens: ${(error as Error).message}`;
       if (options.strict) throw lineError(options.file, index + 1, reason);

@@ -9,7 +9,7 @@ import { checkUsage, child, isRecord, type NormalizedUsage, readCount, unknownSh
  * `inputTokens` without the cache reads, which a cache count above the input reveals.
  * @param raw - an AI SDK result (`totalUsage` or `usage`), or its bare usage object.
  */
-export function fromAiSdk(raw: unknown): NormalizedUsage {
+export function fromAiSdkUsage(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('AI SDK', raw);
   const usage = child(raw, 'totalUsage') ?? child(raw, 'usage') ?? raw;
   if (!('inputTokens' in usage) && !('outputTokens' in usage)) throw unknownShape('AI SDK', raw);
@@ -52,3 +52,10 @@ export function fromAiSdk(raw: unknown): NormalizedUsage {
     warnings,
   };
 }
+
+/**
+ * the AI SDK usage; see {@link fromAiSdkUsage}.
+ * @deprecated Use {@link fromAiSdkUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromAiSdk: typeof fromAiSdkUsage = fromAiSdkUsage;

@@ -15,7 +15,7 @@ import {
  * is kept apart because 1-hour writes cost 2x input.
  * @param raw - a Messages API response, its `usage`, or its stream events.
  */
-export function fromAnthropic(raw: unknown): NormalizedUsage {
+export function fromAnthropicUsage(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) return mergeAnthropicStream(raw);
   if (!isRecord(raw)) throw unknownShape('Anthropic', raw);
   if (raw.type === 'message_start' || raw.type === 'message_delta') return mergeAnthropicStream([raw]);
@@ -82,3 +82,10 @@ export function mergeAnthropicStream(events: readonly unknown[]): NormalizedUsag
   const warnings: string[] = [];
   return { usage: anthropicUsage(merged, warnings), provider: 'anthropic', model, responseId, warnings };
 }
+
+/**
+ * Anthropic usage; see {@link fromAnthropicUsage}.
+ * @deprecated Use {@link fromAnthropicUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromAnthropic: typeof fromAnthropicUsage = fromAnthropicUsage;

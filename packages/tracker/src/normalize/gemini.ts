@@ -15,11 +15,11 @@ import {
  * tokens are input. `totalTokenCount` is checked against that sum.
  * @param raw - a Gemini response, its stream chunks, or its bare `usageMetadata`.
  */
-export function fromGemini(raw: unknown): NormalizedUsage {
+export function fromGeminiUsage(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) {
     const last = [...raw].reverse().find((c) => isRecord(c) && isRecord(c.usageMetadata));
     if (!last) throw unknownShape('Gemini stream', raw);
-    return fromGemini(last);
+    return fromGeminiUsage(last);
   }
   if (!isRecord(raw)) throw unknownShape('Gemini', raw);
   const meta = child(raw, 'usageMetadata') ?? raw;
@@ -61,7 +61,7 @@ export function fromGemini(raw: unknown): NormalizedUsage {
  * includes `cached`, `output` excludes `thoughts`, `tool` is tool-use prompt (input) tokens.
  * @param raw - a Gemini CLI per-message token record.
  */
-export function fromGeminiCli(raw: unknown): NormalizedUsage {
+export function fromGeminiCliUsage(raw: unknown): NormalizedUsage {
   if (!isRecord(raw) || !('input' in raw) || !('output' in raw)) throw unknownShape('Gemini CLI', raw);
   const warnings: string[] = [];
   const thoughts = readCount(raw, 'thoughts', warnings);
@@ -81,3 +81,17 @@ export function fromGeminiCli(raw: unknown): NormalizedUsage {
   }
   return { usage, provider: 'google', warnings };
 }
+
+/**
+ * Gemini usage; see {@link fromGeminiUsage}.
+ * @deprecated Use {@link fromGeminiUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromGemini: typeof fromGeminiUsage = fromGeminiUsage;
+
+/**
+ * Gemini CLI usage; see {@link fromGeminiCliUsage}.
+ * @deprecated Use {@link fromGeminiCliUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromGeminiCli: typeof fromGeminiCliUsage = fromGeminiCliUsage;

@@ -1,19 +1,26 @@
-import { fromAiSdk } from './aisdk.js';
-import { fromAnthropic, mergeAnthropicStream } from './anthropic.js';
-import { fromGemini, fromGeminiCli } from './gemini.js';
-import { fromOllama } from './ollama.js';
-import { fromCodex, fromOpenAI } from './openai.js';
+import { fromAiSdk, fromAiSdkUsage } from './aisdk.js';
+import { fromAnthropic, fromAnthropicUsage, mergeAnthropicStream } from './anthropic.js';
+import { fromGemini, fromGeminiCli, fromGeminiCliUsage, fromGeminiUsage } from './gemini.js';
+import { fromOllama, fromOllamaUsage } from './ollama.js';
+import { fromCodex, fromCodexUsage, fromOpenAI, fromOpenAIUsage } from './openai.js';
 import { child, isRecord, isUnknownShape, type NormalizedUsage, unknownShape } from './read.js';
 
 export type { NormalizedUsage };
 export {
   fromAiSdk,
+  fromAiSdkUsage,
   fromAnthropic,
+  fromAnthropicUsage,
   fromCodex,
+  fromCodexUsage,
   fromGemini,
   fromGeminiCli,
+  fromGeminiCliUsage,
+  fromGeminiUsage,
   fromOllama,
+  fromOllamaUsage,
   fromOpenAI,
+  fromOpenAIUsage,
   mergeAnthropicStream,
 };
 
@@ -61,14 +68,14 @@ export function detectUsageShape(raw: unknown): Exclude<UsageShape, 'auto' | 'go
 }
 
 const NORMALIZERS: Record<string, (raw: unknown) => NormalizedUsage> = {
-  openai: fromOpenAI,
-  anthropic: fromAnthropic,
-  gemini: fromGemini,
-  google: fromGemini,
-  'gemini-cli': fromGeminiCli,
-  codex: fromCodex,
-  ollama: fromOllama,
-  'ai-sdk': fromAiSdk,
+  openai: fromOpenAIUsage,
+  anthropic: fromAnthropicUsage,
+  gemini: fromGeminiUsage,
+  google: fromGeminiUsage,
+  'gemini-cli': fromGeminiCliUsage,
+  codex: fromCodexUsage,
+  ollama: fromOllamaUsage,
+  'ai-sdk': fromAiSdkUsage,
 };
 
 /**

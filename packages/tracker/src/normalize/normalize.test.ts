@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   detectUsageShape,
-  fromAiSdk,
-  fromAnthropic,
-  fromGemini,
-  fromOllama,
-  fromOpenAI,
+  fromAiSdkUsage,
+  fromAnthropicUsage,
+  fromGeminiUsage,
+  fromOllamaUsage,
+  fromOpenAIUsage,
   mergeAnthropicStream,
   normalizeUsage,
 } from './index.js';
@@ -30,7 +30,7 @@ function expectCtxkit(fn: () => unknown, code = 'INVALID_ARGUMENT') {
 describe('OpenAI', () => {
   it('chat completions: prompt_tokens already includes cached, completion includes reasoning', () => {
     const raw = fixture('openai-chat.json');
-    const n = fromOpenAI(raw);
+    const n = fromOpenAIUsage(raw);
     expect(n.usage).toEqual({
       inputTokens: raw.usage.prompt_tokens,
       cachedInputTokens: raw.usage.prompt_tokens_details.cached_tokens,
@@ -46,7 +46,7 @@ describe('OpenAI', () => {
 
   it('responses API: input_tokens includes input_tokens_details.cached_tokens', () => {
     const raw = fixture('openai-responses.json');
-    const n = fromOpenAI(raw);
+    const n = fromOpenAIUsage(raw);
     expect(n.usage.inputTokens).toBe(raw.usage.input_tokens);
     expect(n.usage.cachedInputTokens).toBe(raw.usage.input_tokens_details.cached_tokens);
     expect(n.usage.inputTokens + n.usage.outputTokens).toBe(raw.usage.total_tokens);
@@ -57,7 +57,7 @@ describe('OpenAI', () => {
 describe('Anthropic', () => {
   it('message: input_tokens excludes cache read and write, so the total is their sum', () => {
     const raw = fixture('anthropic-message.json');
-    const n = fromAnthropic(raw);
+    const n = fromAnthropicUsage(raw);
     const u = raw.usage;
     expect(n.usage).toEqual({
       inputTokens: u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens,
@@ -83,7 +83,7 @@ describe('Anthropic', () => {
     expect(n.responseId).toBe(events[0].message.id);
     // The same merge through the generic entry point and auto-detection.
     expect(normalizeUsage('auto', events).usage).toEqual(n.usage);
-    expect(fromAnthropic(events).usage).toEqual(n.usage);
+    expect(fromAnthropicUsage(events).usage).toEqual(n.usage);
   });
 
   it('stream with an old-style delta carrying only output_tokens keeps the input side', () => {
@@ -98,7 +98,7 @@ describe('Anthropic', () => {
 describe('Gemini', () => {
   it('usageMetadata: prompt includes cached; output = candidates + thoughts', () => {
     const raw = fixture('gemini.json');
-    const n = fromGemini(raw);
+    const n = fromGeminiUsage(raw);
     const m = raw.usageMetadata;
     expect(n.usage).toEqual({
       inputTokens: m.promptTokenCount,
@@ -118,7 +118,7 @@ describe('Ollama', () => {
   it('final chunk: counts plus durations converted from nanoseconds', () => {
     const chunks = fixture('ollama-stream.json');
     const last = chunks[chunks.length - 1];
-    const n = fromOllama(chunks);
+    const n = fromOllamaUsage(chunks);
     expect(n.usage.inputTokens).toBe(last.prompt_eval_count);
     expect(n.usage.outputTokens).toBe(last.eval_count);
     expect(n.latency?.totalMs).toBeCloseTo(last.total_duration / 1e6, 9);
@@ -128,7 +128,7 @@ describe('Ollama', () => {
   });
 
   it('a fully cached prompt without prompt_eval_count reads as 0 with a warning', () => {
-    const n = fromOllama({ model: 'llama3.2', done: true, eval_count: 5, eval_duration: 1000 });
+    const n = fromOllamaUsage({ model: 'llama3.2', done: true, eval_count: 5, eval_duration: 1000 });
     expect(n.usage.inputTokens).toBe(0);
     expect(n.warnings.join()).toContain('prompt_eval_count');
   });
@@ -146,7 +146,7 @@ describe('Ollama', () => {
 describe('AI SDK', () => {
   const shapes = fixture('ai-sdk.json');
   it('v6 LanguageModelUsage: details partition the totals', () => {
-    const n = fromAiSdk({ usage: shapes.v6 });
+    const n = fromAiSdkUsage({ usage: shapes.v6 });
     expect(n.usage).toEqual({
       inputTokens: shapes.v6.inputTokens,
       cachedInputTokens: shapes.v6.inputTokenDetails.cacheReadTokens,
@@ -156,12 +156,12 @@ describe('AI SDK', () => {
     });
   });
   it('v5 LanguageModelUsage (OpenAI-style totals)', () => {
-    const n = fromAiSdk(shapes.v5);
+    const n = fromAiSdkUsage(shapes.v5);
     expect(n.usage.inputTokens + n.usage.outputTokens).toBe(shapes.v5.totalTokens);
     expect(n.usage.cachedInputTokens).toBe(shapes.v5.cachedInputTokens);
   });
   it('v5 Google provider reports reasoning outside outputTokens; totalTokens reveals it', () => {
-    const n = fromAiSdk(shapes.v5google);
+    const n = fromAiSdkUsage(shapes.v5google);
     expect(n.usage.outputTokens).toBe(shapes.v5google.outputTokens + shapes.v5google.reasoningTokens);
     expect(n.usage.inputTokens + n.usage.outputTokens).toBe(shapes.v5google.totalTokens);
   });
@@ -169,10 +169,12 @@ describe('AI SDK', () => {
 
 describe('bad input', () => {
   it('negative, NaN and non-numeric counts are typed errors', () => {
-    expectCtxkit(() => fromOpenAI({ usage: { prompt_tokens: -1, completion_tokens: 2 } }));
-    expectCtxkit(() => fromAnthropic({ usage: { input_tokens: Number.NaN, output_tokens: 2 } }));
-    expectCtxkit(() => fromGemini({ usageMetadata: { promptTokenCount: '12', candidatesTokenCount: 1 } }));
-    expectCtxkit(() => fromOllama({ done: true, prompt_eval_count: Infinity, eval_count: 1 }));
+    expectCtxkit(() => fromOpenAIUsage({ usage: { prompt_tokens: -1, completion_tokens: 2 } }));
+    expectCtxkit(() => fromAnthropicUsage({ usage: { input_tokens: Number.NaN, output_tokens: 2 } }));
+    expectCtxkit(() =>
+      fromGeminiUsage({ usageMetadata: { promptTokenCount: '12', candidatesTokenCount: 1 } }),
+    );
+    expectCtxkit(() => fromOllamaUsage({ done: true, prompt_eval_count: Infinity, eval_count: 1 }));
   });
   it('unknown shapes are typed errors naming the keys seen', () => {
     for (const raw of [null, 42, 'x', [], {}, { tokens: 5 }, { usage: { foo: 1 } }]) {
@@ -185,10 +187,10 @@ describe('bad input', () => {
     }
   });
   it('missing fields read as 0 with a warning; impossible cache counts are clamped with a warning', () => {
-    const n = fromOpenAI({ usage: { prompt_tokens: 10 } });
+    const n = fromOpenAIUsage({ usage: { prompt_tokens: 10 } });
     expect(n.usage.outputTokens).toBe(0);
     expect(n.warnings.join()).toContain('completion_tokens');
-    const c = fromOpenAI({
+    const c = fromOpenAIUsage({
       usage: { prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } },
     });
     expect(c.usage.inputTokens).toBe(50);
@@ -201,7 +203,7 @@ describe('invariants (property)', () => {
   it('Anthropic: total input = uncached + read + write, for any counts', () => {
     fc.assert(
       fc.property(n, n, n, n, (input, write, read, output) => {
-        const u = fromAnthropic({
+        const u = fromAnthropicUsage({
           usage: {
             input_tokens: input,
             cache_creation_input_tokens: write,
@@ -221,7 +223,7 @@ describe('invariants (property)', () => {
     fc.assert(
       fc.property(n, n, n, (a, b, out) => {
         const [cached, prompt] = a < b ? [a, b] : [b, a];
-        const u = fromOpenAI({
+        const u = fromOpenAIUsage({
           usage: {
             prompt_tokens: prompt,
             completion_tokens: out,
@@ -231,5 +233,23 @@ describe('invariants (property)', () => {
         return u.inputTokens === prompt && u.cachedInputTokens === cached && u.outputTokens === out;
       }),
     );
+  });
+});
+
+describe('deprecated names', () => {
+  it('each former from… name of the package is its …Usage normalizer', async () => {
+    const api: Record<string, unknown> = await import('../index.js');
+    for (const name of [
+      'fromAiSdk',
+      'fromAnthropic',
+      'fromCodex',
+      'fromGemini',
+      'fromGeminiCli',
+      'fromOllama',
+      'fromOpenAI',
+    ]) {
+      expect(typeof api[`${name}Usage`], name).toBe('function');
+      expect(api[name], name).toBe(api[`${name}Usage`]);
+    }
   });
 });

@@ -16,11 +16,11 @@ import {
  * 0 with a warning rather than failing.
  * @param raw - an Ollama `/api/chat` or `/api/generate` reply, or its streamed chunks.
  */
-export function fromOllama(raw: unknown): NormalizedUsage {
+export function fromOllamaUsage(raw: unknown): NormalizedUsage {
   if (Array.isArray(raw)) {
     const last = [...raw].reverse().find((c) => isRecord(c) && c.done === true);
     if (!last) throw unknownShape('Ollama stream (no done chunk)', raw);
-    return fromOllama(last);
+    return fromOllamaUsage(last);
   }
   if (!isRecord(raw) || (!('eval_count' in raw) && !('prompt_eval_count' in raw))) {
     throw unknownShape('Ollama', raw);
@@ -48,3 +48,10 @@ export function fromOllama(raw: unknown): NormalizedUsage {
   if (evalNs) latency.evalMs = nsToMs(evalNs);
   return { usage, provider: 'ollama', model: readString(raw, 'model'), latency, warnings };
 }
+
+/**
+ * Ollama usage; see {@link fromOllamaUsage}.
+ * @deprecated Use {@link fromOllamaUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromOllama: typeof fromOllamaUsage = fromOllamaUsage;

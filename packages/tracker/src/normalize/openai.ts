@@ -17,7 +17,7 @@ import {
  * `prompt_cache_hit_tokens` are read the same way: their `prompt_tokens` is the total too.
  * @param raw - an OpenAI (or compatible) response, or its bare `usage`.
  */
-export function fromOpenAI(raw: unknown): NormalizedUsage {
+export function fromOpenAIUsage(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('OpenAI', raw);
   const usage = child(raw, 'usage') ?? raw;
   const warnings: string[] = [];
@@ -65,7 +65,7 @@ export function fromOpenAI(raw: unknown): NormalizedUsage {
  * includes `reasoning_output_tokens`, as in the Responses API it mirrors).
  * @param raw - a Codex CLI `token_count` usage object (`input_tokens`, `cached_input_tokens`, …).
  */
-export function fromCodex(raw: unknown): NormalizedUsage {
+export function fromCodexUsage(raw: unknown): NormalizedUsage {
   if (!isRecord(raw)) throw unknownShape('Codex', raw);
   const warnings: string[] = [];
   const usage = checkUsage(
@@ -80,3 +80,17 @@ export function fromCodex(raw: unknown): NormalizedUsage {
   );
   return { usage, provider: 'openai', warnings };
 }
+
+/**
+ * OpenAI usage; see {@link fromOpenAIUsage}.
+ * @deprecated Use {@link fromOpenAIUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromOpenAI: typeof fromOpenAIUsage = fromOpenAIUsage;
+
+/**
+ * Codex CLI usage; see {@link fromCodexUsage}.
+ * @deprecated Use {@link fromCodexUsage}: the same function, under a name that says it reads usage
+ *   (`@ctxkit/core` has message converters named `from…`).
+ */
+export const fromCodex: typeof fromCodexUsage = fromCodexUsage;

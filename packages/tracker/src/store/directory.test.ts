@@ -52,7 +52,7 @@ describe('JsonlUsageStore directory contents', () => {
     await expect(store.append(event(2, 'x'))).rejects.toMatchObject({ code: 'IO_ERROR' });
     await store.append(event(3));
     expect((await store.read()).events.map((e) => e.id)).toEqual(['e0', 'e3']);
-    expect((await store.compact({ maxSessions: 10 })).removedSessions).toEqual([]);
+    expect((await store.applyRetention({ maxSessions: 10 })).removedSessions).toEqual([]);
     await store.close();
   });
 
@@ -156,7 +156,7 @@ describe('options are checked, never silently ignored', () => {
     expect(codeOf(() => tracker.record({ usage: { inputTokens: 1, outputTokens: 1, cacheRead: 1 } }))).toBe(
       'INVALID_ARGUMENT',
     );
-    return expect(store.compact({ maxSessions: 1 }, { dry: true } as never)).rejects.toMatchObject({
+    return expect(store.applyRetention({ maxSessions: 1 }, { dry: true } as never)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
   });

@@ -1,44 +1,23 @@
-import {
-  closeSync,
-  existsSync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { CtxkitError } from '@ctxkit/core';
-import { checkOptionKeys } from '../options.js';
-import {
-  parseStrict,
-  sessionRecordSchema,
-  strictSessionRecordSchema,
-  strictUsageEventSchema,
-  usageEventSchema,
-} from '../schema.js';
+import { parseStrict, strictSessionRecordSchema, strictUsageEventSchema } from '../schema.js';
 import type { SessionRecord, UsageEvent, UsageWarning } from '../types.js';
 import { registerExitFlush, type SyncFlushable, unregisterExitFlush } from './exit-hooks.js';
-import {
-  checkSessionFileName,
-  defaultUsageDirectory,
-  sessionFileName,
-  sessionIdFromFileName,
-} from './paths.js';
+import { openSessionFile, writeLine } from './file-writes.js';
+import { checkSessionFileName, defaultUsageDirectory, sessionFileName } from './paths.js';
 import { filterAndDedupe } from './query.js';
-import { checkCompactOptions, checkRetentionPolicy, sessionsToRemove } from './retention.js';
+import { checkRetentionOptions, checkRetentionPolicy, runRetention } from './retention.js';
+import { listSessionFiles, parseSessionFile } from './session-files.js';
+import {
+  checkStoreOptions,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  type JsonlUsageStoreOptions,
+} from './store-options.js';
 import type {
-  CompactOptions,
-  CompactResult,
+  RetentionOptions,
   RetentionPolicy,
+  RetentionResult,
   StoreQuery,
   StoreReadResult,
   UsageStore,
@@ -46,66 +25,6 @@ import type {
 
 /** Flush intervals up to this keep the process alive until the flush (see enqueue). */
 const KEEP_ALIVE_FLUSH_MS = 1000;
-/** Default of {@link JsonlUsageStoreOptions.maxBufferedBytes}: 8 MiB. */
-const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-
-/** Options of {@link JsonlUsageStore}. */
-export interface JsonlUsageStoreOptions {
-  /**
-   * Directory of the session files.
-   * @default defaultUsageDirectory()
-   */
-  directory?: string;
-  /**
-   * Longest time a record waits in the buffer before it is written, in ms. Up to 1 s the
-   * pending flush keeps the process alive (an awaited `record()` always settles); a longer interval
-   * never delays exit, and the exit hooks write the buffer.
-   * @default 50
-   */
-  flushIntervalMs?: number;
-  /**
-   * Buffered records that trigger a flush on the next event-loop turn; at 16x this the
-   * flush happens synchronously inside the append (back-pressure for callers that never yield).
-   * @default 1024
-   */
-  maxBufferedRecords?: number;
-  /**
-   * Buffered bytes that trigger a synchronous flush inside the append (8 MiB by default). With
-   * `maxBufferedRecords` this bounds the buffer: it never holds more than 16 × `maxBufferedRecords`
-   * records nor more than `maxBufferedBytes` plus one record, even when every write fails (records
-   * whose write failed are rejected and dropped, not kept).
-   * @default 8388608
-   */
-  maxBufferedBytes?: number;
-  /**
-   * fdatasync after each flush so resolved appends survive a power cut.
-   * @default true
-   */
-  durable?: boolean;
-  /** Default policy of {@link JsonlUsageStore.compact}. */
-  retention?: RetentionPolicy;
-  /**
-   * Files modified more recently than this (in ms) are never rewritten by compaction.
-   * @default 60000
-   */
-  compactQuietMs?: number;
-  /**
-   * Flush on exit, SIGINT, SIGTERM and SIGHUP; the hooks are removed by `close()`.
-   * @default true
-   */
-  flushOnExit?: boolean;
-}
-
-const STORE_OPTION_KEYS = {
-  directory: true,
-  flushIntervalMs: true,
-  maxBufferedRecords: true,
-  maxBufferedBytes: true,
-  durable: true,
-  retention: true,
-  compactQuietMs: true,
-  flushOnExit: true,
-} satisfies Record<keyof JsonlUsageStoreOptions, true>;
 
 /** One buffered record and the promise its caller holds. */
 interface PendingRecord {
@@ -126,51 +45,6 @@ function pendingRecord(sessionId: string, line: string): PendingRecord {
   // Callers may fire-and-forget record(); a failed flush is kept as a warning, never an unhandled rejection.
   promise.catch(() => {});
   return { sessionId, bytes: Buffer.from(line, 'utf8'), promise, resolve, reject };
-}
-
-function checkStoreOptions(options: JsonlUsageStoreOptions): void {
-  checkOptionKeys(options, STORE_OPTION_KEYS, 'JsonlUsageStore options');
-  const { directory } = options;
-  if (directory !== undefined && (typeof directory !== 'string' || directory.length === 0)) {
-    throw new CtxkitError('INVALID_ARGUMENT', 'JsonlUsageStore directory must be a non-empty string');
-  }
-  const numbers: Array<[string, unknown, number]> = [
-    ['flushIntervalMs', options.flushIntervalMs, 0],
-    ['maxBufferedRecords', options.maxBufferedRecords, 1],
-    ['maxBufferedBytes', options.maxBufferedBytes, 1],
-    ['compactQuietMs', options.compactQuietMs, 0],
-  ];
-  for (const [name, value, min] of numbers) {
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-      throw new CtxkitError('INVALID_ARGUMENT', `JsonlUsageStore ${name} must be an integer >= ${min}`, {
-        [name]: String(value),
-      });
-    }
-  }
-  for (const name of ['durable', 'flushOnExit'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new CtxkitError('INVALID_ARGUMENT', `JsonlUsageStore ${name} must be a boolean`);
-    }
-  }
-  checkRetentionPolicy(options.retention);
-}
-
-const NEWLINE = 0x0a;
-const BOM = '\uFEFF';
-
-/** One parsed session file. */
-interface ParsedFile {
-  session: SessionRecord | undefined;
-  events: UsageEvent[];
-  badLines: number;
-  warnings: UsageWarning[];
-}
-
-/** A directory entry that holds a session: its file name and the session id it encodes. */
-interface SessionFile {
-  name: string;
-  sessionId: string;
 }
 
 /**
@@ -219,7 +93,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.durable = options.durable ?? true;
     this.retention = options.retention;
-    this.quietMs = options.compactQuietMs ?? 60_000;
+    this.quietMs = options.retentionQuietMs ?? options.compactQuietMs ?? 60_000;
     this.exitHooks = options.flushOnExit ?? true;
   }
 
@@ -321,27 +195,10 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     for (const { entry } of failed) entry.reject(error);
   }
 
-  /**
-   * Writes one whole line. A short write (a full disk) is continued; if the rest cannot be written the
-   * fragment is truncated away, so the file ends on a whole line and the record can be retried (or
-   * dropped) without leaving a corrupt line behind.
-   */
   private writeRecord(sessionId: string, fd: number, bytes: Buffer): void {
-    let offset = 0;
-    try {
-      while (offset < bytes.length) {
-        const n = writeSync(fd, bytes, offset, bytes.length - offset);
-        if (n <= 0) throw new Error('write(2) wrote nothing');
-        offset += n;
-      }
-    } catch (cause) {
-      if (offset > 0 && !removeFragment(fd, bytes.subarray(0, offset))) {
-        // Someone appended after our fragment (or the truncate failed): reopen, so the next write
-        // first ends the fragment with a newline instead of gluing a record onto it.
-        this.forget(sessionId, fd);
-      }
-      throw cause;
-    }
+    // A fragment left behind (another writer appended after it, or the truncate failed): reopen, so the
+    // next write first ends the fragment with a newline instead of gluing a record onto it.
+    writeLine(fd, bytes, () => this.forget(sessionId, fd));
   }
 
   private forget(sessionId: string, fd: number): void {
@@ -373,62 +230,14 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
   private fdFor(sessionId: string): number {
     const open = this.fds.get(sessionId);
     if (open !== undefined) return open;
-    mkdirSync(this.directory, { recursive: true });
-    const fd = openSync(join(this.directory, sessionFileName(sessionId)), 'a+');
-    try {
-      // A directory named like a session file opens on some systems; writing to it must fail here.
-      if (!fstatSync(fd).isFile()) {
-        throw Object.assign(new Error(`${sessionFileName(sessionId)} is not a regular file`), {
-          code: 'EISDIR',
-        });
-      }
-      terminateTornTail(fd);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
+    const fd = openSessionFile(this.directory, sessionId);
     this.fds.set(sessionId, fd);
     return fd;
   }
 
   /** Session ids that have a file in the directory (stray entries are left out). */
   async listSessions(): Promise<string[]> {
-    return this.sessionFiles([]).map((f) => f.sessionId);
-  }
-
-  /**
-   * The session files: regular `*.jsonl` files whose names decode to a session id. Anything else (a
-   * directory named `x.jsonl`, a foreign `100%.jsonl`) is skipped with a `STRAY_FILE` warning.
-   */
-  private sessionFiles(warnings: UsageWarning[]): SessionFile[] {
-    if (!existsSync(this.directory)) return [];
-    const out: SessionFile[] = [];
-    for (const entry of readdirSync(this.directory, { withFileTypes: true })) {
-      const { name } = entry;
-      if (!name.endsWith('.jsonl') || name.startsWith('.')) continue;
-      const file = join(this.directory, name);
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          isFile = statSync(file).isFile();
-        } catch {
-          isFile = false;
-        }
-      }
-      const sessionId = isFile ? sessionIdFromFileName(name) : undefined;
-      if (sessionId === undefined) {
-        warnings.push({
-          code: 'STRAY_FILE',
-          message: isFile
-            ? `${name} is not a session file name (it does not decode to a session id); skipped`
-            : `${name} is not a regular file; skipped`,
-          file,
-        });
-        continue;
-      }
-      out.push({ name, sessionId });
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return listSessionFiles(this.directory, []).map((f) => f.sessionId);
   }
 
   /** Reads (after flushing this store's buffer) every matching session file; see {@link StoreReadResult}. */
@@ -438,7 +247,7 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
     const sessions: SessionRecord[] = [];
     const events: UsageEvent[] = [];
     const warnings: UsageWarning[] = [];
-    for (const { name } of this.sessionFiles(warnings)) {
+    for (const { name } of listSessionFiles(this.directory, warnings)) {
       if (wanted && !wanted.has(name)) continue;
       // No shortcut on the file's mtime: an event's own time may be later than its write (an import,
       // a caller-given timestamp), so only the events decide what is in a time range.
@@ -455,74 +264,40 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
    * or last active more than `maxAgeDays` ago, judged by the events' own timestamps (see
    * {@link RetentionPolicy}), and cleans files that hold torn, corrupt or duplicate lines (every event
    * kept). A file is rewritten atomically (temporary file, fsync, rename), and files of sessions open
-   * in this store or modified in the last `compactQuietMs` are left alone so a live writer never loses
+   * in this store or modified in the last `retentionQuietMs` are left alone so a live writer never loses
    * an append. With `{ dryRun: true }` nothing changes and the result says what would.
    *
    * @example
    * ```ts
-   * const preview = await store.compact({ maxAgeDays: 90 }, { dryRun: true });
+   * const preview = await store.applyRetention({ maxAgeDays: 90 }, { dryRun: true });
    * console.log(preview.removedSessions);
    * ```
    * @param policy - which sessions to remove; defaults to the store's `retention` option.
-   * @param options - `dryRun` to preview; see {@link CompactOptions}.
+   * @param options - `dryRun` to preview; see {@link RetentionOptions}.
    */
-  async compact(
+  async applyRetention(
     policy: RetentionPolicy | undefined = this.retention,
-    options: CompactOptions = {},
-  ): Promise<CompactResult> {
+    options: RetentionOptions = {},
+  ): Promise<RetentionResult> {
     checkRetentionPolicy(policy);
-    checkCompactOptions(options);
-    const dryRun = options.dryRun ?? false;
+    checkRetentionOptions(options);
     await this.flush();
-    const result: CompactResult = {
-      removedSessions: [],
-      rewrittenSessions: [],
-      droppedEvents: 0,
-      droppedBadLines: 0,
-      dryRun,
-    };
-    if (!existsSync(this.directory)) return result;
-    const now = Date.now();
-    if (!dryRun) this.removeStaleTemporaries(now);
-    const open = new Set([...this.fds.keys()].map(sessionFileName));
-    const files = this.sessionFiles([]).map((f) => {
-      const parsed = parseSessionFile(join(this.directory, f.name));
-      return { ...f, parsed, lastActivityMs: lastActivity(parsed) };
+    return runRetention(policy, {
+      directory: this.directory,
+      open: new Set([...this.fds.keys()].map(sessionFileName)),
+      quietMs: this.quietMs,
+      dryRun: options.dryRun ?? false,
     });
-    const remove = sessionsToRemove(files, policy, now);
-    for (const { name, sessionId, parsed } of files) {
-      const file = join(this.directory, name);
-      if (open.has(name) || now - statSync(file).mtimeMs < this.quietMs) continue;
-      if (remove.has(sessionId)) {
-        if (!dryRun) unlinkSync(file);
-        result.removedSessions.push(sessionId);
-        result.droppedEvents += parsed.events.length;
-        continue;
-      }
-      const seen = new Set<string>();
-      const kept = parsed.events.filter((e) => !seen.has(e.id) && seen.add(e.id));
-      if (kept.length === parsed.events.length && parsed.badLines === 0) continue;
-      if (!parsed.session && kept.length === 0) continue; // nothing readable: leave it for a human
-      if (!dryRun) {
-        const lines = [
-          ...(parsed.session ? [{ type: 'session', ...parsed.session }] : []),
-          ...kept.map((e) => ({ type: 'usage', ...e })),
-        ].map((r) => `${JSON.stringify(r)}\n`);
-        atomicWrite(this.directory, name, lines.join(''));
-      }
-      result.rewrittenSessions.push(sessionId);
-      result.droppedEvents += parsed.events.length - kept.length;
-      result.droppedBadLines += parsed.badLines;
-    }
-    return result;
   }
 
-  private removeStaleTemporaries(now: number): void {
-    for (const name of readdirSync(this.directory)) {
-      if (!name.startsWith('.') || !name.endsWith('.tmp')) continue;
-      const file = join(this.directory, name);
-      if (now - statSync(file).mtimeMs > this.quietMs) unlinkSync(file);
-    }
+  /**
+   * Applies retention, exactly as {@link JsonlUsageStore.applyRetention}.
+   * @param policy - which sessions to remove; defaults to the store's `retention` option.
+   * @param options - `dryRun` to preview; see {@link RetentionOptions}.
+   * @deprecated Use {@link JsonlUsageStore.applyRetention} ("compact" is kept for context compaction).
+   */
+  compact(policy?: RetentionPolicy, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.applyRetention(policy, options);
   }
 
   /** Flushes, closes every descriptor and removes this store's exit hooks. Idempotent. */
@@ -537,120 +312,4 @@ export class JsonlUsageStore implements UsageStore, SyncFlushable {
       unregisterExitFlush(this);
     }
   }
-}
-
-/** Newest event time of a session, else its header's start; undefined when nothing is dated. */
-function lastActivity(parsed: ParsedFile): number | undefined {
-  let last = parsed.session ? Date.parse(parsed.session.startedAt) : undefined;
-  for (const e of parsed.events) {
-    const t = Date.parse(e.timestamp);
-    if (last === undefined || t > last) last = t;
-  }
-  return last;
-}
-
-/**
- * Removes our own fragment from the end of the file after a failed write. Returns false when the file
- * no longer ends with it (another writer appended after it) or the truncate failed.
- */
-function removeFragment(fd: number, fragment: Buffer): boolean {
-  try {
-    const { size } = fstatSync(fd);
-    if (size < fragment.length) return false;
-    const tail = Buffer.alloc(fragment.length);
-    readSync(fd, tail, 0, fragment.length, size - fragment.length);
-    if (!tail.equals(fragment)) return false;
-    ftruncateSync(fd, size - fragment.length);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * A writer killed mid-write can leave a last line without its newline; end it before appending, so
- * our first line is not glued to the fragment (the fragment then reads as one corrupt line).
- */
-function terminateTornTail(fd: number): void {
-  const { size } = fstatSync(fd);
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  readSync(fd, last, 0, 1, size - 1);
-  if (last[0] !== NEWLINE) writeSync(fd, '\n');
-}
-
-function atomicWrite(directory: string, name: string, content: string): void {
-  const tmp = join(directory, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const bytes = Buffer.from(content, 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, join(directory, name));
-  try {
-    const dirFd = openSync(directory, 'r');
-    fsyncSync(dirFd);
-    closeSync(dirFd);
-  } catch {
-    // Directory fsync is not supported everywhere; the rename itself is still atomic.
-  }
-}
-
-/** Parses one session file, skipping (and reporting) a torn last line and corrupt lines. */
-function parseSessionFile(file: string): ParsedFile {
-  let text = readFileSync(file, 'utf8');
-  // An editor may have saved the file with a UTF-8 BOM; it must not make the header unreadable.
-  if (text.startsWith(BOM)) text = text.slice(1);
-  const lines = text.split('\n');
-  const out: ParsedFile = { session: undefined, events: [], badLines: 0, warnings: [] };
-  const tail = lines.pop() ?? '';
-  lines.forEach((line, index) => {
-    if (line.trim().length === 0) return;
-    const problem = parseLine(line, out);
-    if (problem) {
-      out.badLines++;
-      out.warnings.push({ code: 'CORRUPT_LINE', message: problem, file, line: index + 1 });
-    }
-  });
-  if (tail.length > 0) {
-    out.badLines++;
-    out.warnings.push({
-      code: 'TORN_LINE',
-      message: `torn last line (${tail.length} bytes without a newline) skipped`,
-      file,
-      line: lines.length + 1,
-    });
-  }
-  return out;
-}
-
-function parseLine(line: string, out: ParsedFile): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return 'not JSON';
-  }
-  if (typeof value !== 'object' || value === null) return 'not an object';
-  const { type, ...rest } = value as { type?: unknown };
-  if (type === 'usage') {
-    const parsed = usageEventSchema.safeParse(rest);
-    if (!parsed.success) return `invalid usage event: ${parsed.error.issues[0]?.message ?? 'schema'}`;
-    out.events.push(parsed.data as UsageEvent);
-    return undefined;
-  }
-  if (type === 'session') {
-    const parsed = sessionRecordSchema.safeParse(rest);
-    if (!parsed.success) return `invalid session record: ${parsed.error.issues[0]?.message ?? 'schema'}`;
-    out.session ??= parsed.data as SessionRecord;
-    return undefined;
-  }
-  return `unknown record type ${String(type)}`;
 }

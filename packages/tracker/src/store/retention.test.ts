@@ -2,8 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { TokenUsageTracker } from '../tracker.js';
 import type { UsageEvent } from '../types.js';
 import { JsonlUsageStore } from './jsonl.js';
+import { MemoryUsageStore } from './memory.js';
+import type { RetentionPolicy } from './types.js';
 
 const DAY = 86_400_000;
 let dir: string;
@@ -48,8 +51,8 @@ it('removes whole sessions by the events own time, not by file mtime (an import 
   await session('imported-old', [120, 100], 0.01); // just imported: fresh mtime, old events
   await session('touched-long-ago', [200, 1], 300); // old file time, but active yesterday
   await session('recent', [3, 2], 2);
-  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
-  const result = await store.compact({ maxAgeDays: 90 });
+  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, retentionQuietMs: 0 });
+  const result = await store.applyRetention({ maxAgeDays: 90 });
   expect(result).toEqual({
     removedSessions: ['imported-old'],
     rewrittenSessions: [],
@@ -74,8 +77,8 @@ it('maxSessions keeps the most recently active sessions by event time', async ()
   await session('a', [50], 0.01);
   await session('b', [5], 40);
   await session('c', [10], 30);
-  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
-  expect((await store.compact({ maxSessions: 2 })).removedSessions).toEqual(['a']);
+  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, retentionQuietMs: 0 });
+  expect((await store.applyRetention({ maxSessions: 2 })).removedSessions).toEqual(['a']);
   expect(await store.listSessions()).toEqual(['b', 'c']);
   await store.close();
 });
@@ -83,12 +86,12 @@ it('maxSessions keeps the most recently active sessions by event time', async ()
 it('a dry run reports exactly what the real run then does, and changes nothing', async () => {
   await session('old', [400], 0.01);
   await session('new', [1], 0.01);
-  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
+  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, retentionQuietMs: 0 });
   const before = snapshot();
-  const preview = await store.compact({ maxAgeDays: 30, maxSessions: 5 }, { dryRun: true });
+  const preview = await store.applyRetention({ maxAgeDays: 30, maxSessions: 5 }, { dryRun: true });
   expect(snapshot()).toEqual(before);
   expect(preview.removedSessions).toEqual(['old']);
-  const done = await store.compact({ maxAgeDays: 30, maxSessions: 5 });
+  const done = await store.applyRetention({ maxAgeDays: 30, maxSessions: 5 });
   expect(done).toEqual({ ...preview, dryRun: false });
   expect(await store.listSessions()).toEqual(['new']);
   await store.close();
@@ -96,8 +99,8 @@ it('a dry run reports exactly what the real run then does, and changes nothing',
 
 it('a removed session can be recorded again from scratch', async () => {
   await session('again', [200], 0.01);
-  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
-  await store.compact({ maxAgeDays: 90 });
+  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, retentionQuietMs: 0 });
+  await store.applyRetention({ maxAgeDays: 90 });
   expect(await store.listSessions()).toEqual([]);
   await store.startSession({
     sessionId: 'again',
@@ -110,4 +113,39 @@ it('a removed session can be recorded again from scratch', async () => {
   expect(sessions.map((s) => s.sessionId)).toEqual(['again']);
   expect(events.map((e) => e.id)).toEqual(['again-0']);
   await store.close();
+});
+
+it('the former names, compact and compactQuietMs, still apply retention the same way', async () => {
+  await session('old', [120], 0); // written just now: inside the default quiet minute
+  await session('recent', [1], 0);
+  const quiet = new JsonlUsageStore({ directory: dir, flushOnExit: false });
+  expect((await quiet.compact({ maxAgeDays: 90 })).removedSessions).toEqual([]); // too fresh on disk
+  await quiet.close();
+  const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
+  const preview = await store.applyRetention({ maxAgeDays: 90 }, { dryRun: true });
+  expect(preview.removedSessions).toEqual(['old']);
+  expect(await store.compact({ maxAgeDays: 90 })).toEqual({ ...preview, dryRun: false });
+  expect(await store.listSessions()).toEqual(['recent']);
+  await store.close();
+});
+
+it('the tracker applies retention through a store that only has the former compact()', async () => {
+  const policies: RetentionPolicy[] = [];
+  const store = Object.assign(new MemoryUsageStore(), {
+    compact: async (policy?: RetentionPolicy) => {
+      if (policy) policies.push(policy);
+      return {
+        removedSessions: [],
+        rewrittenSessions: [],
+        droppedEvents: 0,
+        droppedBadLines: 0,
+        dryRun: false,
+      };
+    },
+  });
+  const tracker = new TokenUsageTracker({ store, retention: { maxSessions: 3 } });
+  tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
+  tracker.startSession({ provider: 'openai', model: 'gpt-4o' });
+  await tracker.close();
+  expect(policies).toEqual([{ maxSessions: 3 }]);
 });

@@ -105,8 +105,8 @@ describe('JsonlUsageStore files', () => {
     await reader.close();
   });
 
-  it('retention: maxSessions and maxAgeDays compact atomically and leave live files alone', async () => {
-    const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, compactQuietMs: 0 });
+  it('retention: maxSessions and maxAgeDays rewrite atomically and leave live files alone', async () => {
+    const store = new JsonlUsageStore({ directory: dir, flushOnExit: false, retentionQuietMs: 0 });
     const day = 86_400_000;
     const now = Date.now();
     for (let s = 0; s < 4; s++) {
@@ -128,7 +128,7 @@ describe('JsonlUsageStore files', () => {
     // A live session of this store is never touched.
     await store.append(event(20, 'live', new Date(now - 30 * day).toISOString()));
 
-    const result = await store.compact({ maxAgeDays: 7, maxSessions: 10 });
+    const result = await store.applyRetention({ maxAgeDays: 7, maxSessions: 10 });
     expect(result.removedSessions.sort()).toEqual(['old0', 'old1', 'old2', 'old3']);
     expect(result.rewrittenSessions).toEqual(['mixed']);
     expect(result.droppedBadLines).toBe(1);
@@ -143,8 +143,8 @@ describe('JsonlUsageStore files', () => {
     const capped = await new JsonlUsageStore({
       directory: dir,
       flushOnExit: false,
-      compactQuietMs: 0,
-    }).compact({ maxSessions: 1 });
+      retentionQuietMs: 0,
+    }).applyRetention({ maxSessions: 1 });
     expect(capped.removedSessions.length).toBe(1);
     expect((await store.listSessions()).length).toBe(1);
     await store.close();

@@ -22,7 +22,7 @@ export interface StoreReadResult {
 }
 
 /**
- * Retention policy applied by {@link UsageStore.compact}. Retention removes whole sessions, judged by
+ * Retention policy applied by {@link UsageStore.applyRetention}. Retention removes whole sessions, judged by
  * their last activity: the newest event's own `timestamp` (the header's `startedAt` for a session
  * without events), never the file's modification or import time. A session is kept or removed
  * whole, so no header is ever left without its events.
@@ -34,8 +34,8 @@ export interface RetentionPolicy {
   maxAgeDays?: number;
 }
 
-/** Options of {@link UsageStore.compact}. */
-export interface CompactOptions {
+/** Options of {@link UsageStore.applyRetention}. */
+export interface RetentionOptions {
   /**
    * Change nothing; return what a real run would remove and rewrite.
    * @default false
@@ -43,8 +43,8 @@ export interface CompactOptions {
   dryRun?: boolean;
 }
 
-/** What a compaction did (or, with `dryRun`, would do). */
-export interface CompactResult {
+/** What a retention run did (or, with `dryRun`, would do). */
+export interface RetentionResult {
   /** Sessions whose file was (or would be) deleted whole. */
   removedSessions: string[];
   /** Sessions rewritten without their torn, corrupt or duplicate lines (every event kept). */
@@ -56,6 +56,18 @@ export interface CompactResult {
   /** True when nothing was changed (a dry run). */
   dryRun: boolean;
 }
+
+/**
+ * Options of a retention run.
+ * @deprecated Use {@link RetentionOptions} ("compact" is kept for context compaction).
+ */
+export type CompactOptions = RetentionOptions;
+
+/**
+ * What a retention run did.
+ * @deprecated Use {@link RetentionResult} ("compact" is kept for context compaction).
+ */
+export type CompactResult = RetentionResult;
 
 /**
  * Where usage history lives. Implementations: {@link JsonlUsageStore} (default, durable),
@@ -78,7 +90,12 @@ export interface UsageStore {
   /** Lists the session ids present. */
   listSessions(): Promise<string[]>;
   /** Applies a retention policy (atomic rewrites); stores without retention may omit it. */
-  compact?(policy?: RetentionPolicy, options?: CompactOptions): Promise<CompactResult>;
+  applyRetention?(policy?: RetentionPolicy, options?: RetentionOptions): Promise<RetentionResult>;
+  /**
+   * Applies a retention policy; the tracker calls it when a store has no `applyRetention`.
+   * @deprecated Implement {@link UsageStore.applyRetention} ("compact" is kept for context compaction).
+   */
+  compact?(policy?: RetentionPolicy, options?: RetentionOptions): Promise<RetentionResult>;
   /** Flushes and releases everything (file handles, exit handlers). */
   close(): Promise<void>;
 }
