@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { initSync, parse } from 'es-module-lexer';
 
 /** The npm name of the agent this package patches. */
@@ -69,30 +69,6 @@ export function staticExportNames(source: string): string[] {
   initSync();
   const [, exports] = parse(source);
   return exports.map((e) => e.n);
-}
-
-/**
- * Finds the Nanocoder package root that contains `file` (walking up to a
- * `package.json` named `@nanocollective/nanocoder`), or `undefined`.
- *
- * @param file - a file or folder inside the package (resolved against the working directory)
- */
-export function findNanocoderRoot(file: string): string | undefined {
-  let dir = resolve(file);
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-        if (name === NANOCODER_PACKAGE) return dir;
-      } catch {
-        // An unreadable manifest on the way up is not ours; keep walking.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /**

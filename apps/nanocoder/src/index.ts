@@ -25,7 +25,6 @@ export {
 } from './compact.js';
 export {
   checkNanocoder,
-  findNanocoderRoot,
   NANOCODER_PACKAGE,
   type NanocoderCheck,
   type PatchedModule,
@@ -40,7 +39,7 @@ export {
   type GuardRequest,
   type GuardResult,
 } from './guard.js';
-export { locateNanocoder } from './locate.js';
+export { findNanocoderRoot, locateNanocoder } from './locate.js';
 export { type ProviderCallUsage, type TappedCall, tapLanguageModel } from './model-tap.js';
 export { chooseNode, NANOCODER_MIN_NODE, type NodeChoice } from './node-runtime.js';
 export { overflowWindow } from './overflow.js';

@@ -1,7 +1,7 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { findNanocoderRoot, NANOCODER_PACKAGE } from './compat.js';
+import { dirname, join, resolve } from 'node:path';
+import { NANOCODER_PACKAGE } from './compat.js';
 
 /**
  * Where Nanocoder is installed, in this order: `CTXKIT_NANOCODER_ROOT`, the
@@ -36,4 +36,28 @@ export function locateNanocoder(
     return undefined;
   })();
   return found !== undefined && existsSync(found) ? realpathSync(found) : found;
+}
+
+/**
+ * Finds the Nanocoder package root that contains `file` (walking up to a
+ * `package.json` named `@nanocollective/nanocoder`), or `undefined`.
+ *
+ * @param file - a file or folder inside the package (resolved against the working directory)
+ */
+export function findNanocoderRoot(file: string): string | undefined {
+  let dir = resolve(file);
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+        if (name === NANOCODER_PACKAGE) return dir;
+      } catch {
+        // An unreadable manifest on the way up is not ours; keep walking.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }

@@ -1,43 +1,14 @@
 /**
  * Nanocoder's shapes (`@nanocollective/nanocoder` 1.30.0, `dist/types/*.d.ts`),
  * restated so this package's published types do not require Nanocoder to be
- * installed. `contract.ts` proves, at typecheck time against the pinned
+ * installed. The message shapes are `@ctxkit/core`'s, defined once beside its
+ * converters. `contract.ts` proves, at typecheck time against the pinned
  * devDependency, that they match in both directions.
  */
 
-/** A JSON value, as Nanocoder's `structuredContent` (the AI SDK's `JSONValue`). */
-export type NanocoderJsonValue =
-  | null
-  | string
-  | number
-  | boolean
-  | { [key: string]: NanocoderJsonValue | undefined }
-  | NanocoderJsonValue[];
+import type { NanocoderMessage } from '@ctxkit/core';
 
-/** Nanocoder's `ToolCall`: arguments are a parsed object, not a JSON string. */
-export interface NanocoderToolCall {
-  id: string;
-  function: { name: string; arguments: Record<string, unknown> };
-}
-
-/** Nanocoder's `ImageAttachment` (base64 data). */
-export interface NanocoderImage {
-  data: string;
-  mediaType: string;
-  source?: string;
-}
-
-/** Nanocoder's `Message`. */
-export interface NanocoderMessage {
-  role: 'user' | 'assistant' | 'system' | 'tool';
-  content: string;
-  tool_calls?: NanocoderToolCall[];
-  tool_call_id?: string;
-  name?: string;
-  reasoning?: string;
-  structuredContent?: NanocoderJsonValue;
-  images?: NanocoderImage[];
-}
+export type { NanocoderImage, NanocoderJsonValue, NanocoderMessage, NanocoderToolCall } from '@ctxkit/core';
 
 /** Nanocoder's `Tokenizer`: note `encode` returns a token COUNT. */
 export interface NanocoderTokenizer {

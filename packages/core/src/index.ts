@@ -22,7 +22,15 @@ export {
   fromAnthropic,
   toAnthropic,
 } from './convert/anthropic.js';
-export { fromNanocoder, type NanocoderMessage, toNanocoder } from './convert/nanocoder.js';
+export {
+  type FromNanocoderOptions,
+  fromNanocoder,
+  type NanocoderImage,
+  type NanocoderJsonValue,
+  type NanocoderMessage,
+  type NanocoderToolCall,
+  toNanocoder,
+} from './convert/nanocoder.js';
 export {
   fromOpenAIChat,
   type OpenAIChatMessage,

@@ -5,7 +5,7 @@ import { CtxkitError } from '../errors.js';
 import type { Message } from '../types.js';
 import { validateConversation } from '../validate.js';
 import { fromAnthropic, toAnthropic } from './anthropic.js';
-import { fromNanocoder, toNanocoder } from './nanocoder.js';
+import { fromNanocoder, type NanocoderMessage, toNanocoder } from './nanocoder.js';
 import { fromOpenAIChat, toOpenAIChat } from './openai.js';
 
 const transcripts = loadTranscripts();
@@ -125,5 +125,26 @@ describe('converters on edge cases', () => {
       },
     ];
     expect(() => toOpenAIChat(m)).toThrowError(CtxkitError);
+  });
+});
+
+describe('fromNanocoder lenient', () => {
+  it('reads what the strict form rejects, as Nanocoder counts it, without throwing', () => {
+    const odd = [
+      { role: 'narrator', content: { toString: '', note: 'keep me' } },
+      {
+        role: 'assistant',
+        content: undefined,
+        tool_calls: [{ id: 'c', function: { name: 'patch', arguments: { __raw_arguments: '*** Begin' } } }],
+      },
+      { role: 'user', content: 'look', images: [null, { data: 'QUJD', mediaType: 'image/png' }] },
+    ] as unknown as NanocoderMessage[];
+    expect(() => fromNanocoder(odd)).toThrowError(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
+    const read = fromNanocoder(odd, { lenient: true });
+    expect(read[0]).toEqual({ role: 'assistant', content: '{"toString":"","note":"keep me"}' });
+    // Arguments stay the object Nanocoder sends, not the raw string the strict form restores.
+    expect(read[1]?.content).toBe('');
+    expect(read[1]?.tool_calls?.[0]?.function.arguments).toEqual({ __raw_arguments: '*** Begin' });
+    expect(read[2]?.images).toEqual([{ data: 'QUJD', mediaType: 'image/png' }]);
   });
 });
