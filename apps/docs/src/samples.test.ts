@@ -70,9 +70,12 @@ function sampleProject(): string {
   const dir = join(tmpdir(), `ctxkit-samples-${key}`);
   const done = join(dir, 'node_modules', '.ctxkit-installed');
   if (!existsSync(done)) {
-    // Projects of earlier tarballs are of no more use.
+    // Projects of earlier tarballs are of no more use, but one touched in the last hour may belong to
+    // a run of another checkout on the same machine that is installing or running right now.
     for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith('ctxkit-samples-'))) {
-      rmSync(join(tmpdir(), old), { recursive: true, force: true });
+      const path = join(tmpdir(), old);
+      if (Date.now() - statSync(path).mtimeMs < 3_600_000) continue;
+      rmSync(path, { recursive: true, force: true });
     }
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
