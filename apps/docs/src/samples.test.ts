@@ -74,7 +74,8 @@ function sampleProject(): string {
     // a run of another checkout on the same machine that is installing or running right now.
     for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith('ctxkit-samples-'))) {
       const path = join(tmpdir(), old);
-      if (Date.now() - statSync(path).mtimeMs < 3_600_000) continue;
+      const touched = existsSync(path) ? statSync(path, { throwIfNoEntry: false })?.mtimeMs : undefined;
+      if (touched === undefined || Date.now() - touched < 3_600_000) continue;
       rmSync(path, { recursive: true, force: true });
     }
     mkdirSync(dir, { recursive: true });
