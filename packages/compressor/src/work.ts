@@ -1,5 +1,12 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import { type AnyToolDefinition, type Message, SYNTHETIC_USER_MESSAGE, type Tokenizer } from '@ctxkit/core';
+import {
+  type AnyToolDefinition,
+  type Message,
+  requestOverhead,
+  requestTokens,
+  SYNTHETIC_USER_MESSAGE,
+  type Tokenizer,
+} from '@ctxkit/core';
 import { isSummaryMessage } from './ledger.js';
 import { summaryText } from './summary-message.js';
 
@@ -22,7 +29,7 @@ export class Work {
   ) {
     this.messages = [...messages];
     // Tools and reply priming: what a request costs beyond its messages.
-    this.base = tokenizer.countMessages([], tools ? { tools } : undefined);
+    this.base = requestOverhead(tokenizer, tools);
   }
 
   /** Tokens of one message, counted by content (a message edited in place is counted again). */
@@ -37,9 +44,7 @@ export class Work {
 
   /** Tokens of the whole request. */
   total(): number {
-    let sum = this.base;
-    for (const m of this.messages) sum += this.count(m);
-    return sum;
+    return requestTokens(this.tokenizer, this.messages, { overhead: this.base, countMessage: this.count });
   }
 
   /**
