@@ -51,6 +51,7 @@ export {
   type AnyToolDefinition,
   normalizeToolDefinition,
   type OpenAIToolDefinition,
+  toolSchemaText,
 } from './tools.js';
 export type {
   ContentPart,
