@@ -1,5 +1,5 @@
 import { Pricing } from '@ctxkit/tracker';
-import type { Pricer } from './replay/engine.js';
+import type { Pricer } from './replay/replay-conversation.js';
 
 /**
  * A {@link Pricer} for a model from the tracker's offline price catalog, or

@@ -14,7 +14,7 @@ import { createVocabularyTokenizer, type VocabularyId } from '@ctxkit/tokenizers
 import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { compactNanocoderMessages } from '../src/compact.js';
 import { toCtxkit } from '../src/convert.js';
-import { Engine } from '../src/engine.js';
+import { Engine } from '../src/counting-engine.js';
 import { nanocoderModules } from '../src/testing/nanocoder-modules.js';
 import { createTokenizer } from '../src/tokenizer.js';
 import type { NanocoderMessage } from '../src/types.js';

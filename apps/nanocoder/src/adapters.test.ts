@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createPerformAutoCompact } from './auto-compact.js';
 import { compactNanocoderMessages, splitInFlight } from './compact.js';
 import { toCtxkit } from './convert.js';
-import { Engine } from './engine.js';
+import { Engine } from './counting-engine.js';
 import { ContextGuard } from './guard.js';
 import { shimSource } from './loader-hooks.js';
 import { overflowWindow } from './overflow.js';

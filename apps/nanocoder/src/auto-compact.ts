@@ -1,7 +1,7 @@
 import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
-import type { Engine } from './engine.js';
+import type { Engine } from './counting-engine.js';
 import type { CtxkitSessionState } from './session-state.js';
 import { type CtxkitSettings, replyReserve } from './settings.js';
 import { modelSummarizer } from './summarizer.js';

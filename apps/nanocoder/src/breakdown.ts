@@ -1,3 +1,4 @@
+import { tokenBreakdown } from '@ctxkit/core';
 import { CtxkitNanocoderTokenizer } from './tokenizer.js';
 import type { NanocoderMessage, NanocoderTokenizer, TokenBreakdown } from './types.js';
 
@@ -26,21 +27,6 @@ export function calculateTokenBreakdown(
     tokenizer instanceof CtxkitNanocoderTokenizer || getTokens === undefined
       ? (m: NanocoderMessage) => tokenizer.countTokens(m)
       : getTokens;
-  const b: TokenBreakdown = {
-    system: 0,
-    userMessages: 0,
-    assistantMessages: 0,
-    toolDefinitions: 0,
-    toolResults: 0,
-    total: 0,
-  };
-  for (const m of messages) {
-    const tokens = count(m);
-    if (m.role === 'system') b.system += tokens;
-    else if (m.role === 'user') b.userMessages += tokens;
-    else if (m.role === 'tool') b.toolResults += tokens;
-    else b.assistantMessages += tokens;
-  }
-  b.total = b.system + b.userMessages + b.assistantMessages + b.toolDefinitions + b.toolResults;
-  return b;
+  // toolDefinitions stays 0, as in Nanocoder.
+  return tokenBreakdown(messages, count);
 }

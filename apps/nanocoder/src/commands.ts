@@ -6,10 +6,10 @@
  * to Nanocoder untouched.
  * @internal
  */
-import type { ToolDefinition } from '@ctxkit/core';
+import { requestOverhead, type ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
-import type { Engine } from './engine.js';
+import type { Engine } from './counting-engine.js';
 import type { CtxkitSessionState } from './session-state.js';
 import { type CtxkitSettings, replyReserve } from './settings.js';
 import { modelSummarizer } from './summarizer.js';
@@ -110,8 +110,9 @@ async function measure(options: CommandOptions, deps: CommandDeps) {
   const system: NanocoderMessage = { role: 'system', content: await deps.systemPrompt() };
   const tools = deps.tools();
   const t = tokenizer.tokenizer;
-  const systemTokens = deps.engine.countRequest([toCtxkit(system)], t) - t.countMessages([]);
-  const toolTokens = tools.length > 0 ? t.countMessages([], { tools }) - t.countMessages([]) : 0;
+  const systemTokens = deps.engine.count(toCtxkit(system), t);
+  // What the tool definitions add to an empty request.
+  const toolTokens = requestOverhead(t, tools) - requestOverhead(t);
   let history = 0;
   let pins = 0;
   const byTool = new Map<string, { calls: number; tokens: number }>();
@@ -128,7 +129,7 @@ async function measure(options: CommandOptions, deps: CommandDeps) {
       byTool.set(tool, e);
     }
   }
-  const total = systemTokens + toolTokens + history + t.countMessages([]);
+  const total = systemTokens + toolTokens + history + requestOverhead(t);
   return { settings, tokenizer, system, tools, systemTokens, toolTokens, history, pins, total, byTool };
 }
 

@@ -2,7 +2,7 @@ import type { SummarizeFunction, Summarizer } from '@ctxkit/compressor';
 import type { ToolDefinition } from '@ctxkit/core';
 import { compactNanocoderMessages } from './compact.js';
 import { toCtxkit } from './convert.js';
-import type { Engine } from './engine.js';
+import type { Engine } from './counting-engine.js';
 import { replyReserve } from './settings.js';
 import { createTokenizer, defaultEngine } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';

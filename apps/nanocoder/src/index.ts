@@ -32,7 +32,7 @@ export {
   staticExportNames,
 } from './compat.js';
 export { toCtxkit, toNanocoderMessage } from './convert.js';
-export { Engine, type EngineOptions, type TokenizerLease } from './engine.js';
+export { Engine, type EngineOptions, type TokenizerLease } from './counting-engine.js';
 export {
   ContextGuard,
   type ContextGuardOptions,

@@ -1,7 +1,7 @@
 import type { Tokenizer } from '@ctxkit/core';
 import { detectModel, type ModelDetection } from '@ctxkit/tokenizers';
 import { toCtxkit } from './convert.js';
-import { Engine, type TokenizerLease } from './engine.js';
+import { Engine, type TokenizerLease } from './counting-engine.js';
 import type { NanocoderMessage, NanocoderTokenizer } from './types.js';
 
 let sharedEngine: Engine | undefined;

@@ -1,9 +1,10 @@
-import { isCtxkitError, type Message, type ToolDefinition } from '@ctxkit/core';
+import { isCtxkitError, type Message, requestTokens, type ToolDefinition } from '@ctxkit/core';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ConversationCounter } from './conversation-counter.js';
+import { messageFingerprint } from './fingerprint.js';
 import { TokenCountCache } from './token-count-cache.js';
 
 const o200k = createVocabularyTokenizer('o200k_base');
@@ -150,5 +151,22 @@ describe('ConversationCounter', () => {
     expect(codeOf(() => new ConversationCounter({} as never))).toBe('INVALID_ARGUMENT');
     expect(counter.breakdown()).toEqual(before);
     expect(counter.length).toBe(5);
+  });
+});
+
+describe('requestTokens through a TokenCountCache', () => {
+  it("equals the tokenizer's full count, and counts each message once across requests", () => {
+    const cache = new TokenCountCache();
+    const countMessage = (m: Message) => cache.count(m, o200k);
+    const messages = pool.slice(0, 40);
+    for (const toolDefs of [[], tools]) {
+      expect(requestTokens(o200k, messages, { tools: toolDefs, countMessage })).toBe(
+        o200k.countMessages(messages, { tools: toolDefs }),
+      );
+    }
+    const counter = new ConversationCounter({ tokenizer: o200k, cache, tools, messages });
+    expect(counter.requestTokens()).toBe(requestTokens(o200k, messages, { tools, countMessage }));
+    const { misses } = cache.stats();
+    expect(misses).toBe(new Set(messages.map((m) => messageFingerprint(m))).size);
   });
 });

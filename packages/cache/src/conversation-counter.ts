@@ -1,18 +1,20 @@
-import { type AnyToolDefinition, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
+import {
+  type AnyToolDefinition,
+  CtxkitError,
+  type Message,
+  type MessageCategory,
+  messageCategory,
+  requestOverhead,
+  type TokenBreakdown,
+  type Tokenizer,
+} from '@ctxkit/core';
 import type { TokenCountCache } from './token-count-cache.js';
 
 /**
  * Tokens by category, in Nanocoder's `TokenBreakdown` shape. `total` is the
- * sum of the five categories.
+ * sum of the five categories. The same type as `@ctxkit/core`'s, re-exported here.
  */
-export interface TokenBreakdown {
-  system: number;
-  userMessages: number;
-  assistantMessages: number;
-  toolDefinitions: number;
-  toolResults: number;
-  total: number;
-}
+export type { TokenBreakdown };
 
 /** Options for {@link ConversationCounter}. */
 export interface ConversationCounterOptions {
@@ -32,22 +34,6 @@ function insertAt<T>(array: T[], at: number, items: readonly T[]): void {
   const tail = at === array.length ? [] : array.splice(at);
   for (const item of items) array.push(item);
   for (const item of tail) array.push(item);
-}
-
-type Category = 'system' | 'userMessages' | 'assistantMessages' | 'toolResults';
-
-// Same mapping as Nanocoder's calculateTokenBreakdown (unknown roles → assistant).
-function categoryOf(message: Message): Category {
-  switch (message.role) {
-    case 'system':
-      return 'system';
-    case 'user':
-      return 'userMessages';
-    case 'tool':
-      return 'toolResults';
-    default:
-      return 'assistantMessages';
-  }
 }
 
 /**
@@ -76,7 +62,12 @@ export class ConversationCounter {
   #tools: readonly AnyToolDefinition[];
   #messages: Message[] = [];
   #counts: number[] = [];
-  #sums = { system: 0, userMessages: 0, assistantMessages: 0, toolResults: 0 };
+  #sums: Record<MessageCategory, number> = {
+    system: 0,
+    userMessages: 0,
+    assistantMessages: 0,
+    toolResults: 0,
+  };
   #toolTokens = 0;
   #priming = 0;
 
@@ -96,13 +87,11 @@ export class ConversationCounter {
   }
 
   // Tool definitions and reply priming are priced once per tokenizer/tool set,
-  // as the difference the tokenizer's own countMessages makes.
+  // as the difference they make to what an empty request costs.
   #priceFraming(): void {
-    this.#priming = this.#tokenizer.countMessages([]);
+    this.#priming = requestOverhead(this.#tokenizer);
     this.#toolTokens =
-      this.#tools.length === 0
-        ? 0
-        : this.#tokenizer.countMessages([], { tools: this.#tools }) - this.#priming;
+      this.#tools.length === 0 ? 0 : requestOverhead(this.#tokenizer, this.#tools) - this.#priming;
   }
 
   #count(message: Message): number {
@@ -113,7 +102,7 @@ export class ConversationCounter {
     const removed = this.#messages.splice(start, deleteCount);
     const counts = this.#counts.splice(start, deleteCount);
     removed.forEach((m, i) => {
-      this.#sums[categoryOf(m)] -= counts[i] as number;
+      this.#sums[messageCategory(m.role)] -= counts[i] as number;
     });
     return removed;
   }
@@ -207,7 +196,7 @@ export class ConversationCounter {
     insertAt(this.#messages, start, items);
     insertAt(this.#counts, start, counts);
     items.forEach((m, i) => {
-      this.#sums[categoryOf(m)] += counts[i] as number;
+      this.#sums[messageCategory(m.role)] += counts[i] as number;
     });
     return removed;
   }
@@ -230,7 +219,7 @@ export class ConversationCounter {
     this.#counts = counts;
     this.#sums = { system: 0, userMessages: 0, assistantMessages: 0, toolResults: 0 };
     this.#messages.forEach((m, i) => {
-      this.#sums[categoryOf(m)] += counts[i] as number;
+      this.#sums[messageCategory(m.role)] += counts[i] as number;
     });
     this.#priceFraming();
   }

@@ -3,6 +3,8 @@ import {
   type AnyToolDefinition,
   groupTurns,
   type Message,
+  requestOverhead,
+  requestTokens,
   SYNTHETIC_USER_MESSAGE,
   type Tokenizer,
 } from '@ctxkit/core';
@@ -30,7 +32,7 @@ export class WorkingConversation {
   ) {
     this.messages = [...messages];
     // Tools and reply priming: what a request costs beyond its messages.
-    this.base = tokenizer.countMessages([], tools ? { tools } : undefined);
+    this.base = requestOverhead(tokenizer, tools);
   }
 
   /** Tokens of one message, counted by content (a message edited in place is counted again). */
@@ -45,9 +47,7 @@ export class WorkingConversation {
 
   /** Tokens of the whole request. */
   total(): number {
-    let sum = this.base;
-    for (const m of this.messages) sum += this.count(m);
-    return sum;
+    return requestTokens(this.tokenizer, this.messages, { overhead: this.base, countMessage: this.count });
   }
 
   /**

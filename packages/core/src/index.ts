@@ -47,11 +47,19 @@ export {
   SYNTHETIC_TOOL_RESULT,
   SYNTHETIC_USER_MESSAGE,
 } from './repair.js';
+export { type RequestTokensOptions, requestOverhead, requestTokens } from './request-tokens.js';
+export {
+  type MessageCategory,
+  messageCategory,
+  type TokenBreakdown,
+  tokenBreakdown,
+} from './token-breakdown.js';
 export {
   type AnthropicToolDefinition,
   type AnyToolDefinition,
   normalizeToolDefinition,
   type OpenAIToolDefinition,
+  toolSchemaText,
 } from './tools.js';
 export { groupTurns, type TurnGroup } from './turn-groups.js';
 export type {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CtxkitError } from './errors.js';
-import { normalizeToolDefinition } from './tools.js';
+import { normalizeToolDefinition, toolSchemaText } from './tools.js';
 
 const parameters = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] };
 
@@ -47,5 +47,26 @@ describe('normalizeToolDefinition', () => {
       expect((error as CtxkitError).details).toEqual({ index: 3 });
       expect((error as CtxkitError).message).toContain('input_schema');
     }
+  });
+});
+
+describe('toolSchemaText', () => {
+  it('is the JSON of the schema, empty for a tool without parameters', () => {
+    expect(toolSchemaText({ name: 'read', parameters })).toBe(JSON.stringify(parameters));
+    expect(toolSchemaText({ name: 'ls' })).toBe('');
+  });
+
+  it('refuses a schema that cannot be serialized with INVALID_ARGUMENT and its index', () => {
+    const circular: Record<string, unknown> = { type: 'object' };
+    circular.self = circular;
+    let thrown: unknown;
+    try {
+      toolSchemaText({ name: 'loop', parameters: circular }, 3);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CtxkitError);
+    expect((thrown as CtxkitError).code).toBe('INVALID_ARGUMENT');
+    expect((thrown as CtxkitError).details).toEqual({ index: 3 });
   });
 });

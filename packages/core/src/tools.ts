@@ -53,3 +53,32 @@ export function normalizeToolDefinition(tool: unknown, index = 0): ToolDefinitio
   if (schema !== undefined) out.parameters = schema as Record<string, unknown>;
   return out;
 }
+
+/**
+ * The JSON text of a tool definition's parameter schema, as it is counted: `''` for a tool without
+ * parameters (no schema is sent), else `JSON.stringify` of the schema.
+ *
+ * @param tool - a tool in the flat form {@link normalizeToolDefinition} gives.
+ * @param index - its position in the tools array, named in the error.
+ * @default index 0
+ * @throws {CtxkitError} `INVALID_ARGUMENT` (details `{ index }`) when the schema cannot be serialized
+ *   (a cycle, a `BigInt`).
+ * @example
+ * ```ts
+ * toolSchemaText({ name: 'ls' }); // ''
+ * toolSchemaText({ name: 'read', parameters: { type: 'object' } }); // '{"type":"object"}'
+ * ```
+ */
+export function toolSchemaText(tool: ToolDefinition, index = 0): string {
+  if (tool.parameters === undefined) return '';
+  try {
+    return JSON.stringify(tool.parameters) ?? '';
+  } catch (cause) {
+    throw new CtxkitError(
+      'INVALID_ARGUMENT',
+      `Tool definition ${index} has parameters that cannot be serialized to JSON`,
+      { index },
+      { cause },
+    );
+  }
+}

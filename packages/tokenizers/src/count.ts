@@ -7,6 +7,7 @@ import {
   messageImages,
   normalizeToolDefinition,
   toolArgumentsToString,
+  toolSchemaText,
 } from '@ctxkit/core';
 import type { Framing } from './framing.js';
 import { imageTokens } from './images.js';
@@ -45,20 +46,6 @@ export function countMessageWith(count: TextCounter, framing: Framing, message: 
   return n;
 }
 
-function schemaText(parameters: unknown, index: number): string {
-  if (parameters === undefined) return '';
-  try {
-    return JSON.stringify(parameters) ?? '';
-  } catch (cause) {
-    throw new CtxkitError(
-      'INVALID_ARGUMENT',
-      `Tool definition ${index} has parameters that cannot be serialized to JSON`,
-      { index },
-      { cause },
-    );
-  }
-}
-
 /**
  * Tokens one tool definition costs: name + description + JSON schema + framing. The flat, OpenAI and
  * Anthropic shapes of one tool cost the same (see `normalizeToolDefinition`).
@@ -75,7 +62,7 @@ export function countToolDefinitionWith(
     framing.perToolDefinition +
     count(tool.name) +
     count(tool.description ?? '') +
-    count(schemaText(tool.parameters, index))
+    count(toolSchemaText(tool, index))
   );
 }
 

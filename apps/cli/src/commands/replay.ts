@@ -10,8 +10,8 @@ import { int, pct, table, usd } from '../output/format.js';
 import { startProgress } from '../output/progress.js';
 import { pricerFor } from '../pricing.js';
 import type { ContextFactory } from '../program.js';
-import { type ReplayResult, replayConversation } from '../replay/engine.js';
 import { DEFAULT_OLLAMA_URL, probeOllama, smallestModel } from '../replay/ollama.js';
+import { type ReplayResult, replayConversation } from '../replay/replay-conversation.js';
 import { compressStrategy, noneStrategy, windowStrategy } from '../replay/strategies.js';
 import type { ContextStrategy, StrategyName } from '../replay/types.js';
 

@@ -1,5 +1,5 @@
 import type { TokenCountCache } from '@ctxkit/cache';
-import type { CountMessagesOptions, Message, Tokenizer } from '@ctxkit/core';
+import { type CountMessagesOptions, type Message, requestTokens, type Tokenizer } from '@ctxkit/core';
 
 /**
  * A tokenizer whose message counts go through a {@link TokenCountCache}, so a
@@ -17,10 +17,7 @@ export function cachedTokenizer(tokenizer: Tokenizer, cache: TokenCountCache): T
     countTokens: (text) => tokenizer.countTokens(text),
     countMessage,
     countMessages(messages: readonly Message[], options?: CountMessagesOptions) {
-      // Per-request framing, priming and tool definitions: what an empty request costs.
-      let n = tokenizer.countMessages([], options);
-      for (const m of messages) n += countMessage(m);
-      return n;
+      return requestTokens(tokenizer, messages, { tools: options?.tools, countMessage });
     },
   };
 }

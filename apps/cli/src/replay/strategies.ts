@@ -3,6 +3,7 @@ import {
   isCtxkitError,
   type Message,
   repairConversation,
+  requestOverhead,
   validateConversation,
   visibleText,
 } from '@ctxkit/core';
@@ -50,7 +51,7 @@ export function windowStrategy(): ContextStrategy {
       const before = tokenizer.countMessages(input);
       if (before <= budget) return { context: input, events: [] };
       // fitToBudget counts messages only: leave room for the request framing and reply priming.
-      const framing = tokenizer.countMessages([]);
+      const framing = requestOverhead(tokenizer);
       try {
         const fit = fitToBudget(input, { maxTokens: budget - framing, tokenizer });
         return {

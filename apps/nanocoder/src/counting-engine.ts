@@ -1,5 +1,5 @@
 import { TokenCountCache } from '@ctxkit/cache';
-import type { Message, Tokenizer, ToolDefinition } from '@ctxkit/core';
+import { type Message, requestTokens, type Tokenizer, type ToolDefinition } from '@ctxkit/core';
 import { TokenizerPool } from '@ctxkit/pool';
 import { detectModel, type ModelDetection } from '@ctxkit/tokenizers';
 
@@ -71,8 +71,6 @@ export class Engine {
     tokenizer: Tokenizer,
     tools?: readonly ToolDefinition[],
   ): number {
-    let total = tokenizer.countMessages([], tools && tools.length > 0 ? { tools } : undefined);
-    for (const m of messages) total += this.cache.count(m, tokenizer);
-    return total;
+    return requestTokens(tokenizer, messages, { tools, countMessage: (m) => this.cache.count(m, tokenizer) });
   }
 }

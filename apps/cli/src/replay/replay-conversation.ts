@@ -1,6 +1,13 @@
 import { TokenCountCache } from '@ctxkit/cache';
 import { extractLedger, ledgerItems } from '@ctxkit/compressor';
-import { type Message, type Tokenizer, validateConversation, visibleText } from '@ctxkit/core';
+import {
+  type Message,
+  requestOverhead,
+  requestTokens,
+  type Tokenizer,
+  validateConversation,
+  visibleText,
+} from '@ctxkit/core';
 import { cachedTokenizer } from './cached-tokenizer.js';
 import type { ContextStrategy, ReplayEvent, StrategyName } from './types.js';
 
@@ -110,7 +117,8 @@ export async function replayConversation(
   const cache = new TokenCountCache();
   const tokenizer = cachedTokenizer(options.tokenizer, cache);
   const budget = options.limit - options.reserve;
-  const priming = tokenizer.countMessages([]);
+  // What every request costs beyond its messages (the replay sends no tool definitions).
+  const priming = requestOverhead(tokenizer);
   // A turn needs something before it to answer; a leading assistant message is context, not a turn.
   const turnIndexes = messages.flatMap((m, i) => (m.role === 'assistant' && i > 0 ? [i] : []));
   const requests: ReplayRequest[] = [];
@@ -132,17 +140,16 @@ export async function replayConversation(
     context = prepared.context;
     const tokens = tokenizer.countMessages(context);
     let prefix = 0;
-    let cachedPrefixTokens = 0;
     // Identity, not equality: a summary that happens to repeat text is still a new prompt to the provider.
     while (
       prefix < context.length &&
       prefix < previousRequest.length &&
       context[prefix] === previousRequest[prefix]
     ) {
-      cachedPrefixTokens += tokenizer.countMessage(context[prefix]!);
       prefix++;
     }
-    if (prefix > 0) cachedPrefixTokens += priming;
+    const cachedPrefixTokens =
+      prefix > 0 ? requestTokens(tokenizer, context.slice(0, prefix), { overhead: priming }) : 0;
     const reply = messages[index]!;
     const outputTokens = tokenizer.countMessage(reply);
     const problems = validateConversation(context);

@@ -3,7 +3,7 @@ import { createTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTranscripts } from '../../../../test-support/transcripts.js';
-import { replayConversation } from './engine.js';
+import { replayConversation } from './replay-conversation.js';
 import { compressStrategy, noneStrategy, windowStrategy } from './strategies.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
