@@ -1,7 +1,7 @@
 import { isCtxkitError, type Message } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { messageFingerprint } from './fingerprint.js';
 
 const call = (args: string | Record<string, unknown>, id = 'call_1', name = 'bash'): Message => ({

@@ -1,7 +1,7 @@
 import { isCtxkitError, type Message } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ConversationCounter } from './conversation-counter.js';
 import { messageFingerprint } from './fingerprint.js';
 import { TokenCountCache } from './token-count-cache.js';

@@ -13,17 +13,16 @@ import {
   validateConversation,
   visibleText,
 } from '@ctxkit/core';
+import { loadTranscripts, type OllamaFault, refusedUrl, startOllama, usingFullSet } from '@ctxkit/test-utils';
 import { createTokenizer } from '@ctxkit/tokenizers';
 // Deep import by design: the package root starts Nanocoder's CLI.
 import { compressMessages } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
-import { floorOf } from '../src/test-helpers.js';
-import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
-import { startRecallModel } from '../src/testing/recall-model.js';
-import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../src/testing/recall-run.js';
-import { recallTasks } from '../src/testing/recall-tasks.js';
 import { PATH_KEYS } from '../src/tool-info.js';
+import { floorOf } from '../test/protected-floor.js';
+import { startRecallModel } from '../test/recall-model.js';
+import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../test/recall-run.js';
+import { recallTasks } from '../test/recall-tasks.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const RESERVE = 1000;

@@ -1,8 +1,8 @@
 import { CtxkitError, type Message, validateConversation } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
+import { charCount } from '../test/window-oracle.js';
 import { fitToBudget } from './fit.js';
 import { SlidingWindowContextManager } from './manager.js';
-import { charCount } from './test-support.js';
 
 const words = (tokens: number) => 'abcd'.repeat(Math.max(0, tokens - 4));
 const msg = (role: 'system' | 'user' | 'assistant', tokens: number, id?: string): Message => ({

@@ -1,7 +1,7 @@
 import { CtxkitError, type Message, type Tokenizer, validateConversation } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
+import { charCount } from '../test/window-oracle.js';
 import { SlidingWindowContextManager } from './manager.js';
-import { charCount } from './test-support.js';
 
 // Messages whose cost is exactly `tokens` under `tokensOf`: 4 framing + ceil(chars / 4).
 const words = (tokens: number) => 'abcd'.repeat(Math.max(0, tokens - 4));

@@ -15,7 +15,7 @@
 // `--check` evaluates the committed coefficients without rewriting them.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
+import { loadTranscripts, usingFullSet } from '@ctxkit/test-utils';
 import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
 import { charCostsFor, pieceFilterFor } from '../src/estimate/estimator-data.js';
