@@ -16,6 +16,11 @@ export function charCount(message: Message): number {
   return 4 + Math.ceil(chars / 4) + 3 * (message.tool_calls?.length ?? 0);
 }
 
+/** A text whose message (no tool calls) {@link charCount} counts as exactly `tokens`, from 4 up. */
+export function textOfTokens(tokens: number): string {
+  return 'abcd'.repeat(Math.max(0, tokens - 4));
+}
+
 /**
  * The independent oracle: the fewest tokens a window over `conversation` can hold, recomputed from
  * scratch with {@link groupTurns}. Required are every group holding a pinned message (`isPinned`), the
