@@ -20,7 +20,7 @@ import {
   readPage,
   type Sample,
   userPages,
-} from './markdown-samples.js';
+} from '../test/markdown-samples.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const pages = userPages(repoRoot).map((file) => readPage(repoRoot, file));

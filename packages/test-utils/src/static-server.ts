@@ -1,9 +1,8 @@
 // A minimal static file server for the built site (cleanUrls: /a → a.html,
 // /a/ → a/index.html). It records every 404 so the browser test can fail on them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { listenLoopback } from './loopback.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +25,7 @@ export interface StaticServer {
 /** Serves `root` on 127.0.0.1 at a free port. */
 export async function serveStatic(root: string): Promise<StaticServer> {
   const notFound: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const loopback = await listenLoopback((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const base = normalize(join(root, path));
     const candidates = [base, `${base}.html`, join(base, 'index.html')];
@@ -42,11 +41,5 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
       .end(readFileSync(file));
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    notFound,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
+  return { url: loopback.url, notFound, close: () => loopback.close() };
 }
