@@ -1,11 +1,20 @@
 #!/usr/bin/env node
-// Packs every publishable package, lints the tarball (publint --strict, attw),
-// then installs each package ALONE into an empty directory from tarballs only
+// Packs every publishable package (private ones, such as @ctxkit/test-utils, are skipped), lints
+// the tarball (publint --strict, attw), then installs each package ALONE into an empty directory from tarballs only
 // (its @ctxkit/* dependencies from their tarballs too) and loads it with both
 // `import` and `require`. Users install one package at a time: this proves it works.
 // The tarballs stay in node_modules/.cache/ctxkit-tarballs for the docs' samples test.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cleanEnv, packWorkspace, publishablePackages } from './pack-workspace.mjs';
@@ -22,6 +31,32 @@ const run = (cmd, args, cwd) =>
   });
 
 const pkgs = publishablePackages(root);
+
+// Private workspace packages (@ctxkit/test-utils) are never packed: a published package may list one
+// in devDependencies only, or its tarball would name a package the registry does not have.
+const privateNames = new Set(
+  ['packages', 'apps'].flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group))
+          .map((name) => join(root, group, name, 'package.json'))
+          .filter((file) => existsSync(file))
+          .map((file) => JSON.parse(readFileSync(file, 'utf8')))
+          .filter((manifest) => manifest.private)
+          .map((manifest) => manifest.name)
+      : [],
+  ),
+);
+const leaks = pkgs.flatMap((p) =>
+  ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+    Object.keys(p.manifest[field] ?? {})
+      .filter((dep) => privateNames.has(dep))
+      .map((dep) => `${p.manifest.name}: ${field} names the private ${dep} (devDependencies only)`),
+  ),
+);
+if (leaks.length > 0) {
+  console.error(`check:packages: ${leaks.join('\n')}`);
+  process.exit(1);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'ctxkit-pack-'));
 // Packages whose data files sit beside the bundle: each is used once from the installed

@@ -28,4 +28,5 @@ const fill = (dir) => {
   }
 };
 fill(target);
+// The template devDepends on @ctxkit/test-utils (private, never packed) for the shared test helpers.
 console.log(`created packages/${name}; next: pnpm install, then write src/index.ts and add a changeset`);

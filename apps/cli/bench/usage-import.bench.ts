@@ -1,49 +1,33 @@
 // The bill of every Claude Code log in ../shared/data/raw-logs (else the committed sample), per session and
 // per day — calls, uncached input, output, cache read, cache write (1-hour part included) and cost —
 // from three sources side by side in one run: `ctxkit usage import` + `ctxkit usage report`, the raw-line
-// reference of test-support/claude-code-reference.ts, and ccusage 20.0.24 (`--offline --json`, pointed at
+// reference of @ctxkit/test-utils (claude-code-reference.ts), and ccusage 20.0.24 (`--offline --json`, pointed at
 // a temporary CLAUDE_CONFIG_DIR laid out as `projects/<project>/<session>.jsonl` and
 // `<session>/subagents/agent-*.jsonl`). Then the wall time of each tool (import + report as a user runs
 // them, each a fresh process, median of BENCH_RUNS runs, interleaved).
 // Run: pnpm -F ctxkit bench        (builds the CLI first)
 import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
+  logFilesUnder,
+  REPO_ROOT,
   type ReferenceBill,
+  rawLogDir,
   referenceBills,
   referenceResponses,
-} from '../../../test-support/claude-code-reference.js';
-import { REPO_ROOT } from '../../../test-support/transcripts.js';
+} from '@ctxkit/test-utils';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const BIN = resolve(import.meta.dirname, '../dist/cli.js');
 const CCUSAGE = createRequire(import.meta.url)
   .resolve('ccusage/package.json')
   .replace(/package\.json$/, 'src/cli.js');
-const SHARED = resolve(REPO_ROOT, '../shared/data/raw-logs/claude-code');
 const SAMPLE = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures/claude-code');
-const ROOT = existsSync(SHARED) ? SHARED : SAMPLE;
-
-function logsUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    if (statSync(path).isDirectory()) return logsUnder(path);
-    return name.endsWith('.jsonl') && !name.startsWith('expected-') ? [path] : [];
-  });
-}
-const files = logsUnder(ROOT).sort();
+const ROOT = rawLogDir('claude-code', SAMPLE);
+const files = logFilesUnder(ROOT);
 const tmp = mkdtempSync(join(tmpdir(), 'ctxkit-usage-bench-'));
 
 // ccusage's layout: projects/<project>/<session>.jsonl, subagents under <project>/<session>/subagents/.
@@ -226,7 +210,7 @@ function compare(
 }
 
 console.log(
-  `${files.length} Claude Code logs (${ROOT === SHARED ? '../shared/data/raw-logs' : 'committed sample'}), ` +
+  `${files.length} Claude Code logs (${ROOT === SAMPLE ? 'committed sample' : '../shared/data/raw-logs'}), ` +
     `${responses.length} responses in the reference; ctxkit imported ${imported.added} call(s)`,
 );
 compare(

@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
+import { loadTranscripts, REPO_ROOT } from '@ctxkit/test-utils';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
 import { JsonlUsageStore, readAgentLog, TokenUsageTracker } from '@ctxkit/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTranscripts, REPO_ROOT } from '../../../test-support/transcripts.js';
-import { toClaudeCodeLog } from './testing/claude-code-log.js';
+import { toClaudeCodeLog } from '../test/claude-code-log.js';
 
 const BIN = resolve(import.meta.dirname, '../dist/cli.js');
 const DATA = resolve(import.meta.dirname, '../data');

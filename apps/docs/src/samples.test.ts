@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTokenizer } from '@ctxkit/tokenizers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The compressor's test server speaking Ollama's wire protocol (its answers summarize what it receives);
 // test-only, so it is not part of the package's public surface.
-import { type FakeOllama, startOllama } from '../../../packages/compressor/src/testing/ollama-server.js';
+import { type FakeOllama, startOllama } from '@ctxkit/test-utils';
+import { createTokenizer } from '@ctxkit/tokenizers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freshTarballs } from '../../../scripts/pack-workspace.mjs';
 import {
   expectedOutput,
@@ -20,7 +20,7 @@ import {
   readPage,
   type Sample,
   userPages,
-} from './markdown-samples.js';
+} from '../test/markdown-samples.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const pages = userPages(repoRoot).map((file) => readPage(repoRoot, file));

@@ -7,7 +7,7 @@
  *
  *   pnpm -F @ctxkit/nanocoder bench:recall
  */
-import { qwen, type RecallRun, runRecall } from '../src/testing/recall.js';
+import { qwen, type RecallRun, runRecall } from '../test/recall.js';
 
 const median = (xs: number[]) => {
   if (xs.length === 0) return Number.NaN;

@@ -10,14 +10,14 @@
 
 import { extractLedger, ledgerItems, missingLedgerItems } from '@ctxkit/compressor';
 import { type Message, toNanocoder, toolArgumentsToString, validateConversation } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer, type VocabularyId } from '@ctxkit/tokenizers';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { compactNanocoderMessages } from '../src/compact.js';
 import { toCtxkit } from '../src/convert.js';
 import { Engine } from '../src/counting-engine.js';
-import { nanocoderModules } from '../src/testing/nanocoder-modules.js';
 import { createTokenizer } from '../src/tokenizer.js';
 import type { NanocoderMessage } from '../src/types.js';
+import { nanocoderModules } from '../test/nanocoder-modules.js';
 
 const nc = await nanocoderModules();
 const transcripts = loadTranscripts();

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NANOCODER_ROOT } from '../test/run-nanocoder.js';
 import { chooseNode, NANOCODER_MIN_NODE } from './node-runtime.js';
-import { NANOCODER_ROOT } from './testing/run-nanocoder.js';
 
 const app = new URL('..', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(join(app, 'package.json')).resolve('tsx/esm')).href;

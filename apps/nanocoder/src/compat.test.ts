@@ -2,10 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NANOCODER_CLI, NANOCODER_ROOT } from '../test/run-nanocoder.js';
 import { checkNanocoder, SUPPORTED_NANOCODER_VERSIONS, staticExportNames } from './compat.js';
 import { findNanocoderRoot } from './locate.js';
 import { registerNanocoderHooks } from './register-hooks.js';
-import { NANOCODER_CLI, NANOCODER_ROOT } from './testing/run-nanocoder.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'ctxkit-compat-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

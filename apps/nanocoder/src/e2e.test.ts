@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { acpPrompt, renderQwenChat, type ScriptedServer, startScriptedServer } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acpPrompt } from './testing/acp-client.js';
-import { renderQwenChat } from './testing/chatml.js';
 import {
   hookFlags,
   makeSandbox,
@@ -11,9 +10,8 @@ import {
   node22,
   runCli,
   type Sandbox,
-} from './testing/run-nanocoder.js';
-import { type ScriptedServer, startScriptedServer } from './testing/scripted-server.js';
-import { FILES, PROMPT, sessionFiles, sessionTurns } from './testing/session.js';
+} from '../test/run-nanocoder.js';
+import { FILES, PROMPT, sessionFiles, sessionTurns } from '../test/session.js';
 
 // The real Nanocoder CLI, headless (`--plain --json run`), against a loopback
 // OpenAI-compatible server that rejects any request over an 8k window counted

@@ -1,12 +1,12 @@
 import { isCtxkitError, type Message, toNanocoder, validateConversation } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
+import { nanocoderModules } from '../test/nanocoder-modules.js';
 import { calculateTokenBreakdown } from './breakdown.js';
 import { compactNanocoderMessages, splitInFlight } from './compact.js';
 import { toCtxkit } from './convert.js';
 import { ContextGuard } from './guard.js';
-import { nanocoderModules } from './testing/nanocoder-modules.js';
 import { createTokenizer } from './tokenizer.js';
 import type { NanocoderMessage } from './types.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qwen, RECALL_FILES, type RecallRun, runRecall } from './testing/recall.js';
+import { qwen, RECALL_FILES, type RecallRun, runRecall } from '../test/recall.js';
 
 // The real Nanocoder CLI reads 8 files (one constant each) and reports them; the loopback model
 // answers only from what its request shows and rejects requests over the window. At 8k stock

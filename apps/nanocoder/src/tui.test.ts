@@ -1,11 +1,16 @@
 import { rmSync } from 'node:fs';
+import {
+  renderQwenChat,
+  type ScriptedServer,
+  startScriptedServer,
+  type Tui,
+  tmuxPath,
+} from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderQwenChat } from './testing/chatml.js';
-import { makeSandbox, node22, type Sandbox } from './testing/run-nanocoder.js';
-import { type ScriptedServer, startScriptedServer } from './testing/scripted-server.js';
-import { FILES, PROMPT, sessionFiles, sessionTurns } from './testing/session.js';
-import { startTui, type Tui, tmuxPath } from './testing/tmux.js';
+import { startTui } from '../test/nanocoder-tui.js';
+import { makeSandbox, node22, type Sandbox } from '../test/run-nanocoder.js';
+import { FILES, PROMPT, sessionFiles, sessionTurns } from '../test/session.js';
 
 // The real Nanocoder TUI in a real terminal (tmux), typed into and read back
 // as a user would, against the loopback model server with an 8k window.

@@ -3,9 +3,9 @@
 // (mean, p99) as a ratio against node:crypto md5 measured in the same run.
 // Run: pnpm -F @ctxkit/cache bench:fingerprint
 import { createHash, hash as oneShot } from 'node:crypto';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createXXHash64, createXXHash128 } from 'hash-wasm';
 import xxhash from 'xxhash-wasm';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { messageLeaves, serializeLeaves } from '../src/canonical.js';
 import { messageFingerprint } from '../src/fingerprint.js';
 

@@ -9,10 +9,10 @@
 // Run: pnpm -F @ctxkit/cache bench      (or BENCH_STRIDE=1 pnpm -F @ctxkit/cache bench)
 import { type Message, toNanocoder } from '@ctxkit/core';
 import { TokenizerPool } from '@ctxkit/pool';
+import { loadTranscripts, usingFullSet } from '@ctxkit/test-utils';
 // Deep imports on purpose: the package root starts Nanocoder's CLI.
 import { createTokenizer as nanocoderTokenizer } from '@nanocollective/nanocoder/dist/tokenization/index.js';
 import { BoundedMap } from '@nanocollective/nanocoder/dist/utils/bounded-map.js';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ConversationCounter, messageFingerprint, TokenCountCache } from '../src/index.js';
 import { heapDelta, quantile, table } from './util.js';
 

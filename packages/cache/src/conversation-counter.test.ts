@@ -1,8 +1,8 @@
 import { isCtxkitError, type Message, requestTokens, type ToolDefinition } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ConversationCounter } from './conversation-counter.js';
 import { messageFingerprint } from './fingerprint.js';
 import { TokenCountCache } from './token-count-cache.js';

@@ -1,14 +1,11 @@
 import { isCtxkitError, type Message } from '@ctxkit/core';
+import { callMessage, loadTranscripts } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { messageFingerprint } from './fingerprint.js';
 
-const call = (args: string | Record<string, unknown>, id = 'call_1', name = 'bash'): Message => ({
-  role: 'assistant',
-  content: 'Running it.',
-  tool_calls: [{ id, type: 'function', function: { name, arguments: args } }],
-});
+// An assistant running one bash command.
+const bash = { name: 'bash', content: 'Running it.' };
 
 const image = (data: string, width?: number): Message => ({
   role: 'user',
@@ -20,18 +17,20 @@ const image = (data: string, width?: number): Message => ({
 
 describe('messageFingerprint', () => {
   it('differs for messages that differ only in tool-call arguments', () => {
-    const a = messageFingerprint(call('{"command":"ls"}'));
-    const b = messageFingerprint(call('{"command":"ls -la"}'));
-    const c = messageFingerprint(call({ command: 'rm -rf build' }));
+    const a = messageFingerprint(callMessage(['call_1'], { ...bash, arguments: '{"command":"ls"}' }));
+    const b = messageFingerprint(callMessage(['call_1'], { ...bash, arguments: '{"command":"ls -la"}' }));
+    const c = messageFingerprint(
+      callMessage(['call_1'], { ...bash, arguments: { command: 'rm -rf build' } }),
+    );
     expect(new Set([a, b, c]).size).toBe(3);
   });
 
   it('differs for messages that differ only in tool-call id, name, tool_call_id, name or reasoning', () => {
     const base: Message = { role: 'tool', content: 'ok', tool_call_id: 'call_1' };
     const prints = [
-      messageFingerprint(call('{}', 'call_1')),
-      messageFingerprint(call('{}', 'call_2')),
-      messageFingerprint(call('{}', 'call_1', 'read')),
+      messageFingerprint(callMessage(['call_1'], { ...bash, arguments: '{}' })),
+      messageFingerprint(callMessage(['call_2'], { ...bash, arguments: '{}' })),
+      messageFingerprint(callMessage(['call_1'], { ...bash, arguments: '{}', name: 'read' })),
       messageFingerprint(base),
       messageFingerprint({ ...base, tool_call_id: 'call_2' }),
       messageFingerprint({ ...base, name: 'bash' }),
@@ -66,11 +65,13 @@ describe('messageFingerprint', () => {
     const copy: Message = { ...m, id: 'm1', pinned: true, metadata: { at: 1 } };
     expect(messageFingerprint(copy)).toBe(messageFingerprint(m));
     // Arguments as an object and as its JSON string reach the provider identically.
-    expect(messageFingerprint(call({ command: 'ls' }))).toBe(messageFingerprint(call('{"command":"ls"}')));
+    expect(messageFingerprint(callMessage(['call_1'], { ...bash, arguments: { command: 'ls' } }))).toBe(
+      messageFingerprint(callMessage(['call_1'], { ...bash, arguments: '{"command":"ls"}' })),
+    );
   });
 
   it('sees in-place edits of a message it has fingerprinted before', () => {
-    const m = call('{"command":"ls"}');
+    const m = callMessage(['call_1'], { ...bash, arguments: '{"command":"ls"}' });
     const before = messageFingerprint(m);
     expect(messageFingerprint(m)).toBe(before);
     const first = m.tool_calls?.[0];

@@ -1,7 +1,7 @@
 import { isCtxkitError, type Message } from '@ctxkit/core';
+import { loadTranscripts, userMessage } from '@ctxkit/test-utils';
 import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ConversationCounter } from './conversation-counter.js';
 import { messageFingerprint } from './fingerprint.js';
 import { TokenCountCache } from './token-count-cache.js';
@@ -14,8 +14,6 @@ const sample = transcripts
   .flatMap((t) => t.messages as Message[])
   .filter((m) => JSON.stringify(m).length < 4000)
   .slice(0, 300);
-
-const user = (text: string): Message => ({ role: 'user', content: text });
 
 describe('TokenCountCache', () => {
   it('returns the tokenizer count and accounts hits and misses exactly', () => {
@@ -36,7 +34,7 @@ describe('TokenCountCache', () => {
 
   it('never serves a count across vocabularies', () => {
     const cache = new TokenCountCache();
-    const text = user('Ünïcødé and emoji 🧪 make o200k and cl100k disagree: こんにちは世界');
+    const text = userMessage('Ünïcødé and emoji 🧪 make o200k and cl100k disagree: こんにちは世界');
     expect(o200k.countMessage(text)).not.toBe(cl100k.countMessage(text));
     expect(cache.count(text, o200k)).toBe(o200k.countMessage(text));
     expect(cache.count(text, cl100k)).toBe(cl100k.countMessage(text));
@@ -69,7 +67,7 @@ describe('TokenCountCache', () => {
 
   it('evicts least-recently-used entries first when over maxEntries', () => {
     const cache = new TokenCountCache({ maxEntries: 3 });
-    const [a, b, c, d] = ['alpha', 'beta', 'gamma', 'delta'].map(user) as [
+    const [a, b, c, d] = ['alpha', 'beta', 'gamma', 'delta'].map((text) => userMessage(text)) as [
       Message,
       Message,
       Message,
@@ -90,7 +88,7 @@ describe('TokenCountCache', () => {
 
   it('stays within maxBytes', () => {
     const cache = new TokenCountCache({ maxEntries: 1000, maxBytes: 1000 });
-    for (let i = 0; i < 50; i++) cache.count(user(`message ${i}`), o200k);
+    for (let i = 0; i < 50; i++) cache.count(userMessage(`message ${i}`), o200k);
     const s = cache.stats();
     expect(s.bytes).toBeLessThanOrEqual(1000);
     expect(s.entries).toBeLessThan(50);

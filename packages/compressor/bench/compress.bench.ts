@@ -13,17 +13,16 @@ import {
   validateConversation,
   visibleText,
 } from '@ctxkit/core';
+import { loadTranscripts, type OllamaFault, refusedUrl, startOllama, usingFullSet } from '@ctxkit/test-utils';
 import { createTokenizer } from '@ctxkit/tokenizers';
 // Deep import by design: the package root starts Nanocoder's CLI.
 import { compressMessages } from '@nanocollective/nanocoder/dist/utils/message-compression.js';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { ContextCompressor, extractLedger, ledgerItems, OllamaSummarizer } from '../src/index.js';
-import { floorOf } from '../src/test-helpers.js';
-import { type OllamaFault, refusedUrl, startOllama } from '../src/testing/ollama-server.js';
-import { startRecallModel } from '../src/testing/recall-model.js';
-import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../src/testing/recall-run.js';
-import { recallTasks } from '../src/testing/recall-tasks.js';
 import { PATH_KEYS } from '../src/tool-info.js';
+import { floorOf } from '../test/protected-floor.js';
+import { startRecallModel } from '../test/recall-model.js';
+import { compressWith, runRecall, type ShapeFunction, sendEverything } from '../test/recall-run.js';
+import { recallTasks } from '../test/recall-tasks.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const RESERVE = 1000;
@@ -79,7 +78,7 @@ interface Row {
 }
 
 // Recall: the four task shapes replayed as live loops at four windows; the last request goes to a
-// loopback model that answers only from what it receives (src/testing/recall-model.ts).
+// loopback model that answers only from what it receives (test/recall-model.ts).
 {
   const model = await startRecallModel({ tokenizer });
   console.log('\n# Recall on the task shapes (facts answered right; ! = a request over the window)');

@@ -9,9 +9,9 @@ import {
 } from '@ctxkit/core';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
+import { RECALL_TOOLS, recallTasks, sourceFile } from '../test/recall-tasks.js';
 import { ContextCompressor } from './compressor.js';
 import { summaryText } from './summary-message.js';
-import { RECALL_TOOLS, recallTasks, sourceFile } from './testing/recall-tasks.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 

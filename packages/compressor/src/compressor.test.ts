@@ -5,13 +5,13 @@ import {
   validateConversation,
   visibleText,
 } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
+import { floorOf, latestUserIndex } from '../test/protected-floor.js';
 import { ContextCompressor, compressContext } from './compressor.js';
 import { ledgerItems } from './ledger.js';
 import { compactionTag, restoreOriginals } from './summary-message.js';
-import { floorOf, latestUserIndex } from './test-helpers.js';
 import type { SummaryRequest } from './types.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');

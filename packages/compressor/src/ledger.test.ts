@@ -1,4 +1,5 @@
 import type { Message } from '@ctxkit/core';
+import { callMessage, toolResult } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,42 +11,47 @@ import {
   mergeLedgers,
 } from './ledger.js';
 
-const call = (id: string, name: string, args: Record<string, unknown>): Message => ({
-  role: 'assistant',
-  content: '',
-  tool_calls: [{ id, type: 'function', function: { name, arguments: JSON.stringify(args) } }],
-});
-const result = (id: string, content: string): Message => ({ role: 'tool', tool_call_id: id, content });
-
 describe('extractLedger', () => {
   const history: Message[] = [
     {
       role: 'user',
       content: 'Add retries to the client. Never edit generated files. Tests must pass on Node 20.',
     },
-    call('1', 'Read', { file_path: '/repo/src/client.ts' }),
-    result('1', 'export class Client {}'),
-    call('2', 'Edit', { file_path: '/repo/src/client.ts', old_string: 'a', new_string: 'b' }),
-    result('2', 'The file /repo/src/client.ts has been updated successfully.'),
-    call('3', 'Write', { file_path: '/repo/src/retry.ts', content: 'export {}' }),
-    result('3', 'File created successfully'),
-    call('4', 'Bash', { command: 'npm test -- --run\necho done' }),
-    result(
+    callMessage(['1'], { name: 'Read', arguments: JSON.stringify({ file_path: '/repo/src/client.ts' }) }),
+    toolResult('1', 'export class Client {}'),
+    callMessage(['2'], {
+      name: 'Edit',
+      arguments: JSON.stringify({ file_path: '/repo/src/client.ts', old_string: 'a', new_string: 'b' }),
+    }),
+    toolResult('2', 'The file /repo/src/client.ts has been updated successfully.'),
+    callMessage(['3'], {
+      name: 'Write',
+      arguments: JSON.stringify({ file_path: '/repo/src/retry.ts', content: 'export {}' }),
+    }),
+    toolResult('3', 'File created successfully'),
+    callMessage(['4'], {
+      name: 'Bash',
+      arguments: JSON.stringify({ command: 'npm test -- --run\necho done' }),
+    }),
+    toolResult(
       '4',
       'Error: Exit code 1\nFAIL src/client.test.ts\nTypeError: fetch is not a function\n    at Client.get (src/client.ts:3:5)',
     ),
-    call('5', 'exec_command', { cmd: 'git status --short' }),
-    result('5', 'Chunk ID: 1\nProcess exited with code 0\nOutput:\n M src/client.ts'),
-    call('6', 'TodoWrite', {
-      todos: [
-        { content: 'Add retries', status: 'completed' },
-        { content: 'Document the retry option', status: 'pending' },
-        { content: 'Run the full suite', status: 'in_progress' },
-      ],
+    callMessage(['5'], { name: 'exec_command', arguments: JSON.stringify({ cmd: 'git status --short' }) }),
+    toolResult('5', 'Chunk ID: 1\nProcess exited with code 0\nOutput:\n M src/client.ts'),
+    callMessage(['6'], {
+      name: 'TodoWrite',
+      arguments: JSON.stringify({
+        todos: [
+          { content: 'Add retries', status: 'completed' },
+          { content: 'Document the retry option', status: 'pending' },
+          { content: 'Run the full suite', status: 'in_progress' },
+        ],
+      }),
     }),
-    result('6', 'Todos have been modified successfully.'),
-    call('7', 'Read', { file_path: '/repo/missing.ts' }),
-    result('7', '<tool_use_error>File does not exist.</tool_use_error>'),
+    toolResult('6', 'Todos have been modified successfully.'),
+    callMessage(['7'], { name: 'Read', arguments: JSON.stringify({ file_path: '/repo/missing.ts' }) }),
+    toolResult('7', '<tool_use_error>File does not exist.</tool_use_error>'),
   ];
   const ledger = extractLedger(history);
 

@@ -2,14 +2,21 @@ import type { ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CtxkitError, type Message, messageText, validateConversation } from '@ctxkit/core';
+import {
+  type FakeOllama,
+  type Loopback,
+  listenLoopback,
+  loadTranscripts,
+  type OllamaFault,
+  readBody,
+  refusedUrl,
+  startOllama,
+} from '@ctxkit/test-utils';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { ContextCompressor } from './compressor.js';
 import { emptyLedger, ledgerItems } from './ledger.js';
 import { OllamaSummarizer } from './ollama.js';
-import { type Loopback, listenLoopback, readBody } from './testing/loopback.js';
-import { type FakeOllama, type OllamaFault, refusedUrl, startOllama } from './testing/ollama-server.js';
 import type { SummaryRequest } from './types.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');

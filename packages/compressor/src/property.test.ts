@@ -2,10 +2,10 @@ import { isCtxkitError, type Message, messageText, validateConversation, visible
 import { createTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { latestUserIndex } from '../test/protected-floor.js';
 import { ContextCompressor } from './compressor.js';
 import { ledgerItems } from './ledger.js';
 import { restoreOriginals, unwrapOriginal } from './summary-message.js';
-import { latestUserIndex } from './test-helpers.js';
 
 const tokenizer = createTokenizer('openai', 'gpt-4o');
 const WORDS = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sourceFile } from '../test/recall-tasks.js';
 import { outline, pruneStub } from './prune.js';
-import { sourceFile } from './testing/recall-tasks.js';
 import type { CallInfo } from './tool-info.js';
 
 const call = (name: string, args: Record<string, unknown>): CallInfo => ({ id: 'c1', name, args });

@@ -1,22 +1,16 @@
+import { callMessage, toolResult } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { groupTurns } from './turn-groups.js';
 import type { Message } from './types.js';
-
-const call = (ids: string[]): Message => ({
-  role: 'assistant',
-  content: '',
-  tool_calls: ids.map((id) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } })),
-});
-const result = (id: string): Message => ({ role: 'tool', tool_call_id: id, content: 'ok' });
 
 describe('groupTurns', () => {
   it('groups an assistant message with all of its parallel results, in any order', () => {
     const msgs: Message[] = [
       { role: 'user', content: 'go' },
-      call(['a', 'b', 'c']),
-      result('c'),
-      result('a'),
-      result('b'),
+      callMessage(['a', 'b', 'c']),
+      toolResult('c'),
+      toolResult('a'),
+      toolResult('b'),
     ];
     const groups = groupTurns(msgs);
     expect(groups.map((g) => [g.start, g.end, g.role])).toEqual([
@@ -27,12 +21,17 @@ describe('groupTurns', () => {
   });
 
   it('reports calls still waiting for their result', () => {
-    const groups = groupTurns([{ role: 'user', content: 'go' }, call(['a', 'b']), result('b')]);
+    const groups = groupTurns([{ role: 'user', content: 'go' }, callMessage(['a', 'b']), toolResult('b')]);
     expect(groups[1]?.pendingToolCallIds).toEqual(['a']);
   });
 
   it('keeps a result that answers no adjacent call as its own group instead of losing it', () => {
-    const msgs: Message[] = [call(['a']), { role: 'user', content: 'x' }, result('a'), result('zz')];
+    const msgs: Message[] = [
+      callMessage(['a']),
+      { role: 'user', content: 'x' },
+      toolResult('a'),
+      toolResult('zz'),
+    ];
     const groups = groupTurns(msgs);
     expect(groups.map((g) => g.role)).toEqual(['assistant', 'user', 'tool', 'tool']);
     expect(groups.flatMap((g) => g.messages)).toEqual(msgs);
@@ -43,10 +42,10 @@ describe('groupTurns', () => {
     // make one group of these four and tie the orphan `zz` and the second `a` to a turn they do not answer.
     const msgs: Message[] = [
       { role: 'user', content: 'go' },
-      call(['a']),
-      result('a'),
-      result('zz'),
-      result('a'),
+      callMessage(['a']),
+      toolResult('a'),
+      toolResult('zz'),
+      toolResult('a'),
     ];
     const groups = groupTurns(msgs);
     expect(groups.map((g) => [g.start, g.end, g.role])).toEqual([
@@ -59,7 +58,7 @@ describe('groupTurns', () => {
   });
 
   it('keeps the group of a live loop open for its pending calls only', () => {
-    const groups = groupTurns([{ role: 'user', content: 'go' }, call(['a', 'b']), result('b'), result('x')]);
+    const groups = groupTurns([{ role: 'user', content: 'go' }, callMessage(['a', 'b']), toolResult('b'), toolResult('x')]);
     expect(groups.map((g) => [g.start, g.end])).toEqual([
       [0, 1],
       [1, 3],

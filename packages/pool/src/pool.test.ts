@@ -1,4 +1,5 @@
 import { isCtxkitError, type Tokenizer } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import {
   createTokenizer,
   createVocabularyTokenizer,
@@ -7,7 +8,6 @@ import {
   type VocabularyId,
 } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import type { PooledTokenizer } from './handle.js';
 import { POOL_MODELS_KEPT, TokenizerPool } from './pool.js';
 

@@ -1,12 +1,12 @@
 // `pnpm -F @ctxkit/sliding-window bench`: the window against the original request's re-summing window,
 // a 100,000-case stress run, and the transcript replay figures. Figures are ratios measured in one run.
 import { type Message, repairConversation, validateConversation } from '@ctxkit/core';
+import { loadTranscripts, scriptArb, usingFullSet } from '@ctxkit/test-utils';
 import fc from 'fast-check';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
 import { fitToBudget, SlidingWindowContextManager } from '../src/index.js';
-import { memoizedO200kCount, o200kCount } from '../src/o200k-count.js';
-import { emptyFigures, type ReplayFigures, replay } from '../src/replay-support.js';
-import { charCount, checkScript, scriptArb, type Violations } from '../src/test-support.js';
+import { memoizedO200kCount, o200kCount } from '../test/o200k-count.js';
+import { emptyFigures, type ReplayFigures, replay } from '../test/replay.js';
+import { charCount, checkScript, type Violations } from '../test/window-oracle.js';
 
 const ADDS = 100_000;
 const BUDGET = 32_000;

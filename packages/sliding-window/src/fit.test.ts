@@ -1,25 +1,9 @@
 import { CtxkitError, type Message, validateConversation } from '@ctxkit/core';
+import { assistantMessage, callMessage, systemMessage, toolResult, userMessage } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { charCount, textOfTokens } from '../test/window-oracle.js';
 import { fitToBudget } from './fit.js';
 import { SlidingWindowContextManager } from './manager.js';
-import { charCount } from './test-support.js';
-
-const words = (tokens: number) => 'abcd'.repeat(Math.max(0, tokens - 4));
-const msg = (role: 'system' | 'user' | 'assistant', tokens: number, id?: string): Message => ({
-  role,
-  content: words(tokens),
-  id,
-});
-const call = (ids: string[]): Message => ({
-  role: 'assistant',
-  content: '',
-  tool_calls: ids.map((c) => ({ id: c, type: 'function', function: { name: 'f', arguments: {} } })),
-});
-const result = (id: string, tokens: number): Message => ({
-  role: 'tool',
-  tool_call_id: id,
-  content: words(tokens),
-});
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -31,14 +15,14 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 const history: Message[] = [
-  msg('system', 10, 's'),
-  msg('user', 20, 'task'),
-  call(['a', 'b']),
-  result('b', 30),
-  result('a', 30),
-  msg('assistant', 20, 'r1'),
-  msg('user', 20, 'u2'),
-  msg('assistant', 20, 'r2'),
+  systemMessage(textOfTokens(10), { id: 's' }),
+  userMessage(textOfTokens(20), { id: 'task' }),
+  callMessage(['a', 'b'], { arguments: {} }),
+  toolResult('b', textOfTokens(30)),
+  toolResult('a', textOfTokens(30)),
+  assistantMessage(textOfTokens(20), { id: 'r1' }),
+  userMessage(textOfTokens(20), { id: 'u2' }),
+  assistantMessage(textOfTokens(20), { id: 'r2' }),
 ];
 
 describe('fitToBudget', () => {
@@ -95,7 +79,12 @@ describe('fitToBudget', () => {
 
   it('rejects an invalid conversation and bad options with typed errors', () => {
     expect(
-      codeOf(() => fitToBudget([msg('user', 5), result('zz', 5)], { maxTokens: 100, count: charCount })),
+      codeOf(() =>
+        fitToBudget([userMessage(textOfTokens(5)), toolResult('zz', textOfTokens(5))], {
+          maxTokens: 100,
+          count: charCount,
+        }),
+      ),
     ).toBe('INVALID_CONVERSATION');
     expect(codeOf(() => fitToBudget(history, { maxTokens: -1, count: charCount }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => fitToBudget(history, { maxTokens: 100 }))).toBe('INVALID_ARGUMENT');
@@ -105,7 +94,11 @@ describe('fitToBudget', () => {
   });
 
   it('keeps a pending tool call at the end of a live loop', () => {
-    const live = [msg('user', 10), call(['x', 'y']), result('x', 10)];
+    const live = [
+      userMessage(textOfTokens(10)),
+      callMessage(['x', 'y'], { arguments: {} }),
+      toolResult('x', textOfTokens(10)),
+    ];
     const fit = fitToBudget(live, { maxTokens: 100, count: charCount });
     expect(fit.messages).toEqual(live);
     expect(validateConversation(fit.messages, { allowPendingCalls: true })).toEqual([]);

@@ -1,25 +1,8 @@
 import { CtxkitError, type Message, type Tokenizer, validateConversation } from '@ctxkit/core';
+import { assistantMessage, callMessage, systemMessage, toolResult, userMessage } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { charCount, textOfTokens } from '../test/window-oracle.js';
 import { SlidingWindowContextManager } from './manager.js';
-import { charCount } from './test-support.js';
-
-// Messages whose cost is exactly `tokens` under `tokensOf`: 4 framing + ceil(chars / 4).
-const words = (tokens: number) => 'abcd'.repeat(Math.max(0, tokens - 4));
-const sys = (tokens = 10, id?: string): Message => ({ role: 'system', content: words(tokens), id });
-const user = (tokens = 10, id?: string): Message => ({ role: 'user', content: words(tokens), id });
-const reply = (tokens = 10, id?: string): Message => ({ role: 'assistant', content: words(tokens), id });
-const call = (ids: string[], id?: string): Message => ({
-  role: 'assistant',
-  content: '',
-  id,
-  tool_calls: ids.map((c) => ({ id: c, type: 'function', function: { name: 'f', arguments: '{}' } })),
-});
-const result = (callId: string, tokens = 10, id?: string): Message => ({
-  role: 'tool',
-  tool_call_id: callId,
-  content: words(tokens),
-  id,
-});
 
 const make = (
   maxTokens: number,
@@ -51,7 +34,12 @@ describe('SlidingWindowContextManager', () => {
         return charCount(m);
       },
     });
-    const msgs = [sys(20), user(30), reply(40), user(50)];
+    const msgs = [
+      systemMessage(textOfTokens(20)),
+      userMessage(textOfTokens(30)),
+      assistantMessage(textOfTokens(40)),
+      userMessage(textOfTokens(50)),
+    ];
     w.addMany(msgs);
     expect(calls).toBe(4);
     expect(w.totalTokens()).toBe(140);
@@ -71,15 +59,15 @@ describe('SlidingWindowContextManager', () => {
       countMessages: (ms) => ms.reduce((s, m) => s + charCount(m) * 2, 0),
     };
     const w = new SlidingWindowContextManager({ maxTokens: 100, tokenizer });
-    w.add(user(10));
+    w.add(userMessage(textOfTokens(10)));
     expect(w.totalTokens()).toBe(20);
   });
 
   it('evicts the oldest messages first and never exceeds the budget', () => {
     const w = make(50, { keepFirstUserMessage: false });
-    const a = user(20);
-    const b = reply(20);
-    const c = user(20);
+    const a = userMessage(textOfTokens(20));
+    const b = assistantMessage(textOfTokens(20));
+    const c = userMessage(textOfTokens(20));
     w.addMany([a, b]);
     expect(w.add(c)).toEqual([a, b]);
     expect(w.messages()).toEqual([c]);
@@ -89,9 +77,15 @@ describe('SlidingWindowContextManager', () => {
 
   it('always keeps system messages, in their place', () => {
     const w = make(60, { keepFirstUserMessage: false });
-    const s1 = sys(10);
-    const s2 = sys(10);
-    w.addMany([s1, user(20), reply(20), s2, user(20)]);
+    const s1 = systemMessage(textOfTokens(10));
+    const s2 = systemMessage(textOfTokens(10));
+    w.addMany([
+      s1,
+      userMessage(textOfTokens(20)),
+      assistantMessage(textOfTokens(20)),
+      s2,
+      userMessage(textOfTokens(20)),
+    ]);
     const out = w.messages();
     expect(out[0]).toBe(s1);
     expect(out).toContain(s2);
@@ -100,12 +94,24 @@ describe('SlidingWindowContextManager', () => {
   });
 
   it('keeps the first user message by default, and drops it when told not to', () => {
-    const task = user(20, 'task');
+    const task = userMessage(textOfTokens(20), { id: 'task' });
     const w = make(60);
-    w.addMany([task, reply(20), user(20), reply(20), user(20)]);
+    w.addMany([
+      task,
+      assistantMessage(textOfTokens(20)),
+      userMessage(textOfTokens(20)),
+      assistantMessage(textOfTokens(20)),
+      userMessage(textOfTokens(20)),
+    ]);
     expect(w.messages()[0]).toBe(task);
     const w2 = make(60, { keepFirstUserMessage: false });
-    w2.addMany([task, reply(20), user(20), reply(20), user(20)]);
+    w2.addMany([
+      task,
+      assistantMessage(textOfTokens(20)),
+      userMessage(textOfTokens(20)),
+      assistantMessage(textOfTokens(20)),
+      userMessage(textOfTokens(20)),
+    ]);
     expect(w2.messages()).not.toContain(task);
     expectValid(w);
     expectValid(w2);
@@ -113,14 +119,15 @@ describe('SlidingWindowContextManager', () => {
 
   it('keeps pinned messages by id, predicate, flag and index, in order', () => {
     const w = make(100, { keepFirstUserMessage: false });
-    const a = user(20, 'a');
-    const b = reply(20, 'b');
-    const c = user(20, 'c');
-    const d: Message = { ...reply(20, 'd'), pinned: true };
+    const a = userMessage(textOfTokens(20), { id: 'a' });
+    const b = assistantMessage(textOfTokens(20), { id: 'b' });
+    const c = userMessage(textOfTokens(20), { id: 'c' });
+    const d = assistantMessage(textOfTokens(20), { id: 'd', pinned: true });
     w.addMany([a, b, c, d]);
     expect(w.pin('a')).toBe(1);
     expect(w.pin((m) => m.id === 'c')).toBe(1);
-    for (let i = 0; i < 10; i++) w.addMany([user(10), reply(10)]);
+    for (let i = 0; i < 10; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     const out = w.messages();
     // b answered a but is not pinned itself: it leaves; d keeps c, the question it answers.
     expect(out.slice(0, 3)).toEqual([a, c, d]);
@@ -130,13 +137,14 @@ describe('SlidingWindowContextManager', () => {
 
   it('a pinned assistant turn keeps its whole tool group and the user message it answers', () => {
     const w = make(120, { keepFirstUserMessage: false });
-    const q = user(10, 'q');
-    const a = call(['x', 'y'], 'a');
-    const rx = result('x', 10);
-    const ry = result('y', 10);
+    const q = userMessage(textOfTokens(10), { id: 'q' });
+    const a = callMessage(['x', 'y'], { id: 'a' });
+    const rx = toolResult('x', textOfTokens(10));
+    const ry = toolResult('y', textOfTokens(10));
     w.addMany([q, a, rx, ry]);
     w.pin('a');
-    for (let i = 0; i < 10; i++) w.addMany([user(10), reply(10)]);
+    for (let i = 0; i < 10; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     const out = w.messages();
     expect(out.slice(0, 4)).toEqual([q, a, rx, ry]);
     expectValid(w);
@@ -144,32 +152,41 @@ describe('SlidingWindowContextManager', () => {
 
   it('pinning a tool result keeps its call and its sibling results', () => {
     const w = make(120, { keepFirstUserMessage: false });
-    const q = user(10);
-    const a = call(['x', 'y', 'z']);
-    const results = [result('y', 10, 'ry'), result('x', 10), result('z', 10)];
+    const q = userMessage(textOfTokens(10));
+    const a = callMessage(['x', 'y', 'z']);
+    const results = [
+      toolResult('y', textOfTokens(10), { id: 'ry' }),
+      toolResult('x', textOfTokens(10)),
+      toolResult('z', textOfTokens(10)),
+    ];
     w.addMany([q, a, ...results]);
     expect(w.pin('ry')).toBe(1);
-    for (let i = 0; i < 10; i++) w.addMany([user(10), reply(10)]);
+    for (let i = 0; i < 10; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     expect(w.messages().slice(0, 5)).toEqual([q, a, ...results]);
     expectValid(w);
   });
 
   it('evicts a tool call together with all of its parallel results', () => {
     const w = make(200, { keepFirstUserMessage: false });
-    const q = user(10);
-    const a = call(['p', 'q', 'r']);
-    const rs = [result('r', 30), result('p', 30), result('q', 30)];
+    const q = userMessage(textOfTokens(10));
+    const a = callMessage(['p', 'q', 'r']);
+    const rs = [
+      toolResult('r', textOfTokens(30)),
+      toolResult('p', textOfTokens(30)),
+      toolResult('q', textOfTokens(30)),
+    ];
     w.addMany([q, a, ...rs]);
-    const evicted = w.addMany([user(60), reply(60)]);
+    const evicted = w.addMany([userMessage(textOfTokens(60)), assistantMessage(textOfTokens(60))]);
     expect(evicted).toEqual([q, a, ...rs]);
     expectValid(w);
   });
 
   it('in a long tool loop, keeps the user message and evicts the oldest turns behind it', () => {
     const w = make(100, { keepFirstUserMessage: false });
-    const q = user(10, 'q');
+    const q = userMessage(textOfTokens(10), { id: 'q' });
     w.add(q);
-    for (let i = 0; i < 20; i++) w.addMany([call([`c${i}`]), result(`c${i}`, 15)]);
+    for (let i = 0; i < 20; i++) w.addMany([callMessage([`c${i}`]), toolResult(`c${i}`, textOfTokens(15))]);
     const out = w.messages();
     expect(out[0]).toBe(q);
     expect(out[1]?.role).toBe('assistant');
@@ -179,12 +196,12 @@ describe('SlidingWindowContextManager', () => {
 
   it("an exchange's user message leaves with its last turn, never before", () => {
     const w = make(80, { keepFirstUserMessage: false });
-    const q1 = user(10);
-    const t1 = reply(20);
-    const t2 = reply(20);
+    const q1 = userMessage(textOfTokens(10));
+    const t1 = assistantMessage(textOfTokens(20));
+    const t2 = assistantMessage(textOfTokens(20));
     w.addMany([q1, t1, t2]);
-    expect(w.add(user(40))).toEqual([t1]); // q1 stays: t2 still answers it
-    const evicted = w.add(reply(20));
+    expect(w.add(userMessage(textOfTokens(40)))).toEqual([t1]); // q1 stays: t2 still answers it
+    const evicted = w.add(assistantMessage(textOfTokens(20)));
     expect(evicted).toEqual([q1, t2]); // conversation order
     expect(w.dropped()).toEqual([q1, t1, t2]);
     expect(w.messages()[0]?.role).toBe('user');
@@ -193,31 +210,31 @@ describe('SlidingWindowContextManager', () => {
 
   it('throws BUDGET_EXCEEDED with the figures and changes nothing when the newest turn cannot fit', () => {
     const w = make(100);
-    w.addMany([sys(20), user(20)]);
+    w.addMany([systemMessage(textOfTokens(20)), userMessage(textOfTokens(20))]);
     const before = w.messages();
-    const err = budgetError(() => w.add(reply(70)));
+    const err = budgetError(() => w.add(assistantMessage(textOfTokens(70))));
     expect(err.code).toBe('BUDGET_EXCEEDED');
     expect(err.details).toMatchObject({ needed: 110, budget: 100, pinnedTokens: 40, messageTokens: 70 });
     expect(w.messages()).toEqual(before);
     expect(w.totalTokens()).toBe(40);
-    w.add(reply(60));
+    w.add(assistantMessage(textOfTokens(60)));
     expect(w.totalTokens()).toBe(100);
   });
 
   it('never drops a pin to make room', () => {
     const w = make(100, { keepFirstUserMessage: false });
-    w.addMany([user(40, 'keep'), reply(10)]);
+    w.addMany([userMessage(textOfTokens(40), { id: 'keep' }), assistantMessage(textOfTokens(10))]);
     w.pin('keep');
-    expect(budgetError(() => w.add(user(70))).code).toBe('BUDGET_EXCEEDED');
+    expect(budgetError(() => w.add(userMessage(textOfTokens(70)))).code).toBe('BUDGET_EXCEEDED');
     expect(w.messages().map((m) => m.id)).toContain('keep');
   });
 
   it('a tool result that cannot fit is refused and the call stays pending', () => {
     const w = make(100, { keepFirstUserMessage: false });
-    w.addMany([user(10), call(['x'])]);
-    expect(budgetError(() => w.add(result('x', 95))).code).toBe('BUDGET_EXCEEDED');
+    w.addMany([userMessage(textOfTokens(10)), callMessage(['x'])]);
+    expect(budgetError(() => w.add(toolResult('x', textOfTokens(95)))).code).toBe('BUDGET_EXCEEDED');
     expect(w.pendingToolCalls()).toEqual(['x']);
-    w.add(result('x', 50));
+    w.add(toolResult('x', textOfTokens(50)));
     expect(w.pendingToolCalls()).toEqual([]);
     expect(validateConversation(w.messages())).toEqual([]);
   });
@@ -225,36 +242,40 @@ describe('SlidingWindowContextManager', () => {
   it('reserves tokens for the reply', () => {
     const w = make(100, { reserveTokens: 40, keepFirstUserMessage: false });
     expect(w.budget).toBe(60);
-    w.addMany([user(30), reply(30), user(30)]);
+    w.addMany([
+      userMessage(textOfTokens(30)),
+      assistantMessage(textOfTokens(30)),
+      userMessage(textOfTokens(30)),
+    ]);
     expect(w.totalTokens()).toBeLessThanOrEqual(60);
     expect(w.remainingTokens()).toBe(60 - w.totalTokens());
   });
 
   it('in a live loop, messages() keeps the pending call unless asked to omit it', () => {
     const w = make(500);
-    const q = user(10);
-    const a = call(['x', 'y']);
-    const rx = result('x');
+    const q = userMessage(textOfTokens(10));
+    const a = callMessage(['x', 'y']);
+    const rx = toolResult('x', textOfTokens(10));
     w.addMany([q, a, rx]);
     expect(w.pendingToolCalls()).toEqual(['y']);
     expect(validateConversation(w.messages(), { allowPendingCalls: true })).toEqual([]);
     expect(validateConversation(w.messages()).map((p) => p.kind)).toEqual(['unanswered_tool_call']);
     expect(w.messages({ pending: 'omit' })).toEqual([q]);
     expect(validateConversation(w.messages({ pending: 'omit' }))).toEqual([]);
-    w.add(result('y'));
+    w.add(toolResult('y', textOfTokens(10)));
     expect(validateConversation(w.messages())).toEqual([]);
   });
 
   it('rejects messages that would break the conversation, leaving it unchanged', () => {
     const w = make(500);
-    expect(budgetError(() => w.add(reply())).code).toBe('INVALID_CONVERSATION'); // first must be user
-    w.addMany([user(), call(['x'])]);
-    expect(budgetError(() => w.add(user())).code).toBe('INVALID_CONVERSATION'); // call still pending
-    expect(budgetError(() => w.add(result('nope'))).code).toBe('INVALID_CONVERSATION'); // orphan
-    w.add(result('x'));
-    expect(budgetError(() => w.add(result('x'))).code).toBe('INVALID_CONVERSATION'); // answered twice
-    expect(budgetError(() => w.add(call(['x']))).code).toBe('INVALID_CONVERSATION'); // reused id
-    expect(budgetError(() => w.add(call(['k', 'k']))).code).toBe('INVALID_CONVERSATION');
+    expect(budgetError(() => w.add(assistantMessage(textOfTokens(10)))).code).toBe('INVALID_CONVERSATION'); // first must be user
+    w.addMany([userMessage(textOfTokens(10)), callMessage(['x'])]);
+    expect(budgetError(() => w.add(userMessage(textOfTokens(10)))).code).toBe('INVALID_CONVERSATION'); // call still pending
+    expect(budgetError(() => w.add(toolResult('nope', textOfTokens(10)))).code).toBe('INVALID_CONVERSATION'); // orphan
+    w.add(toolResult('x', textOfTokens(10)));
+    expect(budgetError(() => w.add(toolResult('x', textOfTokens(10)))).code).toBe('INVALID_CONVERSATION'); // answered twice
+    expect(budgetError(() => w.add(callMessage(['x']))).code).toBe('INVALID_CONVERSATION'); // reused id
+    expect(budgetError(() => w.add(callMessage(['k', 'k']))).code).toBe('INVALID_CONVERSATION');
     expect(budgetError(() => w.add({ role: 'robot', content: '' } as never)).code).toBe('INVALID_MESSAGE');
     expect(validateConversation(w.messages())).toEqual([]);
     expect(w.size).toBe(3);
@@ -262,7 +283,13 @@ describe('SlidingWindowContextManager', () => {
 
   it('addMany reports the index of the message that failed', () => {
     const w = make(500);
-    const err = budgetError(() => w.addMany([user(), reply(), result('x')]));
+    const err = budgetError(() =>
+      w.addMany([
+        userMessage(textOfTokens(10)),
+        assistantMessage(textOfTokens(10)),
+        toolResult('x', textOfTokens(10)),
+      ]),
+    );
     expect(err.details).toMatchObject({ index: 2 });
     expect(w.size).toBe(2);
   });
@@ -274,28 +301,28 @@ describe('SlidingWindowContextManager', () => {
       'INVALID_ARGUMENT',
     );
     const nan = make(100, { count: () => Number.NaN });
-    expect(budgetError(() => nan.add(user())).code).toBe('INVALID_ARGUMENT');
+    expect(budgetError(() => nan.add(userMessage(textOfTokens(10)))).code).toBe('INVALID_ARGUMENT');
     const throwing = make(100, {
       count: () => {
         throw new Error('boom');
       },
     });
-    expect(budgetError(() => throwing.add(user())).code).toBe('INVALID_ARGUMENT');
+    expect(budgetError(() => throwing.add(userMessage(textOfTokens(10)))).code).toBe('INVALID_ARGUMENT');
     expect(budgetError(() => make(100).pinMessage(3)).code).toBe('INVALID_ARGUMENT');
   });
 
   it('unpinning makes a message evictable again; system messages stay pinned', () => {
     const w = make(100, { keepFirstUserMessage: false });
-    const s = sys(10, 's');
-    const a = user(20, 'a');
-    w.addMany([s, a, reply(10)]);
+    const s = systemMessage(textOfTokens(10), { id: 's' });
+    const a = userMessage(textOfTokens(20), { id: 'a' });
+    w.addMany([s, a, assistantMessage(textOfTokens(10))]);
     w.pin('a');
     expect(w.isPinned(a)).toBe(true);
     expect(w.unpin('a')).toBe(1);
     expect(w.unpin('s')).toBe(0);
     expect(w.isPinned(a)).toBe(false);
     expect(w.isPinned(s)).toBe(true);
-    w.addMany([user(40), reply(30)]);
+    w.addMany([userMessage(textOfTokens(40)), assistantMessage(textOfTokens(30))]);
     expect(w.messages()).not.toContain(a);
     expect(w.messages()[0]).toBe(s);
     expectValid(w);
@@ -304,13 +331,14 @@ describe('SlidingWindowContextManager', () => {
   describe('unpin removes only the rule it names', () => {
     /** Adds enough traffic that every unpinned message of the first exchanges is evicted. */
     const flood = (w: SlidingWindowContextManager) => {
-      for (let i = 0; i < 8; i++) w.addMany([user(10), reply(10)]);
+      for (let i = 0; i < 8; i++)
+        w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     };
 
     it("keeps a message's own pinned: true flag", () => {
       const w = make(80, { keepFirstUserMessage: false });
-      const a: Message = { ...user(20, 'a'), pinned: true };
-      w.addMany([a, reply(10)]);
+      const a = userMessage(textOfTokens(20), { id: 'a', pinned: true });
+      w.addMany([a, assistantMessage(textOfTokens(10))]);
       w.pin('a');
       expect(w.unpin('a')).toBe(0);
       flood(w);
@@ -322,8 +350,8 @@ describe('SlidingWindowContextManager', () => {
     it('keeps a pin that another rule (a predicate) still applies', () => {
       const w = make(80, { keepFirstUserMessage: false });
       const keep = (m: Message) => m.metadata?.keep === true;
-      const a: Message = { ...user(20, 'a'), metadata: { keep: true } };
-      w.addMany([a, reply(10)]);
+      const a = userMessage(textOfTokens(20), { id: 'a', metadata: { keep: true } });
+      w.addMany([a, assistantMessage(textOfTokens(10))]);
       w.pin(keep);
       expect(w.pin('a')).toBe(0);
       expect(w.unpin('a')).toBe(0);
@@ -339,8 +367,8 @@ describe('SlidingWindowContextManager', () => {
       const w = make(80, { keepFirstUserMessage: false });
       const keep = (m: Message) => m.metadata?.keep === true;
       w.pin(keep);
-      const a: Message = { ...user(20, 'a'), metadata: { keep: true } };
-      w.addMany([a, reply(10)]);
+      const a = userMessage(textOfTokens(20), { id: 'a', metadata: { keep: true } });
+      w.addMany([a, assistantMessage(textOfTokens(10))]);
       w.pin('a');
       expect(w.unpin(keep)).toBe(0);
       flood(w);
@@ -349,8 +377,8 @@ describe('SlidingWindowContextManager', () => {
 
     it('keeps a pinMessage pin; unpinMessage removes it', () => {
       const w = make(80, { keepFirstUserMessage: false });
-      const a = user(20, 'a');
-      w.addMany([a, reply(10)]);
+      const a = userMessage(textOfTokens(20), { id: 'a' });
+      w.addMany([a, assistantMessage(textOfTokens(10))]);
       expect(w.pinMessage(0)).toBe(true);
       w.pin('a');
       expect(w.unpin('a')).toBe(0);
@@ -367,21 +395,28 @@ describe('SlidingWindowContextManager', () => {
     const w = make(80, { keepFirstUserMessage: false });
     const rule = (m: Message) => m.metadata?.rule === true;
     w.pin(rule);
-    const r: Message = { role: 'user', content: words(20), metadata: { rule: true } };
-    w.addMany([user(10), r, reply(10)]);
-    for (let i = 0; i < 5; i++) w.addMany([user(10), reply(10)]);
+    const r: Message = { role: 'user', content: textOfTokens(20), metadata: { rule: true } };
+    w.addMany([userMessage(textOfTokens(10)), r, assistantMessage(textOfTokens(10))]);
+    for (let i = 0; i < 5; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     expect(w.messages()).toContain(r);
     w.unpin(rule);
-    for (let i = 0; i < 5; i++) w.addMany([user(10), reply(10)]);
+    for (let i = 0; i < 5; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     expect(w.messages()).not.toContain(r);
   });
 
   it('pinMessage(index) pins the message at that index of messages()', () => {
     const w = make(60, { keepFirstUserMessage: false });
-    w.addMany([user(10), reply(10), user(10)]);
+    w.addMany([
+      userMessage(textOfTokens(10)),
+      assistantMessage(textOfTokens(10)),
+      userMessage(textOfTokens(10)),
+    ]);
     const target = w.messages()[1] as Message;
     expect(w.pinMessage(1)).toBe(true);
-    for (let i = 0; i < 5; i++) w.addMany([user(10), reply(10)]);
+    for (let i = 0; i < 5; i++)
+      w.addMany([userMessage(textOfTokens(10)), assistantMessage(textOfTokens(10))]);
     expect(w.messages()).toContain(target);
     expectValid(w);
   });
@@ -391,27 +426,31 @@ describe('SlidingWindowContextManager', () => {
     const w = make(50, { keepFirstUserMessage: false, onEvict: (e) => events.push(e.messages) });
     const extra: number[] = [];
     const off = w.onEvict((e) => extra.push(e.totalTokens));
-    const a = user(20);
-    const b = reply(20);
-    w.addMany([a, b, user(20)]);
+    const a = userMessage(textOfTokens(20));
+    const b = assistantMessage(textOfTokens(20));
+    w.addMany([a, b, userMessage(textOfTokens(20))]);
     expect(events).toEqual([[a, b]]);
     expect(extra).toEqual([20]);
     off();
-    w.addMany([reply(20), user(20)]);
+    w.addMany([assistantMessage(textOfTokens(20)), userMessage(textOfTokens(20))]);
     expect(extra).toEqual([20]);
     expect(events.length).toBe(2);
   });
 
   it('takeDropped hands each dropped message over once', () => {
     const w = make(45, { keepFirstUserMessage: false });
-    w.addMany([user(20), reply(20), user(20)]);
+    w.addMany([
+      userMessage(textOfTokens(20)),
+      assistantMessage(textOfTokens(20)),
+      userMessage(textOfTokens(20)),
+    ]);
     expect(w.takeDropped().length).toBe(2);
     expect(w.dropped()).toEqual([]);
   });
 
   it('keeps the aliases of the original request', () => {
     const w = make(100);
-    w.addMessage(user(10));
+    w.addMessage(userMessage(textOfTokens(10)));
     expect(w.getMessages()).toEqual(w.messages());
     expect(w.getTotalTokens()).toBe(w.totalTokens());
   });

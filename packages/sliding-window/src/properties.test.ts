@@ -1,17 +1,16 @@
 import { groupTurns, type Message, validateConversation } from '@ctxkit/core';
+import { type Op, scriptArb } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitToBudget } from './fit.js';
-import { SlidingWindowContextManager } from './manager.js';
 import {
   charCount,
   checkScript,
   everyTurnKeepsItsQuestion,
   isSubsequence,
-  type Op,
   requiredTokens,
-  scriptArb,
-} from './test-support.js';
+} from '../test/window-oracle.js';
+import { fitToBudget } from './fit.js';
+import { SlidingWindowContextManager } from './manager.js';
 
 // 5,000 + 2,500 + 2,000 + 1,000 = 10,500 generated cases.
 const deps = { Manager: SlidingWindowContextManager, fitToBudget, validateConversation };

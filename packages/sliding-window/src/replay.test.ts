@@ -1,9 +1,9 @@
 import type { Message } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
-import { memoizedO200kCount } from './o200k-count.js';
-import { emptyFigures, replay } from './replay-support.js';
-import { charCount } from './test-support.js';
+import { memoizedO200kCount } from '../test/o200k-count.js';
+import { emptyFigures, replay } from '../test/replay.js';
+import { charCount } from '../test/window-oracle.js';
 
 const transcripts = loadTranscripts();
 const LIMITS = [8_000, 32_000, 128_000];

@@ -2,7 +2,7 @@
 // transcripts, repeated) and 10 MB of each pathological input in the same process, so each
 // ratio is against a baseline of the same run.
 import { createVocabularyTokenizer, type VocabularyId } from '../src/index.js';
-import { allTranscriptTexts } from '../src/testing/corpus.js';
+import { allTranscriptTexts } from '../test/corpus.js';
 import { PATHOLOGICAL, SIZE } from './pathological-inputs.js';
 
 const vocabulary = process.argv[2] as VocabularyId;

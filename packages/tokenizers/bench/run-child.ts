@@ -1,6 +1,6 @@
 // One fresh process per tokenizer: cold load, heap/RSS after load, throughput on a 1 MB
 // mixed corpus and on the transcripts, and p50/p99 for 2 KB messages.
-import { allTranscriptTexts, EDGE_CASES } from '../src/testing/corpus.js';
+import { allTranscriptTexts, EDGE_CASES } from '../test/corpus.js';
 import { ENTRIES } from './entries.js';
 
 const entry = ENTRIES.find((e) => e.name === process.argv[2]);

@@ -15,7 +15,7 @@
 // the committed data without rewriting it.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadTranscripts, transcriptDir, usingFullSet } from '../../../test-support/transcripts.js';
+import { loadTranscripts, transcriptDir, usingFullSet } from '@ctxkit/test-utils';
 import { CLAUDE_COEFFICIENTS, CLAUDE_SPAN_FRAMING } from '../src/estimate/claude-coefficients.js';
 import { charCostsFor } from '../src/estimate/estimator-data.js';
 import { CLAUDE_SET, estimateWith } from '../src/estimate/fallback.js';

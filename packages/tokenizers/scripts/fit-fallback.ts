@@ -3,7 +3,7 @@
 //
 //   pnpm -F @ctxkit/tokenizers exec tsx scripts/fit-fallback.ts [--check]
 //
-// Corpus: chunks of the real transcripts (test-support/transcripts.ts: the shared
+// Corpus: chunks of the real transcripts (@ctxkit/test-utils transcripts: the shared
 // set when present, else the committed sample; one transcript in three held out by
 // name hash) plus generated samples of every script/text class and real UDHR
 // translations for the script classes (scripts/lib/corpus.ts, udhr-text.ts; held-out
@@ -15,7 +15,7 @@
 // `--check` evaluates the committed coefficients without rewriting them.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadTranscripts, usingFullSet } from '../../../test-support/transcripts.js';
+import { loadTranscripts, usingFullSet } from '@ctxkit/test-utils';
 import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
 import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
 import { charCostsFor, pieceFilterFor } from '../src/estimate/estimator-data.js';

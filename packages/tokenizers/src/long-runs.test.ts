@@ -3,9 +3,9 @@
 // character, periodic patterns, phase-shifted runs and aperiodic long words. Sizes are a few
 // chunks (WASM tiktoken is quadratic on one long piece); the 10 MB figures are in `pnpm bench`.
 import { afterAll, describe, expect, it } from 'vitest';
+import { hfReference, type Reference, tekkenReference, tiktokenReference } from '../test/references.js';
 import { createVocabularyTokenizer, type VocabularyId } from './index.js';
 import { CHUNK_SYMBOLS, LONG_PIECE_SYMBOLS } from './lean/long-piece.js';
-import { hfReference, type Reference, tekkenReference, tiktokenReference } from './testing/references.js';
 
 /** Characters per ASCII sample: several chunks past the long-piece threshold. */
 const ASCII = LONG_PIECE_SYMBOLS + 2 * CHUNK_SYMBOLS;

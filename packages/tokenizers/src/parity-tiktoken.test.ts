@@ -1,8 +1,8 @@
 // Parity of the tiktoken-engine vocabularies with WASM tiktoken (Rust core). These engines
 // run ~1.5 MB/s, so the long single line is the full 1 MB.
 import { describe, expect, it } from 'vitest';
-import { runParity } from './testing/parity.js';
-import { tekkenReference, tiktokenReference } from './testing/references.js';
+import { runParity } from '../test/parity.js';
+import { tekkenReference, tiktokenReference } from '../test/references.js';
 
 const ONE_MB = 1_000_000;
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@ctxkit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../test-support/transcripts.js';
 import { assignBlocks, blockStatus } from './blocks.js';
 import { buildReport, sessionProject } from './report.js';
 import { parseBound } from './report-dates.js';

@@ -1,5 +1,5 @@
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../test-support/transcripts.js';
 import { normalizeUsage } from './normalize/index.js';
 import { MemoryUsageStore } from './store/memory.js';
 import { TokenUsageTracker } from './tracker.js';

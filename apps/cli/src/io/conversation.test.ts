@@ -6,10 +6,10 @@ import {
   toNanocoder,
   toOpenAIChat,
 } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../../test-support/transcripts.js';
-import { toClaudeCodeLog } from '../testing/claude-code-log.js';
+import { toClaudeCodeLog } from '../../test/claude-code-log.js';
 import { parseConversation } from './conversation.js';
 
 const transcripts = loadTranscripts();

@@ -1,8 +1,8 @@
 import { ExtractiveSummarizer } from '@ctxkit/compressor';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { createTokenizer } from '@ctxkit/tokenizers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../../test-support/transcripts.js';
 import { replayConversation } from './replay-conversation.js';
 import { compressStrategy, noneStrategy, windowStrategy } from './strategies.js';
 

@@ -1,5 +1,5 @@
+import { loadTranscripts } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../../test-support/transcripts.js';
 import { toolArgumentsToObject } from '../content.js';
 import { CtxkitError } from '../errors.js';
 import type { Message } from '../types.js';

@@ -16,7 +16,7 @@ export interface Sample {
 /** Which half of the data: `dev` is fitted on, `test` is held out. */
 export type Split = 'dev' | 'test';
 
-/** A transcript as loaded by test-support/transcripts.ts (only what we read). */
+/** A transcript as loaded by @ctxkit/test-utils transcripts (only what we read). */
 export interface TranscriptLike {
   name: string;
   // biome-ignore lint/suspicious/noExplicitAny: transcript messages are loose JSON

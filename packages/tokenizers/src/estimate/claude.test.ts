@@ -1,5 +1,5 @@
+import { loadTranscripts, transcriptDir } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts, transcriptDir } from '../../../../test-support/transcripts.js';
 import { claudeSpans, type Span } from '../../scripts/lib/claude-spans.js';
 import { claude2Counter } from '../../scripts/lib/reference.js';
 import { CLAUDE_FRAMING, estimateClaudeTokens } from './index.js';

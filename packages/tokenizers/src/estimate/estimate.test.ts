@@ -1,7 +1,7 @@
 import { isCtxkitError } from '@ctxkit/core';
+import { loadTranscripts } from '@ctxkit/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTranscripts } from '../../../../test-support/transcripts.js';
 import { buildCorpus } from '../../scripts/lib/corpus.js';
 import { evaluate } from '../../scripts/lib/evaluate.js';
 import { REFERENCE_VOCABULARIES, referenceCounter } from '../../scripts/lib/reference.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { isCtxkitError } from '@ctxkit/core';
+import { runTsxScript } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { runTsxScript } from '../../../../test-support/tsx-script.js';
 import { CHAR_COST_TABLE_BYTES, FITTED_VOCABULARIES } from './char-costs.js';
 import { charCostsFor, pieceFilterFor, readPerVocabulary } from './estimator-data.js';
 

@@ -4,9 +4,9 @@
 // random slices of the real transcripts, cut anywhere (mid-word, mid-line).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { allTranscriptTexts } from '../../test/corpus.js';
+import { hfReference, type Reference, tekkenReference, tiktokenReference } from '../../test/references.js';
 import { createVocabularyTokenizer, type VocabularyId } from '../index.js';
-import { allTranscriptTexts } from '../testing/corpus.js';
-import { hfReference, type Reference, tekkenReference, tiktokenReference } from '../testing/references.js';
 
 const corpus = allTranscriptTexts().join('\n');
 

@@ -4,8 +4,8 @@
 // splits, and a naive lowest-(rank, position) loop over id arrays for merges.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { allTranscriptTexts } from '../../test/corpus.js';
 import { readDataBinary } from '../data-files.js';
-import { allTranscriptTexts } from '../testing/corpus.js';
 import { ByteRangeMerger } from './byte-range-merge.js';
 import { type LeanVocabulary, readLeanFile } from './lean-file.js';
 import { type PairMerges, treeMerge } from './pair-merges.js';

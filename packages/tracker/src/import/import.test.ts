@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtxkitError } from '@ctxkit/core';
+import { logFilesUnder, rawLogDir, referenceBills, referenceResponses } from '@ctxkit/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceBills, referenceResponses } from '../../../../test-support/claude-code-reference.js';
-import { REPO_ROOT } from '../../../../test-support/transcripts.js';
 import { JsonlUsageStore } from '../store/jsonl.js';
 import { TokenUsageTracker } from '../tracker.js';
 import type { UsageEvent } from '../types.js';
@@ -15,27 +14,10 @@ import { importAgentLogs } from './import.js';
 import { defaultAgentLogLocations, findAgentLogs } from './locations.js';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures');
-const SHARED = resolve(REPO_ROOT, '../shared/data/raw-logs');
 const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
 
-function jsonlFiles(directory: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(directory)) {
-    const path = join(directory, name);
-    if (statSync(path).isDirectory()) out.push(...jsonlFiles(path));
-    else if (name.endsWith('.jsonl') && !name.startsWith('expected-')) out.push(path);
-  }
-  return out.sort();
-}
-
 /** Every Claude Code log: the shared set when present, else the committed sample. */
-const CLAUDE_LOGS = (() => {
-  try {
-    return jsonlFiles(join(SHARED, 'claude-code'));
-  } catch {
-    return jsonlFiles(fixture('claude-code'));
-  }
-})();
+const CLAUDE_LOGS = logFilesUnder(rawLogDir('claude-code', fixture('claude-code')));
 
 const dirs: string[] = [];
 afterEach(() => {

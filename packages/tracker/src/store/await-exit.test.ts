@@ -2,8 +2,8 @@
 // on disk (it used to hang on an unref'd flush timer and exit 13, "unsettled top-level await").
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runTsxScript } from '@ctxkit/test-utils';
 import { expect, it } from 'vitest';
-import { runTsxScript } from '../../../../test-support/tsx-script.js';
 
 it('resolves awaited record() calls in a script with nothing else to do', () => {
   const entry = resolve(import.meta.dirname, '../index.ts');
