@@ -58,7 +58,12 @@ describe('groupTurns', () => {
   });
 
   it('keeps the group of a live loop open for its pending calls only', () => {
-    const groups = groupTurns([{ role: 'user', content: 'go' }, callMessage(['a', 'b']), toolResult('b'), toolResult('x')]);
+    const groups = groupTurns([
+      { role: 'user', content: 'go' },
+      callMessage(['a', 'b']),
+      toolResult('b'),
+      toolResult('x'),
+    ]);
     expect(groups.map((g) => [g.start, g.end])).toEqual([
       [0, 1],
       [1, 3],
