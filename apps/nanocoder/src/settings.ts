@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { nearestName } from '@ctxkit/core';
 
 /** Which summarizer compactions use. */
 export type SummarizerChoice = 'model' | 'extractive';
@@ -105,34 +106,6 @@ function summarizerOf(value: unknown): SummarizerChoice | undefined {
   return undefined;
 }
 
-/** The nearest known key, for "did you mean" (edit distance ≤ 3). */
-function nearest(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const k of SETTING_KEYS) {
-    const a = key.toLowerCase();
-    const b = k.toLowerCase();
-    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-    for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++) {
-        const row = d[i] as number[];
-        const up = d[i - 1] as number[];
-        row[j] = Math.min(
-          (up[j] as number) + 1,
-          (row[j - 1] as number) + 1,
-          (up[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-        );
-      }
-    const distance = (d[a.length] as number[])[b.length] as number;
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = k;
-    }
-  }
-  return best;
-}
-
 /**
  * Resolves the settings. `files` are the `agents.config.json` candidates in
  * Nanocoder's order (project first, then the user config folder); the first
@@ -195,7 +168,7 @@ function applyBlock(
     warnings.push(`${where}: ctxkit.${key} must be ${expected}, got ${JSON.stringify(block[key])}; ignored`);
   for (const key of Object.keys(block)) {
     if ((SETTING_KEYS as readonly string[]).includes(key)) continue;
-    const guess = nearest(key);
+    const guess = nearestName(key, SETTING_KEYS);
     warnings.push(
       `${where}: unknown key ctxkit.${key}${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${SETTING_KEYS.join(', ')}`,
     );

@@ -1,6 +1,7 @@
 import {
   type AnyToolDefinition,
   CtxkitError,
+  checkOptionKeys,
   type Message,
   type MessageCategory,
   messageCategory,
@@ -15,6 +16,14 @@ import type { TokenCountCache } from './token-count-cache.js';
  * sum of the five categories. The same type as `@ctxkit/core`'s, re-exported here.
  */
 export type { TokenBreakdown };
+
+// A misspelt option is an error, not a silently ignored default.
+const COUNTER_OPTION_KEYS = {
+  tokenizer: true,
+  cache: true,
+  tools: true,
+  messages: true,
+} satisfies Record<keyof ConversationCounterOptions, true>;
 
 /** Options for {@link ConversationCounter}. */
 export interface ConversationCounterOptions {
@@ -79,6 +88,7 @@ export class ConversationCounter {
     if (!options || typeof options.tokenizer?.countMessage !== 'function') {
       throw new CtxkitError('INVALID_ARGUMENT', 'ConversationCounter needs a tokenizer');
     }
+    checkOptionKeys(options, COUNTER_OPTION_KEYS, 'ConversationCounter options');
     this.#tokenizer = options.tokenizer;
     this.#cache = options.cache;
     this.#tools = options.tools ?? [];

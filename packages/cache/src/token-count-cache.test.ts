@@ -110,6 +110,21 @@ describe('TokenCountCache', () => {
     expect(cache.stats().entries).toBe(0);
   });
 
+  it('refuses a misspelt option instead of keeping the default size', () => {
+    expect(() => new TokenCountCache({ maxEntires: 5 } as never)).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/did you mean "maxEntries"/),
+      }),
+    );
+    expect(() => new ConversationCounter({ tokenizer: o200k, tool: [] } as never)).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/"tool".*"tools"/),
+      }),
+    );
+  });
+
   it('rejects bad options and malformed messages with typed errors', () => {
     expect(() => new TokenCountCache({ maxEntries: 0 })).toThrowError(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),

@@ -1,6 +1,12 @@
-import { CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
+import { CtxkitError, checkOptionKeys, type Message, type Tokenizer } from '@ctxkit/core';
 import { LRUCache } from 'lru-cache';
 import { messageFingerprint } from './fingerprint.js';
+
+// A misspelt bound (`maxEntires`) is an error, not a silently kept default size.
+const CACHE_OPTION_KEYS = { maxEntries: true, maxBytes: true } satisfies Record<
+  keyof TokenCountCacheOptions,
+  true
+>;
 
 /** Options for {@link TokenCountCache}. */
 export interface TokenCountCacheOptions {
@@ -79,6 +85,7 @@ export class TokenCountCache {
    * @param options - bounds on entries and bytes; see {@link TokenCountCacheOptions}.
    */
   constructor(options: TokenCountCacheOptions = {}) {
+    checkOptionKeys(options, CACHE_OPTION_KEYS, 'TokenCountCache options');
     const max = positiveInteger('maxEntries', options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     const maxSize = positiveInteger('maxBytes', options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.#lru = new LRUCache<string, number>({

@@ -260,6 +260,15 @@ describe('ContextCompressor on real transcripts', () => {
       isCtxkitError(e, 'INVALID_ARGUMENT'),
     );
     expect(() => new ContextCompressor({ threshold: 1.5 })).toThrow(/threshold/);
+    expect(() => new ContextCompressor({ treshold: 0.5 } as never)).toThrow(/did you mean "threshold"/);
+    await expect(
+      c.compress(msgs, { contextLimit: 100, tokenizer, extraToken: 5 } as never),
+    ).rejects.toSatisfy(
+      (e) => isCtxkitError(e, 'INVALID_ARGUMENT') && /did you mean "extraTokens"/.test(e.message),
+    );
+    await expect(c.compress(msgs, undefined as never)).rejects.toSatisfy((e) =>
+      isCtxkitError(e, 'INVALID_ARGUMENT'),
+    );
     // A system prompt alone over the window cannot be shortened: the typed error carries the figures.
     await expect(
       c.compress(

@@ -1,6 +1,7 @@
 import { TokenCountCache } from '@ctxkit/cache';
 import {
   CtxkitError,
+  checkOptionKeys,
   type Message,
   repairConversation,
   type Tokenizer,
@@ -26,32 +27,25 @@ import { WorkingConversation } from './working-conversation.js';
 /** Every compression removes at least this share of the tokens, or it reports `targetMet: false`. */
 export const MIN_REDUCTION = 0.3;
 
-const COMPRESSOR_OPTIONS = new Set([
-  'summarizer',
-  'threshold',
-  'target',
-  'reserveTokens',
-  'maxAttempts',
-  'attemptTimeoutMs',
-  'protectToolTokens',
-  'protectTurns',
-]);
-const COMPRESS_OPTIONS = new Set(['contextLimit', 'tokenizer', 'tools', 'force', 'extraTokens', 'signal']);
-
-/** A misspelt option name is an error, not a silently ignored default. */
-function checkNames(what: string, options: object, known: ReadonlySet<string>): void {
-  if (options === null || typeof options !== 'object') {
-    throw new CtxkitError('INVALID_ARGUMENT', `${what} must be an object`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
-      throw new CtxkitError('INVALID_ARGUMENT', `unknown ${what} option "${key}"`, {
-        option: key,
-        known: [...known].join(', '),
-      });
-    }
-  }
-}
+// A misspelt option name is an error, not a silently ignored default.
+const COMPRESSOR_OPTIONS = {
+  summarizer: true,
+  threshold: true,
+  target: true,
+  reserveTokens: true,
+  maxAttempts: true,
+  attemptTimeoutMs: true,
+  protectToolTokens: true,
+  protectTurns: true,
+} satisfies Record<keyof ContextCompressorOptions, true>;
+const COMPRESS_OPTIONS = {
+  contextLimit: true,
+  tokenizer: true,
+  tools: true,
+  force: true,
+  extraTokens: true,
+  signal: true,
+} satisfies Record<keyof CompressOptions, true>;
 
 function checkShare(name: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1) {
@@ -125,7 +119,7 @@ export class ContextCompressor {
    * or a summarizer without `summarize()`.
    */
   constructor(options: ContextCompressorOptions = {}) {
-    checkNames('ContextCompressor', options, COMPRESSOR_OPTIONS);
+    checkOptionKeys(options, COMPRESSOR_OPTIONS, 'ContextCompressor options');
     this.summarizer = options.summarizer;
     if (
       this.summarizer !== undefined &&
@@ -162,7 +156,8 @@ export class ContextCompressor {
   async compress(messages: readonly Message[], options: CompressOptions): Promise<CompressionResult> {
     const started = performance.now();
     if (!Array.isArray(messages)) throw new CtxkitError('INVALID_ARGUMENT', 'messages must be an array');
-    checkNames('compress', options, COMPRESS_OPTIONS);
+    if (options === undefined) throw new CtxkitError('INVALID_ARGUMENT', 'compress options are required');
+    checkOptionKeys(options, COMPRESS_OPTIONS, 'compress options');
     const { contextLimit, tokenizer } = options;
     if (typeof contextLimit !== 'number' || !Number.isFinite(contextLimit) || contextLimit <= 0) {
       throw new CtxkitError(

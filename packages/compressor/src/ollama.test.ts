@@ -195,6 +195,12 @@ describe('OllamaSummarizer through the real ollama client on loopback', () => {
     expect(summarizer.lastStats?.requests).toBe(s.chats.length);
   });
 
+  it('refuses a misspelt option rather than waiting the default 60 s on a hung server', () => {
+    expect(() => new OllamaSummarizer({ model: 'm', timeOutMs: 1000 } as never)).toThrow(
+      /unknown OllamaSummarizer options key "timeOutMs" \(did you mean "timeoutMs"\?\)/,
+    );
+  });
+
   it('reads context_length from model_info when no num_ctx parameter is set, capped', async () => {
     server = await startOllama({ tokenizer, contextLength: 131072 });
     const a = new OllamaSummarizer({ host: server.url, model: 'm' });

@@ -1,4 +1,4 @@
-import { CtxkitError, type Tokenizer } from '@ctxkit/core';
+import { CtxkitError, checkOptionKeys, type Tokenizer } from '@ctxkit/core';
 import { type ChatRequest, type ChatResponse, Ollama } from 'ollama';
 import { garbageReason } from './summary-garbage.js';
 import {
@@ -11,6 +11,20 @@ import {
   summaryUserPrompt,
 } from './summary-prompt.js';
 import type { Summarizer, SummaryRequest } from './types.js';
+
+// A misspelt option (`timeOutMs`) is an error: the default 60 s would silently apply to a hung server.
+const OLLAMA_OPTION_KEYS = {
+  host: true,
+  model: true,
+  numCtx: true,
+  maxNumCtx: true,
+  timeoutMs: true,
+  keepAlive: true,
+  tokenizer: true,
+  fetch: true,
+  temperature: true,
+  stream: true,
+} satisfies Record<keyof OllamaSummarizerOptions, true>;
 
 /** Options of {@link OllamaSummarizer}. */
 export interface OllamaSummarizerOptions {
@@ -232,6 +246,7 @@ export class OllamaSummarizer implements Summarizer {
     if (!options || typeof options.model !== 'string' || options.model.length === 0) {
       throw new CtxkitError('INVALID_ARGUMENT', 'OllamaSummarizer needs a model name');
     }
+    checkOptionKeys(options, OLLAMA_OPTION_KEYS, 'OllamaSummarizer options');
     this.host = options.host ?? 'http://127.0.0.1:11434';
     this.model = options.model;
     this.timeoutMs = options.timeoutMs ?? 60_000;

@@ -39,6 +39,7 @@ export {
 } from './convert/openai.js';
 export { CtxkitError, type CtxkitErrorCode, isCtxkitError } from './errors.js';
 export { assertMessage } from './message-check.js';
+export { checkOptionKeys, nearestName } from './option-keys.js';
 export {
   type RepairChange,
   type RepairOptions,

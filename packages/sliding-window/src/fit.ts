@@ -1,5 +1,6 @@
 import {
   CtxkitError,
+  checkOptionKeys,
   type Message,
   type TokenCounter,
   type Tokenizer,
@@ -50,6 +51,17 @@ export interface FitResult {
   totalTokens: number;
 }
 
+// A misspelt option is an error, not a silently ignored default.
+const FIT_OPTION_KEYS = {
+  maxTokens: true,
+  count: true,
+  tokenizer: true,
+  pinned: true,
+  strategy: true,
+  reserveTokens: true,
+  keepFirstUserMessage: true,
+} satisfies Record<keyof FitOptions, true>;
+
 /**
  * Fits a whole conversation into a token budget without keeping state, under the same rules as
  * {@link SlidingWindowContextManager}: system and pinned messages stay, turn groups (a call and all its
@@ -74,6 +86,7 @@ export function fitToBudget(messages: readonly Message[], options: FitOptions): 
   if (options === null || typeof options !== 'object') {
     throw new CtxkitError('INVALID_ARGUMENT', `${where}: options are required`);
   }
+  checkOptionKeys(options, FIT_OPTION_KEYS, `${where} options`);
   const budget = resolveBudget(options.maxTokens, options.reserveTokens, where);
   const count = resolveCounter(options, where);
   const strategy = options.strategy ?? 'last';

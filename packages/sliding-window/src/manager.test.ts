@@ -2,6 +2,7 @@ import { CtxkitError, type Message, type Tokenizer, validateConversation } from 
 import { assistantMessage, callMessage, systemMessage, toolResult, userMessage } from '@ctxkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { charCount, textOfTokens } from '../test/window-oracle.js';
+import { fitToBudget } from './fit.js';
 import { SlidingWindowContextManager } from './manager.js';
 
 const make = (
@@ -292,6 +293,16 @@ describe('SlidingWindowContextManager', () => {
     );
     expect(err.details).toMatchObject({ index: 2 });
     expect(w.size).toBe(2);
+  });
+
+  it('refuses misspelt options of the window, of messages() and of fitToBudget', () => {
+    expect(budgetError(() => make(100, { reserveToken: 10 } as never)).message).toMatch(
+      /unknown SlidingWindowContextManager options key "reserveToken" \(did you mean "reserveTokens"\?\)/,
+    );
+    expect(budgetError(() => make(100).messages({ pendin: 'omit' } as never)).code).toBe('INVALID_ARGUMENT');
+    expect(
+      budgetError(() => fitToBudget([], { maxTokens: 10, count: () => 1, strategi: 'first' } as never)).code,
+    ).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects bad options and bad counts with typed errors', () => {

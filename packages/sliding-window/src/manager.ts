@@ -1,7 +1,18 @@
-import { CtxkitError, type Message, type TokenCounter, type Tokenizer } from '@ctxkit/core';
+import { CtxkitError, checkOptionKeys, type Message, type TokenCounter, type Tokenizer } from '@ctxkit/core';
 import { resolveBudget, resolveCounter } from './counter.js';
 import { PinRules, type PinTarget } from './pinning.js';
 import { WindowState } from './window-state.js';
+
+// A misspelt option (`maxTokns`, `reserveToken`) is an error, not a silently ignored default.
+const WINDOW_OPTION_KEYS = {
+  maxTokens: true,
+  tokenizer: true,
+  count: true,
+  reserveTokens: true,
+  keepFirstUserMessage: true,
+  onEvict: true,
+} satisfies Record<keyof SlidingWindowOptions, true>;
+const MESSAGES_OPTION_KEYS = { pending: true } satisfies Record<keyof WindowMessagesOptions, true>;
 
 /** Options for {@link SlidingWindowContextManager}. Give exactly one of `tokenizer` or `count`. */
 export interface SlidingWindowOptions {
@@ -94,6 +105,7 @@ export class SlidingWindowContextManager {
     if (options === null || typeof options !== 'object') {
       throw new CtxkitError('INVALID_ARGUMENT', `${where}: options are required`);
     }
+    checkOptionKeys(options, WINDOW_OPTION_KEYS, `${where} options`);
     this.budget = resolveBudget(options.maxTokens, options.reserveTokens, where);
     this.maxTokens = options.maxTokens;
     this.state = new WindowState(resolveCounter(options, where), options.keepFirstUserMessage ?? true);
@@ -221,6 +233,7 @@ export class SlidingWindowContextManager {
    * @param options - whether to keep the newest turn while its tool calls wait for results.
    */
   messages(options: WindowMessagesOptions = {}): Message[] {
+    checkOptionKeys(options, MESSAGES_OPTION_KEYS, 'messages() options');
     return this.state.messages(options.pending === 'omit');
   }
 

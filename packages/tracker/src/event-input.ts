@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { checkOptionKeys } from '@ctxkit/core';
 import type { LiveSession } from './live-session.js';
 import { type NormalizedUsage, normalizeUsage, type UsageShape } from './normalize/index.js';
 import { isRecord } from './normalize/read.js';
-import { checkOptionKeys } from './options.js';
 import type { Pricing } from './pricing.js';
 import { toDate } from './report.js';
 import { parseStrict, strictTokenUsageSchema, strictUsageEventSchema } from './schema.js';

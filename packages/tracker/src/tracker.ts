@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyToolDefinition, CtxkitError, type Message } from '@ctxkit/core';
+import { type AnyToolDefinition, CtxkitError, checkOptionKeys, type Message } from '@ctxkit/core';
 import { type CountText, estimateBreakdown } from './estimate.js';
 import {
   type EventContext,
@@ -20,7 +20,6 @@ import {
   type SessionUsage,
   setPendingBreakdown,
 } from './live-session.js';
-import { checkOptionKeys } from './options.js';
 import { Pricing, type PricingOptions } from './pricing.js';
 import { buildReport, type ReportOptions, toDate } from './report.js';
 import type { UsageReport } from './schema.js';

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { CtxkitError } from '@ctxkit/core';
-import { checkOptionKeys } from '../options.js';
+import { CtxkitError, checkOptionKeys } from '@ctxkit/core';
 import { atomicWrite } from './file-writes.js';
 import { lastActivity, listSessionFiles, parseSessionFile } from './session-files.js';
 import type { RetentionOptions, RetentionPolicy, RetentionResult } from './types.js';

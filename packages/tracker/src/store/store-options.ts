@@ -1,5 +1,4 @@
-import { CtxkitError } from '@ctxkit/core';
-import { checkOptionKeys } from '../options.js';
+import { CtxkitError, checkOptionKeys } from '@ctxkit/core';
 import { checkRetentionPolicy } from './retention.js';
 import type { RetentionPolicy } from './types.js';
 
