@@ -1,7 +1,8 @@
 import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
-import { assertText, countMessagesWith, countMessageWith } from './count.js';
-import type { TextEngine } from './engines/engine.js';
+import { assertText } from './assert-text.js';
+import { countMessagesWith, countMessageWith } from './count.js';
 import { acquireEngine, type ExactVocabulary, releaseEngine } from './engines/registry.js';
+import type { TextEngine } from './engines/text-engine.js';
 import { estimateClaudeTokens, estimateTokens } from './estimate/index.js';
 import { FRAMINGS, type Framing } from './framing.js';
 import { isVocabularyId, VOCABULARIES, type VocabularyId } from './vocabularies.js';
@@ -48,7 +49,7 @@ abstract class BaseTokenizer implements VocabularyTokenizer {
   }
 
   countTokens(text: string): number {
-    assertText(text);
+    assertText(text, 'countTokens');
     return this.countText(text);
   }
 
@@ -88,7 +89,7 @@ export class ExactTokenizer extends BaseTokenizer {
   }
 
   encode(text: string): number[] {
-    assertText(text);
+    assertText(text, 'encode');
     return text.length === 0 ? [] : this.loaded.encode(text);
   }
 

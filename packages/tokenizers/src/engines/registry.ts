@@ -1,7 +1,7 @@
 import { CtxkitError } from '@ctxkit/core';
 import type { VocabularyId } from '../vocabularies.js';
-import type { TextEngine } from './engine.js';
-import { loadLeanEngine } from './lean.js';
+import { loadLeanEngine } from './load-engine.js';
+import type { TextEngine } from './text-engine.js';
 
 export type ExactVocabulary = Exclude<VocabularyId, 'claude' | 'fallback'>;
 

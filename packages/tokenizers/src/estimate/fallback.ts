@@ -1,5 +1,5 @@
+import { assertText } from '../assert-text.js';
 import type { CharCostVocabulary, FittedVocabulary } from './char-costs.js';
-import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
 import { FALLBACK_COEFFICIENTS } from './coefficients.js';
 import { charCostsFor, pieceFilterFor } from './estimator-data.js';
