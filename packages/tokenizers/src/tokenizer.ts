@@ -1,7 +1,7 @@
 import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
 import { assertText } from './assert-text.js';
 import { countMessagesWith, countMessageWith } from './count.js';
-import { acquireEngine, type ExactVocabulary, releaseEngine } from './engines/registry.js';
+import { type ExactVocabulary, loadEngine } from './engines/load-engine.js';
 import type { TextEngine } from './engines/text-engine.js';
 import { estimateClaudeTokens, estimateTokens } from './estimate/index.js';
 import { FRAMINGS, type Framing } from './framing.js';
@@ -62,7 +62,11 @@ abstract class BaseTokenizer implements VocabularyTokenizer {
   }
 }
 
-/** An exact vocabulary: the engine loads on first use and is shared with other tokenizers of the same data. */
+/**
+ * An exact vocabulary: the engine loads on first use and belongs to this tokenizer until
+ * `free()`. Two tokenizers hold two copies; to share one loaded vocabulary between callers,
+ * acquire handles from a `TokenizerPool` (`@ctxkit/pool`).
+ */
 export class ExactTokenizer extends BaseTokenizer {
   private engine: TextEngine | undefined;
 
@@ -72,7 +76,7 @@ export class ExactTokenizer extends BaseTokenizer {
 
   private get loaded(): TextEngine {
     this.assertLive();
-    if (!this.engine) this.engine = acquireEngine(this.vocabulary as ExactVocabulary);
+    if (!this.engine) this.engine = loadEngine(this.vocabulary as ExactVocabulary);
     return this.engine;
   }
 
@@ -94,7 +98,7 @@ export class ExactTokenizer extends BaseTokenizer {
   }
 
   free(): void {
-    if (this.engine) releaseEngine(this.vocabulary as ExactVocabulary, this.engine);
+    this.engine?.free?.();
     this.engine = undefined;
     this.freed = true;
   }
