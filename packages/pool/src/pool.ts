@@ -6,8 +6,8 @@ import {
   MODEL_NAME_MAX_CHARS,
   type VocabularyId,
 } from '@ctxkit/tokenizers';
-import { type HandleOwner, PooledTokenizer } from './handle.js';
-import { memorySnapshot, residentCost } from './memory.js';
+import { type HandleOwner, PooledTokenizer } from './pooled-tokenizer.js';
+import { memorySnapshot, residentCost } from './resident-cost.js';
 
 /** What the pool needs to know about a model: the vocabulary it keys on. */
 export interface PoolDetection {
