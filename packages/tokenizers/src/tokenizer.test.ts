@@ -114,6 +114,13 @@ describe('countTokens / encode', () => {
       expect(thrown(() => o200k.countTokens(bad as unknown as string))).toBe('INVALID_ARGUMENT');
       expect(thrown(() => o200k.encode(bad as unknown as string))).toBe('INVALID_ARGUMENT');
     }
+    // One assertText for tokenizers and estimators: the message names the function called.
+    expect(() => o200k.countTokens(null as unknown as string)).toThrow(
+      'countTokens expects a string, got null',
+    );
+    expect(() => createTokenizer('x', 'unknown-model').encode(7 as unknown as string)).toThrow(
+      'encode expects a string, got number',
+    );
   });
 
   it('an unknown vocabulary is a typed error', () => {

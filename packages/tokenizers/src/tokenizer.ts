@@ -132,7 +132,8 @@ export class EstimateTokenizer extends BaseTokenizer {
 
   /** A synthetic id array of the estimated length (all zeros): estimates have no ids. */
   encode(text: string): number[] {
-    return new Array<number>(this.countTokens(text)).fill(0);
+    assertText(text, 'encode');
+    return new Array<number>(this.countText(text)).fill(0);
   }
 
   free(): void {
