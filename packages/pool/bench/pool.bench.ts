@@ -1,7 +1,7 @@
 // Warm acquire + release on a TokenizerPool against what a caller without a
 // pool does per request: create a tokenizer for the model and free it after
-// (@ctxkit/tokenizers' createTokenizer; the engine is rebuilt once no tokenizer
-// holds it). Run: pnpm -F @ctxkit/pool bench
+// (@ctxkit/tokenizers' createTokenizer: each tokenizer loads its own copy of the
+// vocabulary; the pool is what shares one). Run: pnpm -F @ctxkit/pool bench
 import { createTokenizer } from '@ctxkit/tokenizers';
 import { TokenizerPool } from '../src/index.js';
 

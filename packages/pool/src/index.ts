@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 
-export { PooledTokenizer } from './handle.js';
 export {
   POOL_MODELS_KEPT,
   type PoolDetection,
@@ -15,3 +14,4 @@ export {
   type TokenizerPoolOptions,
   type TokenizerPoolStats,
 } from './pool.js';
+export { PooledTokenizer } from './pooled-tokenizer.js';

@@ -8,8 +8,8 @@ import {
   type VocabularyId,
 } from '@ctxkit/tokenizers';
 import { describe, expect, it } from 'vitest';
-import type { PooledTokenizer } from './handle.js';
 import { POOL_MODELS_KEPT, TokenizerPool } from './pool.js';
+import type { PooledTokenizer } from './pooled-tokenizer.js';
 
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 // Fits the fallback estimator's per-vocabulary coefficients and writes
-// src/estimate/coefficients.ts, then prints the held-out evaluation.
+// src/estimate/fallback-coefficients.ts, then prints the held-out evaluation.
 //
 //   pnpm -F @ctxkit/tokenizers exec tsx scripts/fit-fallback.ts [--check]
 //
@@ -17,8 +17,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTranscripts, usingFullSet } from '@ctxkit/test-utils';
 import type { CharCostVocabulary } from '../src/estimate/char-costs.js';
-import { FALLBACK_COEFFICIENTS } from '../src/estimate/coefficients.js';
 import { charCostsFor, pieceFilterFor } from '../src/estimate/estimator-data.js';
+import { FALLBACK_COEFFICIENTS } from '../src/estimate/fallback-coefficients.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from '../src/estimate/features.js';
 import { buildCorpus, type Sample } from './lib/corpus.js';
 import { evaluate, formatTable } from './lib/evaluate.js';
@@ -65,7 +65,7 @@ coefficients.generic = check
   : fitCoefficients(dev, mean(devCounts, dev.length), charCostsFor('generic'));
 
 if (!check) {
-  const out = resolve(import.meta.dirname, '../src/estimate/coefficients.ts');
+  const out = resolve(import.meta.dirname, '../src/estimate/fallback-coefficients.ts');
   const body = Object.entries(coefficients)
     .map(([v, c]) => `  ${v}: [${c.join(', ')}],`)
     .join('\n');

@@ -97,16 +97,3 @@ export function countMessagesWith(
   }
   return n;
 }
-
-/** Validates that `text` is a string before it reaches an engine. */
-export function assertText(text: unknown): asserts text is string {
-  if (typeof text !== 'string') {
-    throw new CtxkitError(
-      'INVALID_ARGUMENT',
-      `Expected text to be a string, got ${text === null ? 'null' : typeof text}`,
-      {
-        received: text === null ? 'null' : typeof text,
-      },
-    );
-  }
-}

@@ -1,7 +1,6 @@
 import { CtxkitError, type Message } from '@ctxkit/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { loadedVocabularies } from './engines/registry.js';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createEnhancedTokenizer,
   createTokenizer,
@@ -13,6 +12,21 @@ import {
   loadVocabulary,
   VOCABULARIES,
 } from './index.js';
+
+// Records the data files the package reads (the reads themselves are real): a vocabulary is
+// loaded exactly when its file is read.
+const { filesRead } = vi.hoisted(() => ({ filesRead: [] as string[] }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((path: Parameters<typeof fs.readFileSync>[0], ...rest: unknown[]) => {
+    filesRead.push(String(path));
+    return (fs.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, default: { ...fs, readFileSync }, readFileSync };
+});
+/** Vocabulary files read so far, e.g. `['o200k_base']`. */
+const loadedVocabularies = () =>
+  filesRead.map((f) => /([^/]+)\.bin$/.exec(f)?.[1]).filter((f) => f !== undefined);
 
 const o200k = createVocabularyTokenizer('o200k_base');
 const F = FRAMINGS.o200k_base;
@@ -34,6 +48,19 @@ describe('lazy loading', () => {
     expect(t.countTokens('hello world')).toBe(2);
     expect(loadedVocabularies()).toEqual(['o200k_base']);
     expect(t.residentBytes).toBeGreaterThan(0);
+  });
+
+  it("each tokenizer loads and frees its own engine: sharing one is the pool's job", () => {
+    const reads = () => loadedVocabularies().filter((v) => v === 'cl100k_base').length;
+    const before = reads();
+    const a = createVocabularyTokenizer('cl100k_base');
+    const b = createTokenizer('openai', 'gpt-4');
+    expect(a.countTokens('hello world')).toBe(2);
+    expect(b.countTokens('hello world')).toBe(2);
+    expect(reads()).toBe(before + 2);
+    a.free();
+    expect(thrown(() => a.countTokens('hello world'))).toBe('DISPOSED');
+    expect(b.countTokens('hello world')).toBe(2);
   });
 
   it('tokenizers with the same id give the same counts, whichever model created them', async () => {
@@ -87,6 +114,13 @@ describe('countTokens / encode', () => {
       expect(thrown(() => o200k.countTokens(bad as unknown as string))).toBe('INVALID_ARGUMENT');
       expect(thrown(() => o200k.encode(bad as unknown as string))).toBe('INVALID_ARGUMENT');
     }
+    // One assertText for tokenizers and estimators: the message names the function called.
+    expect(() => o200k.countTokens(null as unknown as string)).toThrow(
+      'countTokens expects a string, got null',
+    );
+    expect(() => createTokenizer('x', 'unknown-model').encode(7 as unknown as string)).toThrow(
+      'encode expects a string, got number',
+    );
   });
 
   it('an unknown vocabulary is a typed error', () => {

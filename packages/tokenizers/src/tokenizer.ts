@@ -1,7 +1,8 @@
 import { type CountMessagesOptions, CtxkitError, type Message, type Tokenizer } from '@ctxkit/core';
-import { assertText, countMessagesWith, countMessageWith } from './count.js';
-import type { TextEngine } from './engines/engine.js';
-import { acquireEngine, type ExactVocabulary, releaseEngine } from './engines/registry.js';
+import { assertText } from './assert-text.js';
+import { countMessagesWith, countMessageWith } from './count.js';
+import { type ExactVocabulary, loadEngine } from './engines/load-engine.js';
+import type { TextEngine } from './engines/text-engine.js';
 import { estimateClaudeTokens, estimateTokens } from './estimate/index.js';
 import { FRAMINGS, type Framing } from './framing.js';
 import { isVocabularyId, VOCABULARIES, type VocabularyId } from './vocabularies.js';
@@ -48,7 +49,7 @@ abstract class BaseTokenizer implements VocabularyTokenizer {
   }
 
   countTokens(text: string): number {
-    assertText(text);
+    assertText(text, 'countTokens');
     return this.countText(text);
   }
 
@@ -61,7 +62,11 @@ abstract class BaseTokenizer implements VocabularyTokenizer {
   }
 }
 
-/** An exact vocabulary: the engine loads on first use and is shared with other tokenizers of the same data. */
+/**
+ * An exact vocabulary: the engine loads on first use and belongs to this tokenizer until
+ * `free()`. Two tokenizers hold two copies; to share one loaded vocabulary between callers,
+ * acquire handles from a `TokenizerPool` (`@ctxkit/pool`).
+ */
 export class ExactTokenizer extends BaseTokenizer {
   private engine: TextEngine | undefined;
 
@@ -71,7 +76,7 @@ export class ExactTokenizer extends BaseTokenizer {
 
   private get loaded(): TextEngine {
     this.assertLive();
-    if (!this.engine) this.engine = acquireEngine(this.vocabulary as ExactVocabulary);
+    if (!this.engine) this.engine = loadEngine(this.vocabulary as ExactVocabulary);
     return this.engine;
   }
 
@@ -88,12 +93,12 @@ export class ExactTokenizer extends BaseTokenizer {
   }
 
   encode(text: string): number[] {
-    assertText(text);
+    assertText(text, 'encode');
     return text.length === 0 ? [] : this.loaded.encode(text);
   }
 
   free(): void {
-    if (this.engine) releaseEngine(this.vocabulary as ExactVocabulary, this.engine);
+    this.engine?.free?.();
     this.engine = undefined;
     this.freed = true;
   }
@@ -127,7 +132,8 @@ export class EstimateTokenizer extends BaseTokenizer {
 
   /** A synthetic id array of the estimated length (all zeros): estimates have no ids. */
   encode(text: string): number[] {
-    return new Array<number>(this.countTokens(text)).fill(0);
+    assertText(text, 'encode');
+    return new Array<number>(this.countText(text)).fill(0);
   }
 
   free(): void {

@@ -1,7 +1,7 @@
 // Builds the fallback estimator's character cost tables (data/char-costs.bin) from the
 // exact engines; shared by scripts/build-char-costs.ts and the test that checks the
 // committed file against a rebuild.
-import { loadLeanEngine } from '../../src/engines/lean.js';
+import { loadLeanEngine } from '../../src/engines/load-engine.js';
 import {
   CHAR_COST_SPAN,
   CHAR_COST_VOCABULARIES,

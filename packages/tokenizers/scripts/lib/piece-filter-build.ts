@@ -1,7 +1,7 @@
 // Builds the fallback estimator's piece filters (data/piece-filters.bin) from the shipped
 // vocabulary files; shared by scripts/build-piece-filters.ts and the test that checks the
 // committed file against a rebuild.
-import { loadLeanEngine } from '../../src/engines/lean.js';
+import { loadLeanEngine } from '../../src/engines/load-engine.js';
 import { FITTED_VOCABULARIES } from '../../src/estimate/char-costs.js';
 import { letterScript } from '../../src/estimate/features.js';
 import {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { charCostFile } from '../../scripts/lib/char-cost-build.js';
 import { REFERENCE_VOCABULARIES } from '../../scripts/lib/reference.js';
 import { readDataBinary } from '../data-files.js';
-import { loadLeanEngine } from '../engines/lean.js';
+import { loadLeanEngine } from '../engines/load-engine.js';
 import {
   CHAR_COST_SPAN,
   CHAR_COST_TABLE_BYTES,

@@ -1,4 +1,4 @@
-import { assertText } from './check.js';
+import { assertText } from '../assert-text.js';
 import { CLAUDE_SPAN_FRAMING } from './claude-coefficients.js';
 import { CLAUDE_SET, estimateWith } from './fallback.js';
 

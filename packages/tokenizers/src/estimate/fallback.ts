@@ -1,8 +1,8 @@
+import { assertText } from '../assert-text.js';
 import type { CharCostVocabulary, FittedVocabulary } from './char-costs.js';
-import { assertText } from './check.js';
 import { CLAUDE_COEFFICIENTS } from './claude-coefficients.js';
-import { FALLBACK_COEFFICIENTS } from './coefficients.js';
 import { charCostsFor, pieceFilterFor } from './estimator-data.js';
+import { FALLBACK_COEFFICIENTS } from './fallback-coefficients.js';
 import { extractFeatures, FEATURE_COUNT, weigh } from './features.js';
 import type { EstimateVocabulary } from './vocabulary.js';
 
