@@ -14,7 +14,7 @@ export type LeanFile =
   | 'gemma3'
   | 'mistral_v1';
 
-/** Loads a compact vocabulary file: one read, typed-array views, no parsing of the vocabulary. */
+/** Loads a packed vocabulary file: one read, typed-array views, no parsing of the vocabulary. */
 export function loadLeanEngine(file: LeanFile): LeanEngine {
   const data = readDataBinary(`${file}.bin`);
   try {

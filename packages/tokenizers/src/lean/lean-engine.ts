@@ -1,11 +1,11 @@
-// The lean tokenizer engine: one compact vocabulary file per vocabulary and
+// The lean tokenizer engine: one packed vocabulary file per vocabulary and
 // one code path for tiktoken-style, HF byte-level and sentencepiece-style BPE.
 // text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
 import { CtxkitError } from '@ctxkit/core';
 import { AddedTokens } from './added-tokens.js';
-import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
 import { SCRATCH_KEPT } from './merge-tree.js';
+import { hashBytes } from './packed-vocab.js';
 import { mergeIds, mergeScratchBytes } from './pair-merges.js';
 import { PIECE_CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';

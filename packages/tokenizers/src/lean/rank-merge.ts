@@ -1,11 +1,11 @@
-// tiktoken's merge rule on byte ranges of a CompactVocab: repeatedly merge the
+// tiktoken's merge rule on byte ranges of a PackedVocab: repeatedly merge the
 // adjacent pair whose merged bytes have the lowest rank, leftmost on ties,
 // allocating no strings. Short pieces use tiktoken's own scan on typed arrays;
 // long ones a tournament tree with the same order (a 1 MB line of letters is one piece).
 import { ByteRangeMerger } from './byte-range-merge.js';
-import type { CompactVocab } from './compact-vocab.js';
 import { type ChunkMerger, LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import type { MergeHistory } from './merge-history.js';
+import type { PackedVocab } from './packed-vocab.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
 /** Pieces up to this many bytes use the simple scan; longer ones the tree (O(n log n)): measured crossover 24–32 bytes. */
@@ -20,7 +20,7 @@ export class RankMerger {
   /** The same for long pieces, whose pairs are mostly not tokens (see `lookupFiltered`). */
   private readonly longRankOf: RankOf = (b, s, _m, e) => this.vocab.lookupFiltered(b, s, e);
 
-  constructor(readonly vocab: CompactVocab) {}
+  constructor(readonly vocab: PackedVocab) {}
 
   /** Bytes of scratch held between pieces. */
   get scratchBytes(): number {

@@ -5,8 +5,8 @@
 // per token, its listed splits as one Int32 each, `rank << 8 | byte offset`.
 // Verified against the merge list when the file is built, and by the parity suite.
 import { ByteRangeMerger } from './byte-range-merge.js';
-import type { CompactVocab } from './compact-vocab.js';
 import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
+import type { PackedVocab } from './packed-vocab.js';
 import { sameBytes } from './rank-merge.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
@@ -20,7 +20,7 @@ export class SplitRankMerger {
   private readonly ranks = new Int32Array(SCAN_LIMIT);
 
   constructor(
-    private readonly vocab: CompactVocab,
+    private readonly vocab: PackedVocab,
     private readonly splitStart: Int32Array,
     private readonly splits: Int32Array,
   ) {}
@@ -35,7 +35,7 @@ export class SplitRankMerger {
     return this.splitRank(this.vocab.lookup(buf, s, e), s, m);
   }
 
-  /** {@link rank} for long pieces, whose pairs are mostly not tokens (see `CompactVocab.lookupFiltered`). */
+  /** {@link rank} for long pieces, whose pairs are mostly not tokens (see `PackedVocab.lookupFiltered`). */
   private longRank(buf: Uint8Array, s: number, m: number, e: number): number {
     return this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
   }

@@ -15,8 +15,8 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
-/** A loaded compact vocabulary. */
-export class CompactVocab {
+/** A loaded packed vocabulary. */
+export class PackedVocab {
   readonly size: number;
   private readonly mask: number;
 
@@ -101,7 +101,7 @@ export class CompactVocab {
    * Builds a vocabulary from token byte strings indexed by rank. Missing ranks
    * (holes) are allowed and take no bytes; duplicate byte strings keep the lowest rank.
    */
-  static build(tokens: readonly (Uint8Array | undefined)[]): CompactVocab {
+  static build(tokens: readonly (Uint8Array | undefined)[]): PackedVocab {
     const n = tokens.length;
     const offsets = new Uint32Array(n + 1);
     let total = 0;
@@ -115,7 +115,7 @@ export class CompactVocab {
     let cap = 1;
     while (cap < n * 2) cap <<= 1;
     const table = new Int32Array(cap).fill(EMPTY);
-    const vocab = new CompactVocab(bytes, offsets, table);
+    const vocab = new PackedVocab(bytes, offsets, table);
     for (let r = 0; r < n; r++) {
       const len = offsets[r + 1]! - offsets[r]!;
       if (len === 0) continue;
