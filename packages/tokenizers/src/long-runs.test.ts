@@ -58,6 +58,7 @@ const SAMPLES: Record<string, string> = {
   'random aa/a/b': random(3, ['aa', 'a', 'b'], ASCII),
   'random base64': random(4, base64, ASCII),
   'random CJK': random(5, [...'中文字符测试的是一了'], WIDE),
+  'random accented letters': random(6, [...'éèàüößçñабвгдежαβγ'], WIDE),
 };
 
 const ORACLES: Record<string, () => Reference> = {

@@ -144,6 +144,26 @@ describe('scratch memory', () => {
   });
 });
 
+describe('resident bytes', () => {
+  // A long piece builds lookup tables from the vocabulary (a bitmap, the 2–4-byte tables of
+  // `PackedVocab.lookupLong`) that stay for the next one; `residentBytes` must say so.
+  it('include the tables the first long piece builds', () => {
+    const engine = new LeanEngine(readLeanFile(readDataBinary('o200k_base.bin')));
+    engine.count('warm up');
+    const before = engine.residentBytes;
+    let x = 1;
+    let word = '';
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      word += String.fromCharCode(97 + ((x >>> 8) % 26));
+    }
+    expect(engine.count(word)).toBeGreaterThan(5_000);
+    const derived = engine.data.vocab.derivedBytes;
+    expect(derived).toBeGreaterThan(1_000_000);
+    expect(engine.residentBytes).toBeGreaterThanOrEqual(before + derived);
+  });
+});
+
 describe('a pre-token longer than the regexp engine can match', () => {
   // 5 M characters of CJK are one letters piece of the tiktoken-style pattern, whose two
   // overlapping classes V8 must be able to backtrack over: its regexp stack overflows.

@@ -16,7 +16,11 @@ const SCAN_LIMIT = 48;
 export class SplitRankMerger {
   private readonly merger = new ByteRangeMerger();
   private readonly rankOf: RankOf = (buf, s, m, e) => this.rank(buf, s, m, e);
-  private readonly longRankOf: RankOf = (buf, s, m, e) => this.longRank(buf, s, m, e);
+  private readonly longRankOf: RankOf = (buf, s, m, e) =>
+    this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
+  /** The same for the chunks of a long piece (see `PackedVocab.lookupLong`). */
+  private readonly chunkRankOf: RankOf = (buf, s, m, e) =>
+    this.splitRank(this.vocab.lookupLong(buf, s, e), s, m);
   private readonly ranks = new Int32Array(SCAN_LIMIT);
 
   constructor(
@@ -33,11 +37,6 @@ export class SplitRankMerger {
   /** HF rank of merging parts [s,m) and [m,e), or -1 when they do not merge. */
   rank(buf: Uint8Array, s: number, m: number, e: number): number {
     return this.splitRank(this.vocab.lookup(buf, s, e), s, m);
-  }
-
-  /** {@link rank} for long pieces, whose pairs are mostly not tokens (see `PackedVocab.lookupFiltered`). */
-  private longRank(buf: Uint8Array, s: number, m: number, e: number): number {
-    return this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
   }
 
   /** The rank of token `t` (-1: none) as the merge of its split at byte `m - s`, or -1. */
@@ -87,9 +86,9 @@ export class SplitRankMerger {
           for (let k = a; k <= b; k++) rel[k - a] = starts[k]! - base;
           const part = buf.subarray(base, starts[b]!);
           const id = (s: number, e: number) => idOf(base + s, base + e);
-          if (!partStarts) return this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history);
+          if (!partStarts) return this.merger.merge(part, rel, b - a, this.chunkRankOf, id, ids, history);
           const bytes: number[] = [];
-          const count = this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history, bytes);
+          const count = this.merger.merge(part, rel, b - a, this.chunkRankOf, id, ids, history, bytes);
           // Byte offsets of the tokens back to symbol indices (both ascending).
           let k = 0;
           for (const offset of bytes) {
