@@ -4,6 +4,7 @@
 import { CtxkitError } from '@ctxkit/core';
 import { AddedTokens } from './added-tokens.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
+import { type PieceMatch, shortenedMatch } from './long-match.js';
 import { SCRATCH_KEPT } from './merge-tree.js';
 import { hashBytes } from './packed-vocab.js';
 import { mergeIds, mergeScratchBytes } from './pair-merges.js';
@@ -252,17 +253,25 @@ export class LeanEngine {
 /**
  * The next pre-tokenizer match. V8's regexp backtracking stack overflows on a match of
  * millions of characters that a pattern may have to backtrack over (a 5 M-char run of CJK
- * under the tiktoken-style patterns): that surfaces as a typed error, not a RangeError.
+ * under the tiktoken-style patterns); that match is then found on a copy with its long runs
+ * shortened (long-match.ts, which says why it is the same match). Where that argument does not
+ * reach, the overflow surfaces as a typed error, not a RangeError.
  */
-function splitAt(re: RegExp, text: string): RegExpExecArray | null {
+function splitAt(re: RegExp, text: string): PieceMatch | null {
+  const from = re.lastIndex;
   try {
     return re.exec(text);
   } catch (cause) {
     if (!(cause instanceof RangeError)) throw cause;
+    const m = shortenedMatch(re, text, from);
+    if (m) {
+      re.lastIndex = m.index + m[0].length;
+      return m;
+    }
     throw new CtxkitError(
       'UNSUPPORTED',
-      `A run of ${text.length - re.lastIndex} characters from offset ${re.lastIndex} is too long for the pre-tokenizer's regular expression`,
-      { offset: re.lastIndex, length: text.length },
+      `A run of ${text.length - from} characters from offset ${from} is too long for the pre-tokenizer's regular expression`,
+      { offset: from, length: text.length },
       { cause },
     );
   }
