@@ -238,9 +238,8 @@ export class ShortTokens {
   }
 }
 
-/** Bytes `buf[start..start + len)` (len ≤ 4) as one Int32, first byte lowest. */
+/** Bytes `buf[start..start + len)` (len 3 or 4) as one Int32, first byte lowest. */
 function packed(buf: Uint8Array, start: number, len: number): number {
-  let key = 0;
-  for (let i = len - 1; i >= 0; i--) key = (key << 8) | buf[start + i]!;
-  return key;
+  const three = buf[start]! | (buf[start + 1]! << 8) | (buf[start + 2]! << 16);
+  return len === 3 ? three : three | (buf[start + 3]! << 24);
 }
