@@ -145,23 +145,30 @@ export function flatPattern(source: string, flags: string): PatternAtoms | null 
     literal(code);
     i += code > 0xffff ? 2 : 1;
   }
-  if (depth !== 0) return null;
+  // A signature has a bit per atom, kept non-negative (Signatures below).
+  if (depth !== 0 || atoms.length > 30) return null;
   return { atoms: atoms.map((a) => new RegExp(`^(?:${a})$`, 'u')), literals };
 }
 
-/** Characters with the same signature are alike to every atom of the pattern (see above). */
+/**
+ * Characters with the same signature are alike to every atom of the pattern (see above): a bit
+ * per atom, or for a literal of the pattern, which is only like itself, minus one minus its code.
+ * One per call, so the signatures of a long run of distinct characters are not kept.
+ */
 class Signatures {
-  private readonly known = new Map<number, string>();
+  private readonly known = new Map<number, number>();
   constructor(private readonly pattern: PatternAtoms) {}
 
-  of(code: number): string {
+  of(code: number): number {
     let sig = this.known.get(code);
     if (sig === undefined) {
-      // A literal of the pattern is only like itself.
-      if (this.pattern.literals.has(code)) sig = `=${code}`;
+      if (this.pattern.literals.has(code)) sig = -1 - code;
       else {
         const ch = String.fromCodePoint(code);
-        sig = this.pattern.atoms.map((a) => (a.test(ch) ? '1' : '0')).join('');
+        sig = 0;
+        this.pattern.atoms.forEach((a, i) => {
+          if (a.test(ch)) sig! |= 1 << i;
+        });
       }
       this.known.set(code, sig);
     }
@@ -169,7 +176,8 @@ class Signatures {
   }
 }
 
-const signatures = new WeakMap<RegExp, Signatures | null>();
+/** The parsed pattern of each regexp (null: not flat), parsed once. */
+const patterns = new WeakMap<RegExp, PatternAtoms | null>();
 
 /**
  * The first match of `re` in `text` at or after `from`, found on a copy whose long runs of alike
@@ -178,20 +186,20 @@ const signatures = new WeakMap<RegExp, Signatures | null>();
  * not reach. `keep` is KEEP except in tests.
  */
 export function shortenedMatch(re: RegExp, text: string, from: number, keep = KEEP): PieceMatch | null {
-  let sigs = signatures.get(re);
-  if (sigs === undefined) {
-    const pattern = flatPattern(re.source, re.flags);
-    sigs = pattern ? new Signatures(pattern) : null;
-    signatures.set(re, sigs);
+  let pattern = patterns.get(re);
+  if (pattern === undefined) {
+    pattern = flatPattern(re.source, re.flags);
+    patterns.set(re, pattern);
   }
-  if (!sigs) return null;
+  if (!pattern) return null;
+  const sigs = new Signatures(pattern);
   // Pieces of the copy, and for each shortened run where its middle was cut (in the copy) and
   // how many UTF-16 units were dropped there.
   const parts: string[] = [];
   const cuts: { at: number; from: number; to: number; dropped: number }[] = [];
   let length = 0;
   let runStart = from;
-  let runSig = '';
+  let runSig = Number.NaN;
   let runCodes = 0;
   let prevCode = -1;
   /** Ends the run `[runStart, end)`, shortening it when it is long. */
