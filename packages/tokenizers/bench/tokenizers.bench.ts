@@ -2,6 +2,7 @@
 // a fresh child process (so cold loads share no warm caches), grouped by vocabulary, with
 // ratios against the group's baseline measured in the same run.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { VOCABULARIES } from '../src/index.js';
 import { ENTRIES } from './entries.js';
@@ -48,7 +49,9 @@ const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) ? `
 function pathological(): void {
   const names = Object.keys(PATHOLOGICAL);
   console.log(
-    `\n## Pathological inputs: seconds for ${SIZE / 1e6} M chars, and the worst input ÷ realistic text (same process)\n`,
+    `\n## Pathological inputs: CPU seconds for ${SIZE / 1e6} M chars, and the worst input ÷ realistic text (same process; realistic: mean of a run before and after the inputs; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})\n`,
   );
   console.log(`| vocabulary | realistic s | ${names.join(' s | ')} s | worst ×realistic |`);
   console.log(`|---|---|${names.map(() => '---|').join('')}---|`);

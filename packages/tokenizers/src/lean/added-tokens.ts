@@ -12,7 +12,7 @@
 //   whitespace runs) is matched by measuring the run, not by trying 31 slices;
 // - other tokens are tried by the lengths listed for their first two units.
 
-import type { CompactVocab } from './compact-vocab.js';
+import type { PackedVocab } from './packed-vocab.js';
 
 const encoder = new TextEncoder();
 
@@ -30,11 +30,11 @@ export class AddedTokens {
   /** Per unit c whose every token is a run of c: the id of the run of each length, -1 where none. */
   private readonly runs = new Map<number, Int32Array>();
   /** Confirms added tokens that are vocabulary tokens under the same id. */
-  private readonly vocab: CompactVocab | undefined;
+  private readonly vocab: PackedVocab | undefined;
   readonly size: number;
 
   /** `vocab`, if given, confirms the tokens it holds under the same id (so their strings need not be kept). */
-  constructor(tokens: readonly { content: string; id: number }[], vocab?: CompactVocab) {
+  constructor(tokens: readonly { content: string; id: number }[], vocab?: PackedVocab) {
     this.inVocab = new Uint8Array(vocab ? (vocab.size + 7) >> 3 : 0);
     const all = new Map<string, number>();
     for (const { content, id } of tokens) {
@@ -146,7 +146,7 @@ export class AddedTokens {
   }
 
   /** The vocabulary id of the UTF-8 bytes of `s`, or -1. */
-  private vocabId(vocab: CompactVocab, s: string): number {
+  private vocabId(vocab: PackedVocab, s: string): number {
     if (this.scratch.length < s.length * 3) this.scratch = new Uint8Array(s.length * 3);
     const len = encoder.encodeInto(s, this.scratch).written;
     return vocab.lookup(this.scratch, 0, len);

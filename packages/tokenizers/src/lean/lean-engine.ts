@@ -1,11 +1,12 @@
-// The lean tokenizer engine: one compact vocabulary file per vocabulary and
+// The lean tokenizer engine: one packed vocabulary file per vocabulary and
 // one code path for tiktoken-style, HF byte-level and sentencepiece-style BPE.
 // text → added tokens cut out → normalization → pre-tokenizer pieces → BPE.
 import { CtxkitError } from '@ctxkit/core';
 import { AddedTokens } from './added-tokens.js';
-import { hashBytes } from './compact-vocab.js';
 import { addedTokens, type LeanVocabulary } from './lean-file.js';
+import { type PieceMatch, shortenedMatch } from './long-match.js';
 import { SCRATCH_KEPT } from './merge-tree.js';
+import { hashBytes } from './packed-vocab.js';
 import { mergeIds, mergeScratchBytes } from './pair-merges.js';
 import { PIECE_CACHE_MAX_BYTES, PieceCache } from './piece-cache.js';
 import { RankMerger } from './rank-merge.js';
@@ -38,11 +39,15 @@ export class LeanEngine {
   }
 
   /**
-   * Bytes the engine holds: its vocabulary file (which the arrays are views of), the piece cache
-   * as it is now, and the scratch kept between calls.
+   * Bytes the engine holds: its vocabulary file (which the arrays are views of), the tables
+   * derived from it on first use (for long pieces: 1.3 MB for o200k once one was seen), the piece
+   * cache as it is now, and the scratch kept between calls.
    */
   get residentBytes(): number {
-    return this.data.fileBytes + this.cache.byteLength + this.scratchBytes;
+    const { fileBytes, vocab, merges } = this.data;
+    return (
+      fileBytes + vocab.derivedBytes + (merges?.derivedBytes ?? 0) + this.cache.byteLength + this.scratchBytes
+    );
   }
 
   /** Bytes of scratch buffers kept between calls (small: long pieces' scratch is freed after use). */
@@ -248,17 +253,25 @@ export class LeanEngine {
 /**
  * The next pre-tokenizer match. V8's regexp backtracking stack overflows on a match of
  * millions of characters that a pattern may have to backtrack over (a 5 M-char run of CJK
- * under the tiktoken-style patterns): that surfaces as a typed error, not a RangeError.
+ * under the tiktoken-style patterns); that match is then found on a copy with its long runs
+ * shortened (long-match.ts, which says why it is the same match). Where that argument does not
+ * reach, the overflow surfaces as a typed error, not a RangeError.
  */
-function splitAt(re: RegExp, text: string): RegExpExecArray | null {
+function splitAt(re: RegExp, text: string): PieceMatch | null {
+  const from = re.lastIndex;
   try {
     return re.exec(text);
   } catch (cause) {
     if (!(cause instanceof RangeError)) throw cause;
+    const m = shortenedMatch(re, text, from);
+    if (m) {
+      re.lastIndex = m.index + m[0].length;
+      return m;
+    }
     throw new CtxkitError(
       'UNSUPPORTED',
-      `A run of ${text.length - re.lastIndex} characters from offset ${re.lastIndex} is too long for the pre-tokenizer's regular expression`,
-      { offset: re.lastIndex, length: text.length },
+      `A run of ${text.length - from} characters from offset ${from} is too long for the pre-tokenizer's regular expression`,
+      { offset: from, length: text.length },
       { cause },
     );
   }

@@ -1,7 +1,7 @@
 // One binary file per vocabulary: a small header, the engine's settings and a
 // table of sections as JSON, then 8-byte-aligned typed arrays. Loading is one
 // read plus typed-array views over it: no parsing of the vocabulary itself.
-import { CompactVocab } from './compact-vocab.js';
+import { PackedVocab } from './packed-vocab.js';
 import { PairMerges } from './pair-merges.js';
 
 const MAGIC = 0x4e4c5443; // "CTLN"
@@ -54,7 +54,7 @@ const KINDS = { Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
 
 /** A vocabulary file's contents. */
 export interface LeanVocabulary {
-  vocab: CompactVocab;
+  vocab: PackedVocab;
   merges: PairMerges | undefined;
   /** `splits` mode: where each token's splits start in `splits` (length: tokens + 1). */
   splitStart: Int32Array | undefined;
@@ -128,7 +128,7 @@ export function readLeanFile(data: Uint8Array): LeanVocabulary {
     }
     arrays[s.name] = new Kind(buf.buffer as ArrayBuffer, base + s.at, s.length);
   }
-  const vocab = new CompactVocab(
+  const vocab = new PackedVocab(
     arrays.bytes as Uint8Array,
     arrays.offsets as Uint32Array,
     arrays.table as Int32Array,

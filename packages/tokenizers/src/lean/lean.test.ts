@@ -2,9 +2,9 @@ import { isCtxkitError } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
 import { readDataBinary } from '../data-files.js';
 import { AddedTokens } from './added-tokens.js';
-import { CompactVocab } from './compact-vocab.js';
 import { LeanEngine } from './lean-engine.js';
 import { readLeanFile, writeLeanFile } from './lean-file.js';
+import { PackedVocab } from './packed-vocab.js';
 import { mergeIds, PairMerges } from './pair-merges.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -20,16 +20,16 @@ function pieces(added: AddedTokens, text: string): (string | number)[] {
   return seen;
 }
 
-describe('CompactVocab', () => {
+describe('PackedVocab', () => {
   it('finds every token by its bytes and nothing else', () => {
     const tokens = ['a', 'b', 'ab', 'abc', 'é', '👍'].map(bytes);
-    const v = CompactVocab.build(tokens);
+    const v = PackedVocab.build(tokens);
     tokens.forEach((t, id) => expect(v.lookup(t, 0, t.length)).toBe(id));
     expect(v.lookup(bytes('ba'), 0, 2)).toBe(-1);
     expect(v.lookup(bytes('xabx'), 1, 3)).toBe(2);
   });
   it('keeps the lowest id for duplicate byte strings and allows holes', () => {
-    const v = CompactVocab.build([bytes('x'), undefined, bytes('x')]);
+    const v = PackedVocab.build([bytes('x'), undefined, bytes('x')]);
     expect(v.lookup(bytes('x'), 0, 1)).toBe(0);
     expect(v.size).toBe(3);
   });
@@ -75,7 +75,7 @@ describe('AddedTokens', () => {
   it('confirms tokens through the vocabulary only under their own id', () => {
     // '<a>' is vocabulary id 0; '<b>' is vocabulary id 1 but added as 7 (so kept as a string);
     // '<c>' is not in the vocabulary; '<d>' is in the vocabulary but not an added token.
-    const vocab = CompactVocab.build([bytes('<a>'), bytes('<b>'), bytes('<d>')]);
+    const vocab = PackedVocab.build([bytes('<a>'), bytes('<b>'), bytes('<d>')]);
     const added = new AddedTokens(
       [
         { content: '<a>', id: 0 },
@@ -90,7 +90,7 @@ describe('AddedTokens', () => {
 
 describe('vocabulary files', () => {
   it('round-trip through the file format', () => {
-    const vocab = CompactVocab.build(['a', 'b', 'ab', ' '].map(bytes));
+    const vocab = PackedVocab.build(['a', 'b', 'ab', ' '].map(bytes));
     const settings = {
       mode: 'rank' as const,
       symbols: 'bytes' as const,
@@ -141,6 +141,26 @@ describe('scratch memory', () => {
     expect(engine.encode(word).length).toBe(n);
     expect(engine.scratchBytes).toBeLessThan(before + 1_000_000);
     expect(engine.residentBytes).toBeGreaterThanOrEqual(engine.data.fileBytes + engine.scratchBytes);
+  });
+});
+
+describe('resident bytes', () => {
+  // A long piece builds lookup tables from the vocabulary (a bitmap, the 2–4-byte tables of
+  // `PackedVocab.lookupLong`) that stay for the next one; `residentBytes` must say so.
+  it('include the tables the first long piece builds', () => {
+    const engine = new LeanEngine(readLeanFile(readDataBinary('o200k_base.bin')));
+    engine.count('warm up');
+    const before = engine.residentBytes;
+    let x = 1;
+    let word = '';
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      word += String.fromCharCode(97 + ((x >>> 8) % 26));
+    }
+    expect(engine.count(word)).toBeGreaterThan(5_000);
+    const derived = engine.data.vocab.derivedBytes;
+    expect(derived).toBeGreaterThan(1_000_000);
+    expect(engine.residentBytes).toBeGreaterThanOrEqual(before + derived);
   });
 });
 

@@ -141,7 +141,7 @@ describe('tree merge = scan merge, over the real vocabularies', () => {
   });
 });
 
-describe('CompactVocab.lookupFiltered = lookup', () => {
+describe('PackedVocab.lookupFiltered = lookup', () => {
   it.each(['o200k_base', 'llama3', 'gemma3', 'deepseek_v3'])(
     '%s: every token, and random byte strings',
     (name) => {

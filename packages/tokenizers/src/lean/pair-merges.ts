@@ -88,7 +88,12 @@ export class PairMerges {
   }
 
   get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength + (this.filter?.byteLength ?? 0);
+    return this.keys.byteLength + this.values.byteLength + this.derivedBytes;
+  }
+
+  /** Bytes of the bitmap of {@link findFiltered} (0 until a long word builds it). */
+  get derivedBytes(): number {
+    return this.filter?.byteLength ?? 0;
   }
 
   /** Builds the table from [a, b, merged] triples in rank order. */

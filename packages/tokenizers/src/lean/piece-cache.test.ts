@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes } from './compact-vocab.js';
+import { hashBytes } from './packed-vocab.js';
 import { PIECE_CACHE_MAX_BYTES, PIECE_CACHE_MAX_ENTRIES, PieceCache } from './piece-cache.js';
 
 const utf8 = new TextEncoder();

@@ -4,7 +4,7 @@
 // cache pinned megabytes of old messages, and its surviving strings made every
 // young-generation GC slow (4–5 ms pauses, the p99 of a 2 KB count). Here the
 // memory is bounded by construction and the GC never sees an entry.
-import { hashBytes } from './compact-vocab.js';
+import { hashBytes } from './packed-vocab.js';
 
 /** Pieces longer than this many UTF-8 bytes are not cached: they rarely repeat. */
 export const PIECE_CACHE_MAX_BYTES = 255;

@@ -1,11 +1,11 @@
-// tiktoken's merge rule on byte ranges of a CompactVocab: repeatedly merge the
+// tiktoken's merge rule on byte ranges of a PackedVocab: repeatedly merge the
 // adjacent pair whose merged bytes have the lowest rank, leftmost on ties,
 // allocating no strings. Short pieces use tiktoken's own scan on typed arrays;
 // long ones a tournament tree with the same order (a 1 MB line of letters is one piece).
 import { ByteRangeMerger } from './byte-range-merge.js';
-import type { CompactVocab } from './compact-vocab.js';
 import { type ChunkMerger, LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
 import type { MergeHistory } from './merge-history.js';
+import type { PackedVocab } from './packed-vocab.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
 /** Pieces up to this many bytes use the simple scan; longer ones the tree (O(n log n)): measured crossover 24–32 bytes. */
@@ -17,10 +17,12 @@ export class RankMerger {
   private readonly long = new ByteRangeMerger();
   /** tiktoken's rank of a pair: the rank of the merged bytes. */
   private readonly rankOf: RankOf = (b, s, _m, e) => this.vocab.lookup(b, s, e);
-  /** The same for long pieces, whose pairs are mostly not tokens (see `lookupFiltered`). */
+  /** The same for pieces over SCAN_LIMIT bytes, whose pairs are mostly not tokens (see `lookupFiltered`). */
   private readonly longRankOf: RankOf = (b, s, _m, e) => this.vocab.lookupFiltered(b, s, e);
+  /** The same for the chunks of a long piece (see `lookupLong`). */
+  private readonly chunkRankOf: RankOf = (b, s, _m, e) => this.vocab.lookupLong(b, s, e);
 
-  constructor(readonly vocab: CompactVocab) {}
+  constructor(readonly vocab: PackedVocab) {}
 
   /** Bytes of scratch held between pieces. */
   get scratchBytes(): number {
@@ -44,7 +46,7 @@ export class RankMerger {
   /** The same merge order for long pieces, in O(n log n) (a 1 MB line of letters is one piece). */
   private treeMerge(buf: Uint8Array, len: number, out: number[] | null): number {
     if (len > LONG_PIECE_SYMBOLS) return mergeLongPiece(this.chunks(buf), len, out);
-    return this.rangeMerge(buf, 0, len, null, out);
+    return this.rangeMerge(buf, 0, len, this.longRankOf, null, out);
   }
 
   /** The tree merge of bytes `[a, b)` of `buf` alone. */
@@ -52,6 +54,7 @@ export class RankMerger {
     buf: Uint8Array,
     a: number,
     b: number,
+    rankOf: RankOf,
     history: MergeHistory | null,
     out: number[] | null,
     partStarts: number[] | null = null,
@@ -65,7 +68,7 @@ export class RankMerger {
       part,
       starts,
       len,
-      this.longRankOf,
+      rankOf,
       (s, e) => vocab.lookup(part, s, e),
       out,
       history,
@@ -76,7 +79,8 @@ export class RankMerger {
   /** The chunker's view of a long piece: symbols are bytes; edge tokens are offsets within their chunk. */
   private chunks(buf: Uint8Array): ChunkMerger {
     return {
-      merge: (a, b, history, out, partStarts) => this.rangeMerge(buf, a, b, history, out, partStarts),
+      merge: (a, b, history, out, partStarts) =>
+        this.rangeMerge(buf, a, b, this.chunkRankOf, history, out, partStarts),
       cross: (la, last, ra, first) => this.vocab.lookup(buf, la + last, ra + first),
       same: (a, b, c, d) => sameBytes(buf, a, b, c, d),
     };

@@ -5,8 +5,8 @@
 // per token, its listed splits as one Int32 each, `rank << 8 | byte offset`.
 // Verified against the merge list when the file is built, and by the parity suite.
 import { ByteRangeMerger } from './byte-range-merge.js';
-import type { CompactVocab } from './compact-vocab.js';
 import { LONG_PIECE_SYMBOLS, mergeLongPiece } from './long-piece.js';
+import type { PackedVocab } from './packed-vocab.js';
 import { sameBytes } from './rank-merge.js';
 import { type RankOf, scanMerge } from './scan-merge.js';
 
@@ -16,11 +16,15 @@ const SCAN_LIMIT = 48;
 export class SplitRankMerger {
   private readonly merger = new ByteRangeMerger();
   private readonly rankOf: RankOf = (buf, s, m, e) => this.rank(buf, s, m, e);
-  private readonly longRankOf: RankOf = (buf, s, m, e) => this.longRank(buf, s, m, e);
+  private readonly longRankOf: RankOf = (buf, s, m, e) =>
+    this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
+  /** The same for the chunks of a long piece (see `PackedVocab.lookupLong`). */
+  private readonly chunkRankOf: RankOf = (buf, s, m, e) =>
+    this.splitRank(this.vocab.lookupLong(buf, s, e), s, m);
   private readonly ranks = new Int32Array(SCAN_LIMIT);
 
   constructor(
-    private readonly vocab: CompactVocab,
+    private readonly vocab: PackedVocab,
     private readonly splitStart: Int32Array,
     private readonly splits: Int32Array,
   ) {}
@@ -33,11 +37,6 @@ export class SplitRankMerger {
   /** HF rank of merging parts [s,m) and [m,e), or -1 when they do not merge. */
   rank(buf: Uint8Array, s: number, m: number, e: number): number {
     return this.splitRank(this.vocab.lookup(buf, s, e), s, m);
-  }
-
-  /** {@link rank} for long pieces, whose pairs are mostly not tokens (see `CompactVocab.lookupFiltered`). */
-  private longRank(buf: Uint8Array, s: number, m: number, e: number): number {
-    return this.splitRank(this.vocab.lookupFiltered(buf, s, e), s, m);
   }
 
   /** The rank of token `t` (-1: none) as the merge of its split at byte `m - s`, or -1. */
@@ -87,9 +86,9 @@ export class SplitRankMerger {
           for (let k = a; k <= b; k++) rel[k - a] = starts[k]! - base;
           const part = buf.subarray(base, starts[b]!);
           const id = (s: number, e: number) => idOf(base + s, base + e);
-          if (!partStarts) return this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history);
+          if (!partStarts) return this.merger.merge(part, rel, b - a, this.chunkRankOf, id, ids, history);
           const bytes: number[] = [];
-          const count = this.merger.merge(part, rel, b - a, this.longRankOf, id, ids, history, bytes);
+          const count = this.merger.merge(part, rel, b - a, this.chunkRankOf, id, ids, history, bytes);
           // Byte offsets of the tokens back to symbol indices (both ascending).
           let k = 0;
           for (const offset of bytes) {
