@@ -20,6 +20,11 @@ describe('nearestName', () => {
     expect(nearestName('maxEntires', ['maxEntries', 'maxBytes'])).toBe('maxEntries');
   });
 
+  it('falls back to a known name the given one abbreviates', () => {
+    expect(nearestName('vocab', ['vocabulary'])).toBe('vocabulary');
+    expect(nearestName('vo', ['vocabulary'])).toBeUndefined();
+  });
+
   it('gives nothing when every name is further than the limit', () => {
     expect(nearestName('zzz', ['enabled', 'threshold'])).toBeUndefined();
     expect(nearestName('abcdef', ['abcxyz'], 2)).toBeUndefined();

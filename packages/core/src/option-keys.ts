@@ -2,7 +2,8 @@ import { CtxkitError } from './errors.js';
 
 /**
  * The known name closest to `name` by edit distance (case-insensitive), for a "did you mean" hint;
- * `undefined` when none is within `maxDistance` edits.
+ * failing that, a known name that `name` abbreviates (`vocab` → `vocabulary`, three characters at
+ * least); `undefined` when there is neither.
  *
  * @param name - the name that was not recognised, e.g. `maxTokns`
  * @param known - the names that are accepted
@@ -10,6 +11,7 @@ import { CtxkitError } from './errors.js';
  * @example
  * ```ts
  * nearestName('treshold', ['enabled', 'threshold']); // → 'threshold'
+ * nearestName('vocab', ['vocabulary']); // → 'vocabulary'
  * nearestName('zzz', ['enabled', 'threshold']); // → undefined
  * ```
  */
@@ -27,7 +29,8 @@ export function nearestName(name: string, known: readonly string[], maxDistance 
       best = candidate;
     }
   }
-  return best;
+  if (best !== undefined || a.length < 3) return best;
+  return known.find((candidate) => candidate.toLowerCase().startsWith(a));
 }
 
 // Levenshtein distance, one row at a time. Option names are short; a 10 MB key is cut first.

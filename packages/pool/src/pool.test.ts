@@ -299,6 +299,7 @@ describe('TokenizerPool', () => {
     expect(await codeOfAsync(pool.acquire('p', 'a'))).toBe('DISPOSED');
     expect(codeOf(() => pool.acquireSync('p', 'a'))).toBe('DISPOSED');
     expect(codeOf(() => new TokenizerPool({ maxBytes: -1 }))).toBe('INVALID_ARGUMENT');
+    expect(() => new TokenizerPool({ maxByte: 1 } as never)).toThrow(/did you mean "maxBytes"/);
     expect(await codeOfAsync(new TokenizerPool().acquire(7 as unknown as string, 'x'))).toBe(
       'INVALID_ARGUMENT',
     );

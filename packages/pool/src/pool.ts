@@ -1,4 +1,4 @@
-import { CtxkitError, type Tokenizer } from '@ctxkit/core';
+import { CtxkitError, checkOptionKeys, type Tokenizer } from '@ctxkit/core';
 import {
   createVocabularyTokenizer,
   detectModel,
@@ -15,6 +15,15 @@ export interface PoolDetection {
   family: string;
   exact: boolean;
 }
+
+// A misspelt budget (`maxByte`) is an error, not the default budget silently kept.
+const POOL_OPTION_KEYS = {
+  maxBytes: true,
+  idleMs: true,
+  loader: true,
+  loadSync: true,
+  detect: true,
+} satisfies Record<keyof TokenizerPoolOptions, true>;
 
 /** Options for {@link TokenizerPool}. */
 export interface TokenizerPoolOptions {
@@ -190,9 +199,10 @@ export class TokenizerPool implements HandleOwner {
 
   /**
    * @param options - memory budget, idle eviction and loaders; see {@link TokenizerPoolOptions}.
-   * @throws {CtxkitError} `INVALID_ARGUMENT` for a negative or non-finite `maxBytes` or `idleMs`.
+   * @throws {CtxkitError} `INVALID_ARGUMENT` for a negative or non-finite `maxBytes` or `idleMs`, or a misspelt option.
    */
   constructor(options: TokenizerPoolOptions = {}) {
+    checkOptionKeys(options, POOL_OPTION_KEYS, 'TokenizerPool options');
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!Number.isFinite(maxBytes) || maxBytes < 0) {
       throw new CtxkitError('INVALID_ARGUMENT', 'maxBytes must be a non-negative number', { maxBytes });

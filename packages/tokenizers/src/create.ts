@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@ctxkit/core';
 import { detectModel, type ModelDetection } from './detect.js';
 import { tokenizerFor, type VocabularyTokenizer } from './tokenizer.js';
 import type { VocabularyId } from './vocabularies.js';
@@ -10,6 +11,9 @@ export interface CreateTokenizerOptions {
    */
   vocabulary?: VocabularyId;
 }
+
+// A misspelt `vocabulary` would silently count with the detected vocabulary instead.
+const CREATE_OPTION_KEYS = { vocabulary: true } satisfies Record<keyof CreateTokenizerOptions, true>;
 
 /** A tokenizer for a model, with the detection that chose its vocabulary. */
 export interface ModelTokenizer extends VocabularyTokenizer {
@@ -24,7 +28,7 @@ export interface ModelTokenizer extends VocabularyTokenizer {
  *   `''` when unknown); only decides Claude for unknown model names at `anthropic`
  * @param model the model id as the provider spells it: `gpt-4o`, `qwen2.5-coder:7b`, `openai/gpt-4.1`
  * @param options `vocabulary` forces a vocabulary instead of the detected one
- * @throws {CtxkitError} `INVALID_ARGUMENT` only for an unknown `options.vocabulary`.
+ * @throws {CtxkitError} `INVALID_ARGUMENT` only for an unknown `options.vocabulary` or a misspelt option.
  * @example
  * ```ts
  * const tokenizer = createTokenizer('openai', 'gpt-4o');
@@ -38,6 +42,7 @@ export function createTokenizer(
   model: string,
   options?: CreateTokenizerOptions,
 ): ModelTokenizer {
+  checkOptionKeys(options, CREATE_OPTION_KEYS, 'createTokenizer options');
   const detected = detectModel(provider, model);
   const detection: ModelDetection = options?.vocabulary
     ? {

@@ -126,6 +126,13 @@ describe('countTokens / encode', () => {
   it('an unknown vocabulary is a typed error', () => {
     expect(thrown(() => createVocabularyTokenizer('gpt2' as never))).toBe('INVALID_ARGUMENT');
   });
+
+  it('a misspelt option is a typed error, not a silently detected vocabulary', () => {
+    expect(() => createTokenizer('openai', 'gpt-4o', { vocab: 'cl100k_base' } as never)).toThrow(
+      /unknown createTokenizer options key "vocab" \(did you mean "vocabulary"\?\)/,
+    );
+    expect(createTokenizer('openai', 'gpt-4o', { vocabulary: 'cl100k_base' }).vocabulary).toBe('cl100k_base');
+  });
 });
 
 describe('countMessage', () => {
