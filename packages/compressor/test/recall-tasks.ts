@@ -1,7 +1,9 @@
 // Agent sessions of several shapes whose last user
 // message asks for facts stated once, early, in one place. The recall model
 // (recall-model.ts) answers from what the request it receives still shows.
+
 import type { Message, ToolDefinition } from '@ctxkit/core';
+import { mulberry32 } from '@ctxkit/test-utils';
 
 /** A fact the final question asks for. */
 export interface RecallFact {
@@ -78,18 +80,6 @@ Rules:
 - Keep answers short; quote exact identifiers, paths and numbers.
 - When the user asks for values, give each as NAME = value.`;
 
-/** A small deterministic PRNG (mulberry32), so every task is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'request',
   'record',
@@ -119,7 +109,7 @@ function camel(a: string, b: string): string {
 
 /** A plausible TypeScript module of about `functions` × 9 lines holding one exported constant. */
 export function sourceFile(seed: number, constant: string, value: string, functions = 12): string {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const lines = [
     `import { readFile } from 'node:fs/promises';`,
     `import type { Logger } from '../logger.js';`,
@@ -170,12 +160,12 @@ function step(name: string, args: Record<string, unknown>, result: string, say =
 }
 
 function factValue(seed: number): string {
-  return String(1000 + Math.floor(rng(seed)() * 9000));
+  return String(1000 + Math.floor(mulberry32(seed)() * 9000));
 }
 
 /** A long but green test run (many passing lines), `lines` long. */
 function passingLog(seed: number, lines: number): string {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out = ['> vitest run', ''];
   for (let i = 0; i < lines; i++) {
     out.push(
@@ -218,7 +208,7 @@ function fileReadsTask(): RecallTask {
 
 /** A build whose long log has one error line, then more work. */
 function buildLogTask(): RecallTask {
-  const r = rng(5);
+  const r = mulberry32(5);
   const log: string[] = ['> tsc -p tsconfig.build.json && tsup', ''];
   for (let i = 0; i < 260; i++) {
     log.push(`[build] compiled src/${pickWord(r)}/${pickWord(r)}-${i}.ts (${Math.floor(r() * 90) + 1} kB)`);

@@ -9,6 +9,7 @@ export * from './ollama-server.js';
 export * from './openai-scripted-server.js';
 export * from './qwen-chat-template.js';
 export * from './raw-logs.js';
+export * from './seeded-random.js';
 export * from './static-server.js';
 export * from './tmux.js';
 export * from './transcripts.js';

@@ -1,6 +1,7 @@
 // The calibration / held-out corpus of the fallback estimator: chunks of the real
 // transcripts plus generated samples of every script and text class. Deterministic
 // (seeded PRNG), so the fit script and the tests see the same samples.
+import { mulberry32 } from '@ctxkit/test-utils';
 import { pieceHash } from '../../src/estimate/piece-filter.js';
 import { EMOJI, SEED_TEXT } from './seed-text.js';
 import { UDHR_LANGUAGES, udhrUnits } from './udhr-text.js';
@@ -29,18 +30,6 @@ export const fnv1a = (s: string): number => pieceHash(s);
 /** Held-out transcripts: one in three, by name hash. */
 export function transcriptSplit(name: string): Split {
   return fnv1a(name) % 3 === 0 ? 'test' : 'dev';
-}
-
-/** mulberry32 PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;
@@ -77,7 +66,7 @@ export function messageTexts(m: any): string[] {
 /** Chunks of one transcript's text: lengths 100–4000 characters, at most `max` per transcript. */
 export function transcriptChunks(t: TranscriptLike, max = 30): string[] {
   const text = t.messages.flatMap(messageTexts).join('\n');
-  const r = rng(fnv1a(t.name));
+  const r = mulberry32(fnv1a(t.name));
   const chunks: string[] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -234,7 +223,7 @@ export const GENERATED_CLASSES = [
 export function generatedSamples(split: Split, perClass: number): Sample[] {
   const out: Sample[] = [];
   for (const cls of GENERATED_CLASSES) {
-    const r = rng(fnv1a(`${cls}:${split}`));
+    const r = mulberry32(fnv1a(`${cls}:${split}`));
     for (let i = 0; i < perClass; i++) {
       let text: string;
       if (SCRIPT_CLASSES.includes(cls)) {
@@ -271,7 +260,7 @@ export function generatedSamples(split: Split, perClass: number): Sample[] {
 export function udhrSamples(split: Split, perClass: number): Sample[] {
   const out: Sample[] = [];
   for (const [cls, codes] of Object.entries(UDHR_LANGUAGES)) {
-    const r = rng(fnv1a(`${cls}:udhr:${split}`));
+    const r = mulberry32(fnv1a(`${cls}:udhr:${split}`));
     for (let i = 0; i < perClass; i++) {
       const units = udhrUnits(pick(r, codes)).filter((_, j) => (j % 2 === 1) === (split === 'test'));
       const k = int(r, 1, 6);
