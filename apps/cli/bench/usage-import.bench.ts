@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   logFilesUnder,
-  REPO_ROOT,
+  RAW_LOG_SAMPLES,
   type ReferenceBill,
   rawLogDir,
   referenceBills,
@@ -25,7 +25,7 @@ const BIN = resolve(import.meta.dirname, '../dist/cli.js');
 const CCUSAGE = createRequire(import.meta.url)
   .resolve('ccusage/package.json')
   .replace(/package\.json$/, 'src/cli.js');
-const SAMPLE = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures/claude-code');
+const SAMPLE = resolve(RAW_LOG_SAMPLES, 'claude-code');
 const ROOT = rawLogDir('claude-code', SAMPLE);
 const files = logFilesUnder(ROOT);
 const tmp = mkdtempSync(join(tmpdir(), 'ctxkit-usage-bench-'));

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Message } from '@ctxkit/core';
-import { loadTranscripts, REPO_ROOT } from '@ctxkit/test-utils';
+import { loadTranscripts, RAW_LOG_SAMPLES, REPO_ROOT } from '@ctxkit/test-utils';
 import { createTokenizer, detectModel } from '@ctxkit/tokenizers';
 import { JsonlUsageStore, readAgentLog, TokenUsageTracker } from '@ctxkit/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -474,7 +474,7 @@ describe('usage', () => {
   });
 
   it('imports every agent log of the default locations, only new responses, tools per call', () => {
-    const samples = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures');
+    const samples = RAW_LOG_SAMPLES;
     const home = join(tmp, 'home');
     const store = join(tmp, 'usage-scan');
     const claude = join(home, '.claude', 'projects', '-tmp-private');
@@ -523,7 +523,7 @@ describe('usage', () => {
   });
 
   it('--watch imports the new responses of a log as it grows, and stops on SIGINT', async () => {
-    const samples = resolve(REPO_ROOT, 'packages/tracker/src/import/fixtures/claude-code/incremental');
+    const samples = resolve(RAW_LOG_SAMPLES, 'claude-code/incremental');
     const log = join(tmp, 'watched.jsonl');
     copyFileSync(join(samples, 'turn-1.jsonl'), log);
     const store = join(tmp, 'usage-watch');

@@ -4,6 +4,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './transcripts.js';
 
+/** The committed sample of raw logs (`fixtures/raw-logs`, credited in its SOURCES.md), one folder per agent. */
+export const RAW_LOG_SAMPLES = resolve(REPO_ROOT, 'fixtures/raw-logs');
+
 /** The shared raw logs beside the repository, one folder per agent (`claude-code`, `codex`, …). */
 export const SHARED_RAW_LOGS = resolve(REPO_ROOT, '../shared/data/raw-logs');
 

@@ -10,7 +10,7 @@ import { MemoryUsageStore } from './store/memory.js';
 import { TokenUsageTracker } from './tracker.js';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8'));
 const count = (text: string) => Math.ceil(text.length / 4);
 
 let clock = Date.UTC(2026, 2, 2, 10, 0, 0);

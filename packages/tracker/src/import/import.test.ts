@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CtxkitError } from '@ctxkit/core';
-import { logFilesUnder, rawLogDir, referenceBills, referenceResponses } from '@ctxkit/test-utils';
+import {
+  logFilesUnder,
+  RAW_LOG_SAMPLES,
+  rawLogDir,
+  referenceBills,
+  referenceResponses,
+} from '@ctxkit/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonlUsageStore } from '../store/jsonl.js';
 import { TokenUsageTracker } from '../tracker.js';
@@ -13,7 +19,7 @@ import { parseAgentLog, readAgentLog, UNSUPPORTED_LOG } from './detect.js';
 import { importAgentLogs } from './import.js';
 import { defaultAgentLogLocations, findAgentLogs } from './locations.js';
 
-const FIXTURES = resolve(import.meta.dirname, 'fixtures');
+const FIXTURES = RAW_LOG_SAMPLES;
 const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
 
 /** Every Claude Code log: the shared set when present, else the committed sample. */

@@ -14,7 +14,7 @@ import {
 } from './index.js';
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'));
 
 function expectCtxkit(fn: () => unknown, code = 'INVALID_ARGUMENT') {
   try {
