@@ -7,7 +7,7 @@
  */
 
 export { assignBlocks, type BlockSpan, blockStatus, DEFAULT_BLOCK_HOURS } from './blocks.js';
-export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './estimate.js';
+export { type CountText, type EstimatedBreakdown, estimateBreakdown } from './breakdown-estimate.js';
 export type { RecordOptions, UsageEventInput } from './event-input.js';
 export { toCsv } from './export/csv.js';
 export { renderHtml } from './export/html.js';

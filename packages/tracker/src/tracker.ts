@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AnyToolDefinition, CtxkitError, checkOptionKeys, type Message } from '@ctxkit/core';
-import { type CountText, estimateBreakdown } from './estimate.js';
+import { type CountText, estimateBreakdown } from './breakdown-estimate.js';
 import {
   type EventContext,
   eventFromInput,

@@ -1,6 +1,6 @@
 import { isCtxkitError, type Message } from '@ctxkit/core';
 import { describe, expect, it } from 'vitest';
-import { estimateBreakdown } from './estimate.js';
+import { estimateBreakdown } from './breakdown-estimate.js';
 
 describe('estimateBreakdown tool definitions', () => {
   it('counts the flat, OpenAI and Anthropic shapes of a tool the same', () => {
