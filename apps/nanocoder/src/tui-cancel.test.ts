@@ -1,53 +1,29 @@
-import { rmSync } from 'node:fs';
-import {
-  renderQwenChat,
-  type ScriptedServer,
-  startScriptedServer,
-  type Tui,
-  tmuxPath,
-} from '@ctxkit/test-utils';
-import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
+import type { ScriptedServer, Tui } from '@ctxkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTui } from '../test/nanocoder-tui.js';
-import { makeSandbox, node22, type Sandbox } from '../test/run-nanocoder.js';
-import { FILES, PROMPT, sessionFiles, sessionTurns } from '../test/session.js';
+import { startTuiSession, type TuiSession } from '../test/nanocoder-tui.js';
+import { FILES, PROMPT, sessionTurns } from '../test/session.js';
 
 // The real Nanocoder TUI in tmux, against a loopback model whose summary requests hang forever.
 // The summary timeout is set far beyond the test's bounds, so only Esc can end the summary.
 const CONTEXT = 8192;
 const MODEL = 'qwen2.5-coder:7b';
 const SUMMARY_TIMEOUT_MS = 600_000;
-const qwen = createVocabularyTokenizer('qwen2');
 
 describe('real Nanocoder TUI with ctxkit, in tmux: Esc cancels a hung summary', () => {
+  let session: TuiSession;
   let server: ScriptedServer;
-  let sandbox: Sandbox;
   let tui: Tui;
   beforeAll(async () => {
-    if (!tmuxPath()) throw new Error('tmux is not installed: run scripts/ci-system-deps.sh');
-    const node = node22();
-    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
-    qwen.countTokens('warm up');
-    server = await startScriptedServer({
+    session = await startTuiSession({
       turns: sessionTurns(),
       summaryFault: 'hang',
       contextLimit: CONTEXT,
       model: MODEL,
-      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+      ctxkit: { threshold: 0.7, summarizer: 'model', summaryTimeoutMs: SUMMARY_TIMEOUT_MS },
     });
-    sandbox = makeSandbox(
-      sessionFiles(90),
-      [{ name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT }],
-      { ctxkit: { threshold: 0.7, summarizer: 'model', summaryTimeoutMs: SUMMARY_TIMEOUT_MS } },
-    );
-    tui = startTui(node, sandbox, { withCtxkit: true, args: ['--mode', 'yolo'] });
-    await tui.waitFor(/What would you like/, 90_000);
+    ({ server, tui } = session);
   }, 120_000);
-  afterAll(async () => {
-    tui?.close();
-    await server?.close();
-    if (sandbox) rmSync(sandbox.root, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('Esc ends the summary: the deterministic fallback is used, said so, and the task completes', async () => {
     tui.type(PROMPT);

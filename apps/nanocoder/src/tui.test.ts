@@ -1,16 +1,7 @@
-import { rmSync } from 'node:fs';
-import {
-  renderQwenChat,
-  type ScriptedServer,
-  startScriptedServer,
-  type Tui,
-  tmuxPath,
-} from '@ctxkit/test-utils';
-import { createVocabularyTokenizer } from '@ctxkit/tokenizers';
+import type { ScriptedServer, Tui } from '@ctxkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTui } from '../test/nanocoder-tui.js';
-import { makeSandbox, node22, type Sandbox } from '../test/run-nanocoder.js';
-import { FILES, PROMPT, sessionFiles, sessionTurns } from '../test/session.js';
+import { startTuiSession, type TuiSession } from '../test/nanocoder-tui.js';
+import { FILES, PROMPT, sessionTurns } from '../test/session.js';
 
 // The real Nanocoder TUI in a real terminal (tmux), typed into and read back
 // as a user would, against the loopback model server with an 8k window.
@@ -18,12 +9,11 @@ const CONTEXT = 8192;
 const MODEL = 'qwen2.5-coder:7b';
 const USABLE = CONTEXT - CONTEXT / 16; // ctxkit's default reserve for the reply
 const THRESHOLD = 0.7; // set in the sandbox's agents.config.json `ctxkit` block
-const qwen = createVocabularyTokenizer('qwen2');
 const COMPACTED = /ctxkit compacted the context: [\d,]+ → [\d,]+ tokens \(/g;
 
 describe('real Nanocoder TUI with ctxkit, in tmux', () => {
+  let session: TuiSession;
   let server: ScriptedServer;
-  let sandbox: Sandbox;
   let tui: Tui;
   /** Sends one line (a prompt or a command) once the input box is idle. */
   const send = async (line: string) => {
@@ -37,11 +27,7 @@ describe('real Nanocoder TUI with ctxkit, in tmux', () => {
   const count = (screen: string, re: RegExp) => screen.match(re)?.length ?? 0;
 
   beforeAll(async () => {
-    if (!tmuxPath()) throw new Error('tmux is not installed: run scripts/ci-system-deps.sh');
-    const node = node22();
-    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
-    qwen.countTokens('warm up');
-    server = await startScriptedServer({
+    session = await startTuiSession({
       turns: [
         ...sessionTurns(),
         // The second prompt's turns: two more reads (which would trigger a compaction), then an answer.
@@ -51,21 +37,11 @@ describe('real Nanocoder TUI with ctxkit, in tmux', () => {
       ],
       contextLimit: CONTEXT,
       model: MODEL,
-      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+      ctxkit: { threshold: THRESHOLD },
     });
-    sandbox = makeSandbox(
-      sessionFiles(90),
-      [{ name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT }],
-      { ctxkit: { threshold: THRESHOLD } },
-    );
-    tui = startTui(node, sandbox, { withCtxkit: true, args: ['--mode', 'yolo'] });
-    await tui.waitFor(/What would you like/, 90_000);
+    ({ server, tui } = session);
   }, 120_000);
-  afterAll(async () => {
-    tui?.close();
-    await server?.close();
-    if (sandbox) rmSync(sandbox.root, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('/pin TEXT pins every message containing it, and the pinned file survives every compaction verbatim', async () => {
     await send('/pin ALPHA_RETRY_LIMIT = 11');
@@ -134,34 +110,21 @@ describe('real Nanocoder TUI with ctxkit, in tmux', () => {
 });
 
 describe('real Nanocoder TUI with ctxkit, in tmux: a configured window that is wrong', () => {
+  let session: TuiSession;
   let server: ScriptedServer;
-  let sandbox: Sandbox;
   let tui: Tui;
   beforeAll(async () => {
-    if (!tmuxPath()) throw new Error('tmux is not installed: run scripts/ci-system-deps.sh');
-    const node = node22();
-    if (!node) throw new Error('no Node >= 22 (system or the `node` npm package): run pnpm install');
-    qwen.countTokens('warm up');
-    server = await startScriptedServer({
+    // Nanocoder is told 32k; the server's real window is 8k (as with Ollama's num_ctx).
+    session = await startTuiSession({
       turns: sessionTurns(),
       contextLimit: CONTEXT,
+      configuredWindow: CONTEXT * 4,
       model: MODEL,
-      countRequest: (body) => qwen.countTokens(renderQwenChat(body)),
+      ctxkit: { summarizer: 'extractive' },
     });
-    // Nanocoder is told 32k; the server's real window is 8k (as with Ollama's num_ctx).
-    sandbox = makeSandbox(
-      sessionFiles(90),
-      [{ name: 'local', baseUrl: server.url, models: [MODEL], contextWindow: CONTEXT * 4 }],
-      { ctxkit: { summarizer: 'extractive' } },
-    );
-    tui = startTui(node, sandbox, { withCtxkit: true, args: ['--mode', 'yolo'] });
-    await tui.waitFor(/What would you like/, 90_000);
+    ({ server, tui } = session);
   }, 120_000);
-  afterAll(async () => {
-    tui?.close();
-    await server?.close();
-    if (sandbox) rmSync(sandbox.root, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('says what window it learned, finishes the task, and the status bar and /usage use the learned window', async () => {
     tui.type(PROMPT);
