@@ -78,3 +78,19 @@ export function hfReference(vocabulary: keyof typeof HF_SOURCES): Reference {
     free: () => {},
   };
 }
+
+/**
+ * The independent reference of each exact vocabulary, built on call (free it with `free()`).
+ * o200k_harmony is o200k_base's ranks plus control tokens; its reference is the gpt-oss tokenizer.json.
+ */
+export const REFERENCES = {
+  o200k_base: () => tiktokenReference('o200k_base'),
+  cl100k_base: () => tiktokenReference('cl100k_base'),
+  o200k_harmony: () => hfReference('o200k_harmony'),
+  tekken: () => tekkenReference(),
+  llama3: () => hfReference('llama3'),
+  qwen2: () => hfReference('qwen2'),
+  gemma3: () => hfReference('gemma3'),
+  deepseek_v3: () => hfReference('deepseek_v3'),
+  mistral_v1: () => hfReference('mistral_v1'),
+} as const satisfies Record<string, () => Reference>;
