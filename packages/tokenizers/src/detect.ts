@@ -283,27 +283,29 @@ export const MODEL_NAME_MAX_CHARS = 256;
 // Tags and suffixes that never change the vocabulary: Ollama tags (`:latest`, `:7b-instruct-q4_K_M`),
 // `-cloud`, Vertex versions (`@20240620`), dates (`-2024-08-06`, `-20250219`, `-0613`).
 // Cut by index, not by `/:[^/]*$/`-style patterns, which retry from every `:` (quadratic).
-function normalizeModel(model: string): string {
+// The Ollama tag is returned beside the name: only the DeepSeek-R1 distills depend on it.
+function normalizeModel(model: string): { name: string; tag: string } {
   let m = model.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase();
   const at = m.indexOf('@'); // vertex: claude-3-5-sonnet@20240620
   if (at !== -1) m = m.slice(0, at);
   // ollama / bedrock tags: from the first colon after the last slash
   const colon = m.indexOf(':', m.lastIndexOf('/') + 1);
+  const tag = colon === -1 ? '' : m.slice(colon + 1);
   if (colon !== -1) m = m.slice(0, colon);
   if (m.endsWith('-cloud')) m = m.slice(0, -'-cloud'.length);
   m = m.replace(/-(?:\d{4}-\d{2}-\d{2}|\d{8})$/, '');
-  return m;
+  return { name: m, tag };
 }
 
 // Ollama's `deepseek-r1` tags name the distilled models by size: 1.5b, 7b, 14b, 32b are
 // DeepSeek-R1-Distill-Qwen, 8b (also `latest`, and a bare name on Ollama) is R1-0528-Qwen3-8B,
 // 70b is DeepSeek-R1-Distill-Llama-70B; only 671b is DeepSeek-R1 itself. Rewritten to the
 // Hugging Face name so the distill rules of MODEL_RULES decide.
-function ollamaDistillName(provider: string, model: string, normalized: string): string {
+function ollamaDistillName(
+  provider: string,
+  { name: normalized, tag }: { name: string; tag: string },
+): string {
   if (!/(?:^|\/)deepseek-r1$/.test(normalized)) return normalized;
-  const trimmed = model.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase();
-  const colon = trimmed.indexOf(':', trimmed.lastIndexOf('/') + 1);
-  const tag = colon === -1 ? '' : trimmed.slice(colon + 1);
   if (tag === '' && provider !== 'ollama') return normalized;
   const size = /^(\d+(?:\.\d+)?)b(?![a-z0-9])/.exec(tag)?.[1];
   if (size === '70') return `${normalized}-distill-llama-70b`;
@@ -327,7 +329,7 @@ function ollamaDistillName(provider: string, model: string, normalized: string):
  */
 export function detectModel(provider: string, model: string): ModelDetection {
   const p = typeof provider === 'string' ? provider.trim().slice(0, MODEL_NAME_MAX_CHARS).toLowerCase() : '';
-  const m = typeof model === 'string' ? ollamaDistillName(p, model, normalizeModel(model)) : '';
+  const m = typeof model === 'string' ? ollamaDistillName(p, normalizeModel(model)) : '';
   for (const rule of MODEL_RULES) {
     if (rule.pattern.test(m)) {
       const exact = rule.exact ?? !(rule.vocabulary === 'claude' || rule.vocabulary === 'fallback');
