@@ -26,6 +26,17 @@ const read = (id: string, path: string, size: number): NanocoderMessage[] => [
   },
 ];
 
+/** The task, four 150-line file reads (ids a–d), the assistant's `reply`, then the next request. */
+const fourReads = (reply: string): NanocoderMessage[] => [
+  { role: 'user', content: 'Refactor the parser.' },
+  ...read('a', 'src/parser.ts', 150),
+  ...read('b', 'src/lexer.ts', 150),
+  ...read('c', 'src/ast.ts', 150),
+  ...read('d', 'src/emit.ts', 150),
+  { role: 'assistant', content: reply },
+  { role: 'user', content: 'Now summarize.' },
+];
+
 describe('createTokenizer (Nanocoder contract)', () => {
   it('encode returns a count; instances share one pooled vocabulary and one cache', () => {
     const engine = new Engine();
@@ -116,15 +127,7 @@ describe('ContextGuard', () => {
 
 describe('createPerformAutoCompact (Nanocoder contract)', () => {
   const system: NanocoderMessage = { role: 'system', content: 'You are a coding agent.' };
-  const history: NanocoderMessage[] = [
-    { role: 'user', content: 'Refactor the parser.' },
-    ...read('a', 'src/parser.ts', 150),
-    ...read('b', 'src/lexer.ts', 150),
-    ...read('c', 'src/ast.ts', 150),
-    ...read('d', 'src/emit.ts', 150),
-    { role: 'assistant', content: 'Both files read.' },
-    { role: 'user', content: 'Now summarize.' },
-  ];
+  const history = fourReads('Both files read.');
   const config = {
     enabled: true,
     threshold: 60,
@@ -184,15 +187,7 @@ describe('createPerformAutoCompact (Nanocoder contract)', () => {
 describe('compactNanocoderMessages with pins', () => {
   it('keeps a pinned tool result (and its call) verbatim through a compaction that summarizes its neighbours', async () => {
     const system: NanocoderMessage = { role: 'system', content: 'You are a coding agent.' };
-    const history: NanocoderMessage[] = [
-      { role: 'user', content: 'Refactor the parser.' },
-      ...read('a', 'src/parser.ts', 150),
-      ...read('b', 'src/lexer.ts', 150),
-      ...read('c', 'src/ast.ts', 150),
-      ...read('d', 'src/emit.ts', 150),
-      { role: 'assistant', content: 'All read.' },
-      { role: 'user', content: 'Now summarize.' },
-    ];
+    const history = fourReads('All read.');
     const pinned = history[4] as NanocoderMessage; // the result of read b
     const tokenizer = createTokenizer('openai', 'gpt-4o');
     const args = { contextLimit: 7000, tokenizer, force: true } as const;
